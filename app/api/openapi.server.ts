@@ -1,0 +1,142 @@
+import { z } from "zod";
+
+import { CreateUserSchema, DirectoryQuerySchema } from "../utils/schemas";
+
+type Operation = {
+  method: "get" | "post" | "patch" | "delete";
+  path: string;
+  summary: string;
+  auth?: "token" | "admin";
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  responses: Record<string, string>;
+};
+
+/**
+ * The API's operations. Request schemas are the very zod schemas the routes validate with, so
+ * the document cannot drift from the code; later domains append their operations.
+ */
+export const operations: Operation[] = [
+  {
+    method: "get",
+    path: "/api/v1/collectivities",
+    summary: "Rechercher dans l'annuaire des collectivités",
+    query: DirectoryQuerySchema,
+    responses: { "200": "{ items, total, page }", "400": "Paramètre invalide" },
+  },
+  {
+    method: "get",
+    path: "/api/v1/collectivities/{code}",
+    summary: "Une collectivité (code Insee, Siren, dep-XX ou reg-XX) et ses membres",
+    responses: { "200": "La collectivité", "404": "Introuvable" },
+  },
+  {
+    method: "get",
+    path: "/api/v1/me",
+    summary: "Le compte du jeton",
+    auth: "token",
+    responses: { "200": "Le profil", "401": "Jeton absent ou invalide" },
+  },
+  {
+    method: "post",
+    path: "/api/v1/users",
+    summary: "Créer un membre validé d'une collectivité (administrateurs)",
+    auth: "admin",
+    body: CreateUserSchema,
+    responses: {
+      "201": "{ id }",
+      "401": "Jeton absent ou invalide",
+      "403": "Réservé aux administrateurs",
+      "409": "Adresse déjà utilisée",
+      "422": "Champs invalides",
+    },
+  },
+];
+
+const errorSchema = {
+  type: "object",
+  properties: {
+    error: {
+      type: "object",
+      properties: {
+        code: { type: "string" },
+        message: { type: "string" },
+        fields: {
+          type: "object",
+          additionalProperties: { type: "array", items: { type: "string" } },
+        },
+      },
+      required: ["code", "message"],
+    },
+  },
+};
+
+function parametersOf(operation: Operation) {
+  const parameters: Array<Record<string, unknown>> = [];
+  for (const match of operation.path.matchAll(/\{(\w+)\}/g)) {
+    parameters.push({ name: match[1], in: "path", required: true, schema: { type: "string" } });
+  }
+  if (operation.query) {
+    const schema = z.toJSONSchema(operation.query, { io: "input", unrepresentable: "any" }) as {
+      properties?: Record<string, unknown>;
+    };
+    for (const [name, property] of Object.entries(schema.properties ?? {})) {
+      parameters.push({ name, in: "query", required: false, schema: property });
+    }
+  }
+  return parameters;
+}
+
+export function openApiDocument(origin: string) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const operation of operations) {
+    const responses = Object.fromEntries(
+      Object.entries(operation.responses).map(([status, description]) => [
+        status,
+        status.startsWith("2")
+          ? { description }
+          : {
+              description,
+              content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+            },
+      ]),
+    );
+    (paths[operation.path] ??= {})[operation.method] = {
+      summary: operation.summary,
+      parameters: parametersOf(operation),
+      ...(operation.auth ? { security: [{ bearer: [] }] } : {}),
+      ...(operation.body
+        ? {
+            requestBody: {
+              required: true,
+              content: {
+                "application/json": {
+                  schema: z.toJSONSchema(operation.body, { io: "input", unrepresentable: "any" }),
+                },
+              },
+            },
+          }
+        : {}),
+      responses,
+    };
+  }
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "API Territoires Internet",
+      version: "1.0.0",
+      description:
+        "API ouverte du réseau. Authentification par jeton personnel : `Authorization: Bearer <jeton>` (à créer depuis la page Mon compte). Erreurs : `{ error: { code, message, fields? } }`.",
+      license: {
+        name: "Licence Ouverte / Etalab 2.0",
+        url: "https://www.etalab.gouv.fr/licence-ouverte-open-licence",
+      },
+    },
+    servers: [{ url: origin }],
+    components: {
+      securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
+      schemas: { Error: errorSchema },
+    },
+    paths,
+  };
+}

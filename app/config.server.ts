@@ -1,0 +1,80 @@
+import { z } from "zod";
+
+const booleanFlag = z
+  .enum(["true", "false", "1", "0"])
+  .transform((value) => value === "true" || value === "1");
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default("0.0.0.0"),
+  APP_ORIGIN: z.url().optional(),
+  DATABASE_URL: z.string().min(1, "DATABASE_URL est requis (npm start le fournit)"),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  MEILI_URL: z.url(),
+  MEILI_API_KEY: z.string().min(1),
+  MEILI_INDEX_PREFIX: z.string().default(""),
+  SEARCH_INDEXER: booleanFlag.default(true),
+  COOKIE_SECURE: booleanFlag.optional(),
+  TRUST_PROXY: booleanFlag.default(false),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  RATE_LIMITS: booleanFlag.default(true),
+});
+
+export type Config = {
+  env: "development" | "production" | "test";
+  port: number;
+  host: string;
+  /** Every origin allowed to send mutating requests and open sockets. */
+  origins: string[];
+  databaseUrl: string;
+  databasePoolSize: number;
+  meili: { url: string; apiKey: string; indexPrefix: string };
+  searchIndexer: boolean;
+  cookieSecure: boolean;
+  trustProxy: boolean;
+  logLevel: string;
+  rateLimits: boolean;
+};
+
+export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const details = parsed.error.issues
+      .map((issue) => `${issue.path.join(".")}: ${issue.message}`)
+      .join("; ");
+    throw new Error(`Configuration invalide — ${details}`);
+  }
+  const e = parsed.data;
+  const localOrigins = [`http://localhost:${e.PORT}`, `http://127.0.0.1:${e.PORT}`];
+  const origins = e.APP_ORIGIN ? [new URL(e.APP_ORIGIN).origin] : localOrigins;
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    origins,
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    meili: { url: e.MEILI_URL, apiKey: e.MEILI_API_KEY, indexPrefix: e.MEILI_INDEX_PREFIX },
+    searchIndexer: e.SEARCH_INDEXER,
+    cookieSecure: e.COOKIE_SECURE ?? origins[0]!.startsWith("https:"),
+    trustProxy: e.TRUST_PROXY,
+    logLevel: e.LOG_LEVEL,
+    rateLimits: e.RATE_LIMITS,
+  };
+}
+
+let current: Config | undefined;
+
+/** The process-wide configuration, read from the environment once. */
+export function getConfig(): Config {
+  const store = globalThis as { __territoiresConfig?: Config };
+  current ??= store.__territoiresConfig ??= parseConfig();
+  return current;
+}
+
+/** Used when the server is created with an explicit configuration (tests, scripts). */
+export function setConfig(config: Config) {
+  (globalThis as { __territoiresConfig?: Config }).__territoiresConfig = config;
+  current = config;
+}

@@ -1,0 +1,310 @@
+import { and, eq, isNull, ne, sql } from "drizzle-orm";
+
+import { db, type Executor } from "../../db/client";
+import {
+  apiTokens,
+  collectivities,
+  memberships,
+  users,
+  type ProfileKind,
+  type Role,
+} from "../../db/schema";
+import { invalidateUserSessions } from "../utils/auth.server";
+import { randomId } from "../utils/ids.server";
+import { hashPassword, verifyPassword } from "../utils/password.server";
+
+export type FieldErrors = Record<string, string[]>;
+export type Result<T> =
+  | { ok: true; value: T }
+  | { ok: false; status: number; fieldErrors: FieldErrors; formError?: string };
+
+export const failure = (status: number, fieldErrors: FieldErrors, formError?: string) =>
+  ({ ok: false, status, fieldErrors, formError }) as const;
+
+type NewAccount = {
+  email: string;
+  password: string;
+  name: string;
+  jobTitle: string;
+  profileKind: ProfileKind;
+  collectivityCode: string;
+  roles?: Role[];
+  /** Bulk onboarding by an admin creates an approved membership. */
+  approvedBy?: string;
+};
+
+async function emailTaken(tx: Executor, email: string, exceptUserId?: string) {
+  const [existing] = await tx
+    .select({ id: users.id })
+    .from(users)
+    .where(
+      and(
+        eq(sql`lower(${users.email})`, email.toLowerCase()),
+        exceptUserId ? ne(users.id, exceptUserId) : undefined,
+      ),
+    );
+  return Boolean(existing);
+}
+
+/** Creates an account and its (pending, unless approved by an admin) membership. */
+export async function createAccount(input: NewAccount): Promise<Result<{ userId: string }>> {
+  const [collectivity] = await db
+    .select({ code: collectivities.code })
+    .from(collectivities)
+    .where(eq(collectivities.code, input.collectivityCode));
+  if (!collectivity) {
+    return failure(422, { collectivity: ["Cette collectivité est introuvable dans l'annuaire."] });
+  }
+  const passwordHash = await hashPassword(input.password);
+  const userId = randomId();
+  try {
+    return await db.transaction(async (tx) => {
+      if (await emailTaken(tx, input.email)) {
+        return failure(409, { email: ["Un compte existe déjà avec cette adresse électronique."] });
+      }
+      await tx.insert(users).values({
+        id: userId,
+        email: input.email,
+        name: input.name,
+        passwordHash,
+        jobTitle: input.jobTitle,
+        profileKind: input.profileKind,
+        roles: [...new Set<Role>(["member", ...(input.roles ?? [])])],
+      });
+      await tx.insert(memberships).values({
+        id: randomId(),
+        userId,
+        collectivityCode: input.collectivityCode,
+        status: input.approvedBy ? "approved" : "pending",
+        decidedAt: input.approvedBy ? new Date() : null,
+        decidedBy: input.approvedBy ?? null,
+      });
+      return { ok: true as const, value: { userId } };
+    });
+  } catch (error) {
+    // Two sign-ups racing for one address: the unique index decides.
+    if (isUniqueViolation(error)) {
+      return failure(409, { email: ["Un compte existe déjà avec cette adresse électronique."] });
+    }
+    throw error;
+  }
+}
+
+export function isUniqueViolation(error: unknown) {
+  const code =
+    (error as { code?: string; cause?: { code?: string } }).code ??
+    (error as { cause?: { code?: string } }).cause?.code;
+  return code === "23505";
+}
+
+/**
+ * Checks an email and password. Unknown emails run argon2 on a dummy hash so that both failures
+ * look and take the same.
+ */
+export async function verifyCredentials(email: string, password: string) {
+  const [user] = await db
+    .select({ id: users.id, passwordHash: users.passwordHash })
+    .from(users)
+    .where(eq(sql`lower(${users.email})`, email.toLowerCase()));
+  const valid = await verifyPassword(user?.passwordHash ?? null, password);
+  return valid && user ? { userId: user.id } : null;
+}
+
+export async function touchLastSeen(userId: string) {
+  await db.update(users).set({ lastSeenAt: new Date() }).where(eq(users.id, userId));
+}
+
+export type Profile = {
+  id: string;
+  email: string;
+  name: string;
+  jobTitle: string;
+  profileKind: ProfileKind;
+  roles: Role[];
+  createdAt: Date;
+  membership: {
+    collectivityCode: string;
+    collectivityName: string;
+    status: "pending" | "approved" | "former";
+    isReferent: boolean;
+  } | null;
+};
+
+export async function getProfile(userId: string): Promise<Profile | null> {
+  const [row] = await db
+    .select({
+      id: users.id,
+      email: users.email,
+      name: users.name,
+      jobTitle: users.jobTitle,
+      profileKind: users.profileKind,
+      roles: users.roles,
+      createdAt: users.createdAt,
+      collectivityCode: memberships.collectivityCode,
+      collectivityName: collectivities.name,
+      status: memberships.status,
+      isReferent: memberships.isReferent,
+    })
+    .from(users)
+    .leftJoin(memberships, and(eq(memberships.userId, users.id), ne(memberships.status, "former")))
+    .leftJoin(collectivities, eq(collectivities.code, memberships.collectivityCode))
+    .where(eq(users.id, userId));
+  if (!row) return null;
+  const { collectivityCode, collectivityName, status, isReferent, ...user } = row;
+  return {
+    ...user,
+    membership:
+      collectivityCode && collectivityName && status
+        ? { collectivityCode, collectivityName, status, isReferent: isReferent ?? false }
+        : null,
+  };
+}
+
+export async function updateProfile(
+  userId: string,
+  input: { name: string; email: string; jobTitle: string; profileKind: ProfileKind },
+): Promise<Result<null>> {
+  try {
+    return await db.transaction(async (tx) => {
+      if (await emailTaken(tx, input.email, userId)) {
+        return failure(409, {
+          email: ["Un autre compte utilise déjà cette adresse électronique."],
+        });
+      }
+      await tx
+        .update(users)
+        .set({ ...input, updatedAt: new Date() })
+        .where(eq(users.id, userId));
+      return { ok: true as const, value: null };
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) {
+      return failure(409, { email: ["Un autre compte utilise déjà cette adresse électronique."] });
+    }
+    throw error;
+  }
+}
+
+/** Changes the password after checking the current one, and ends every other session. */
+export async function changePassword(
+  userId: string,
+  currentPassword: string,
+  newPassword: string,
+  keepSessionId: string | undefined,
+): Promise<Result<null>> {
+  const [user] = await db
+    .select({ hash: users.passwordHash })
+    .from(users)
+    .where(eq(users.id, userId));
+  if (!user || !(await verifyPassword(user.hash, currentPassword))) {
+    return failure(400, { currentPassword: ["Le mot de passe actuel est incorrect."] });
+  }
+  await db
+    .update(users)
+    .set({ passwordHash: await hashPassword(newPassword), passwordChangedAt: new Date() })
+    .where(eq(users.id, userId));
+  await invalidateUserSessions(userId, "password", keepSessionId);
+  return { ok: true, value: null };
+}
+
+/**
+ * Deletes an account (RGPD). Sessions, tokens and memberships go with it (foreign keys cascade);
+ * later domains anonymise what must stay, such as forum posts ("ancien membre").
+ */
+export async function deleteAccount(userId: string) {
+  await invalidateUserSessions(userId, "deleted");
+  await db.transaction(async (tx) => {
+    for (const hook of accountDeletionHooks) await hook(tx, userId);
+    await tx.delete(users).where(eq(users.id, userId));
+  });
+}
+
+/** Domains register here what they must anonymise or delete when an account goes. */
+export const accountDeletionHooks: Array<(tx: Executor, userId: string) => Promise<void>> = [];
+
+/** Replaces a user's roles; sessions end so that the next request sees the new rights. */
+export async function setRoles(userId: string, roles: Role[]) {
+  const unique = [...new Set<Role>(["member", ...roles])];
+  const [before] = await db.select({ roles: users.roles }).from(users).where(eq(users.id, userId));
+  if (!before) return false;
+  await db.update(users).set({ roles: unique, updatedAt: new Date() }).where(eq(users.id, userId));
+  const removed = before.roles.some((role) => !unique.includes(role));
+  if (removed) await invalidateUserSessions(userId, "revoked");
+  return true;
+}
+
+/** `npm run admin:create`: creates the admin, or resets the password and name of an existing one. */
+export async function upsertAdmin(input: { email: string; password: string; name: string }) {
+  const passwordHash = await hashPassword(input.password);
+  const [existing] = await db
+    .select({ id: users.id, roles: users.roles })
+    .from(users)
+    .where(eq(sql`lower(${users.email})`, input.email.toLowerCase()));
+  if (existing) {
+    const roles = [...new Set<Role>([...existing.roles, "member", "admin"])];
+    await db
+      .update(users)
+      .set({ name: input.name, passwordHash, roles, passwordChangedAt: new Date() })
+      .where(eq(users.id, existing.id));
+    await invalidateUserSessions(existing.id, "password");
+    return { userId: existing.id, created: false };
+  }
+  const userId = randomId();
+  await db.insert(users).values({
+    id: userId,
+    email: input.email,
+    name: input.name,
+    passwordHash,
+    jobTitle: "Administration du réseau",
+    profileKind: "partenaire",
+    roles: ["member", "admin"],
+  });
+  return { userId, created: true };
+}
+
+export async function findUserIdByEmail(email: string) {
+  const [user] = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(eq(sql`lower(${users.email})`, email.toLowerCase()));
+  return user?.id ?? null;
+}
+
+export async function listApiTokens(userId: string) {
+  return db
+    .select({
+      id: apiTokens.id,
+      name: apiTokens.name,
+      prefix: apiTokens.prefix,
+      createdAt: apiTokens.createdAt,
+      lastUsedAt: apiTokens.lastUsedAt,
+    })
+    .from(apiTokens)
+    .where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)))
+    .orderBy(apiTokens.createdAt);
+}
+
+/** Everything the platform holds about a user, for the RGPD export. */
+export async function exportAccountData(userId: string) {
+  const profile = await getProfile(userId);
+  const tokens = await listApiTokens(userId);
+  const history = await db
+    .select({
+      collectivityCode: memberships.collectivityCode,
+      status: memberships.status,
+      isReferent: memberships.isReferent,
+      createdAt: memberships.createdAt,
+      decidedAt: memberships.decidedAt,
+    })
+    .from(memberships)
+    .where(eq(memberships.userId, userId));
+  return { exportedAt: new Date().toISOString(), profile, memberships: history, apiTokens: tokens };
+}
+
+export async function verifyCredentialsOfUser(userId: string, password: string) {
+  const [user] = await db
+    .select({ hash: users.passwordHash })
+    .from(users)
+    .where(eq(users.id, userId));
+  return verifyPassword(user?.hash ?? null, password);
+}

@@ -1,0 +1,113 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+
+import { getProfile } from "~/models/accounts.server";
+import { networkFigures } from "~/models/collectivities.server";
+import { formatNumber } from "~/utils/text";
+
+export async function loader({ context }: LoaderFunctionArgs) {
+  const user = context.auth.user;
+  const [figures, profile] = await Promise.all([
+    networkFigures(),
+    user ? getProfile(user.id) : Promise.resolve(null),
+  ]);
+  return { figures, profile };
+}
+
+const reasons = [
+  {
+    title: "Apprendre des autres",
+    text: "Un lieu de mutualisation où retrouver les bonnes pratiques numériques des collectivités de toute taille.",
+  },
+  {
+    title: "Valoriser les agents",
+    text: "Chaque initiative cite celles et ceux qui l'ont menée, et qui contacter pour la reproduire.",
+  },
+  {
+    title: "Échanger entre pairs",
+    text: "Des forums vivants entre élu·es, agent·es et partenaires, d'un bout à l'autre du territoire.",
+  },
+  {
+    title: "Se retrouver près de chez soi",
+    text: "Des événements thématiques locaux, dont les étapes des assises territoriales.",
+  },
+  {
+    title: "S'évaluer et progresser",
+    text: "Le label Territoires, Villes et Villages Internet : un questionnaire qui sert aussi d'autodiagnostic, des niveaux de 1 à 5 @.",
+  },
+  {
+    title: "Se trouver",
+    text: "L'annuaire de toutes les collectivités françaises, avec leurs membres, initiatives et palmarès.",
+  },
+];
+
+export default function Index() {
+  const { figures, profile } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  return (
+    <div className="container">
+      {params.get("compte-supprime") ? (
+        <div className="alert alert--info" role="status">
+          Votre compte a été supprimé. Merci d'avoir participé au réseau.
+        </div>
+      ) : null}
+      <section className="hero" aria-labelledby="titre">
+        <h1 id="titre">
+          {profile
+            ? `Bonjour ${profile.name}`
+            : "Le réseau des collectivités qui font le numérique"}
+        </h1>
+        {profile ? (
+          <p>
+            {profile.membership?.status === "pending"
+              ? `Votre adhésion à ${profile.membership.collectivityName} attend la validation de son ou sa référent·e. Vous pouvez déjà tout consulter.`
+              : profile.membership
+                ? `Retrouvez l'actualité du réseau et de ${profile.membership.collectivityName}.`
+                : "Retrouvez l'actualité du réseau."}
+          </p>
+        ) : (
+          <>
+            <p>
+              Territoires Internet réunit les communes, intercommunalités et départements engagés
+              dans le label « Territoires, Villes et Villages Internet » pour partager ce qui
+              marche.
+            </p>
+            <p className="actions">
+              <Link className="button" to="/inscription">
+                Rejoindre le réseau
+              </Link>
+              <Link className="button button--secondary" to="/annuaire">
+                Trouver une collectivité
+              </Link>
+            </p>
+          </>
+        )}
+      </section>
+      <section aria-labelledby="chiffres">
+        <h2 id="chiffres">Le réseau en chiffres</h2>
+        <ul className="figures">
+          <li>
+            <strong>{formatNumber(figures.members)}</strong> membres
+          </li>
+          <li>
+            <strong>{formatNumber(figures.memberCollectivities)}</strong> collectivités membres
+          </li>
+          <li>
+            <strong>{formatNumber(figures.directory)}</strong> collectivités dans l'annuaire
+          </li>
+        </ul>
+      </section>
+      <section aria-labelledby="pourquoi">
+        <h2 id="pourquoi">Ce que le réseau vous apporte</h2>
+        <ul className="grid list-plain">
+          {reasons.map((reason) => (
+            <li key={reason.title} className="card">
+              <h3>{reason.title}</h3>
+              <p>{reason.text}</p>
+            </li>
+          ))}
+        </ul>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,128 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData, useSearchParams, useSubmit } from "@remix-run/react";
+
+import { Pagination } from "~/components/pagination";
+import { kindLabels, listAreas, searchCollectivities } from "~/models/collectivities.server";
+import { DirectoryQuerySchema } from "~/utils/schemas";
+import { formatNumber } from "~/utils/text";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const params = Object.fromEntries(new URL(request.url).searchParams);
+  const parsed = DirectoryQuerySchema.safeParse(params);
+  // Bad filters in a hand-edited URL fall back to an unfiltered page rather than an error.
+  const query = parsed.success ? parsed.data : { page: 1 };
+  const [results, areas] = await Promise.all([
+    searchCollectivities({ ...query, pageSize: 20 }),
+    listAreas(),
+  ]);
+  return { results, areas, invalid: !parsed.success };
+}
+
+export const meta: MetaFunction = () => [
+  { title: "Annuaire des collectivités — Territoires Internet" },
+];
+
+export default function DirectoryPage() {
+  const { results, areas, invalid } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  const submit = useSubmit();
+  const departmentName = new Map(areas.departments.map((d) => [d.code, d.name]));
+  return (
+    <div className="container">
+      <h1>Annuaire des collectivités</h1>
+      <p className="muted">
+        Toutes les communes, intercommunalités, départements et régions de France (Code officiel
+        géographique de l'Insee).
+      </p>
+      <Form
+        method="get"
+        role="search"
+        className="card stack"
+        aria-label="Rechercher une collectivité"
+      >
+        <div className="field">
+          <label htmlFor="q">Nom, code postal, code Insee ou Siren</label>
+          <input
+            id="q"
+            name="q"
+            type="search"
+            defaultValue={params.get("q") ?? ""}
+            onChange={(event) =>
+              submit(event.currentTarget.form, { replace: true, preventScrollReset: true })
+            }
+          />
+        </div>
+        <div className="filters">
+          <div className="field">
+            <label htmlFor="region">Région</label>
+            <select id="region" name="region" defaultValue={params.get("region") ?? ""}>
+              <option value="">Toutes</option>
+              {areas.regions.map((r) => (
+                <option key={r.code} value={r.code}>
+                  {r.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="department">Département</label>
+            <select id="department" name="department" defaultValue={params.get("department") ?? ""}>
+              <option value="">Tous</option>
+              {areas.departments.map((d) => (
+                <option key={d.code} value={d.code}>
+                  {d.code} — {d.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="kind">Type</label>
+            <select id="kind" name="kind" defaultValue={params.get("kind") ?? ""}>
+              <option value="">Tous</option>
+              {Object.entries(kindLabels).map(([value, label]) => (
+                <option key={value} value={value}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div>
+            <button type="submit">Rechercher</button>
+          </div>
+        </div>
+      </Form>
+      {invalid ? (
+        <p className="alert alert--warning">
+          Certains filtres étaient invalides et ont été ignorés.
+        </p>
+      ) : null}
+      <h2 aria-live="polite">
+        {results.total === 0
+          ? "Aucune collectivité trouvée"
+          : `${formatNumber(results.total)} collectivité${results.total > 1 ? "s" : ""}`}
+      </h2>
+      {results.total === 0 ? (
+        <p>Vérifiez l'orthographe, essayez un code postal ou retirez un filtre.</p>
+      ) : (
+        <ul className="list-plain">
+          {results.items.map((c) => (
+            <li key={c.code} className="card">
+              <Link to={`/collectivites/${c.code}`}>
+                <strong>{c.name}</strong>
+              </Link>{" "}
+              <span className="badge">{kindLabels[c.kind]}</span>
+              <div className="muted">
+                {c.departmentCode
+                  ? `${departmentName.get(c.departmentCode) ?? ""} (${c.departmentCode})`
+                  : null}
+                {c.postcodes.length > 0 ? ` · ${c.postcodes.slice(0, 3).join(", ")}` : null}
+                {c.population ? ` · ${formatNumber(c.population)} habitants` : null}
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+      <Pagination page={results.page} pageSize={results.pageSize} total={results.total} />
+    </div>
+  );
+}

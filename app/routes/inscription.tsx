@@ -1,0 +1,154 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Form, Link, useActionData } from "@remix-run/react";
+
+import { CollectivityPicker, type Candidate } from "~/components/collectivity-picker";
+import { Field, FormErrors, RadioGroup } from "~/components/forms";
+import { createAccount } from "~/models/accounts.server";
+import { resolveCollectivity } from "~/models/collectivities.server";
+import { createSession } from "~/utils/auth.server";
+import { consume, RateLimitedError, retryAfterMessage } from "~/utils/rate-limit.server";
+import {
+  emailSchema,
+  jobTitleSchema,
+  nameSchema,
+  passwordSchema,
+  profileKindLabels,
+  profileKindSchema,
+  z,
+} from "~/utils/validation";
+
+const SignupSchema = z.object({
+  name: nameSchema,
+  email: emailSchema,
+  password: passwordSchema,
+  jobTitle: jobTitleSchema,
+  profileKind: profileKindSchema,
+  collectivity: z
+    .string({ error: "Indiquez votre collectivité." })
+    .trim()
+    .min(2, "Indiquez votre collectivité.")
+    .max(200, "Ce nom de collectivité est trop long."),
+  collectivityCode: z.string().max(20).optional(),
+});
+
+export async function loader({ context }: LoaderFunctionArgs) {
+  if (context.auth.user) throw redirect("/compte");
+  return null;
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const formData = await request.formData();
+  const submission = parseWithZod(formData, { schema: SignupSchema });
+  if (submission.status !== "success") {
+    return json(
+      { result: submission.reply({ hideFields: ["password"] }), candidates: [] as Candidate[] },
+      { status: 400 },
+    );
+  }
+  const input = submission.value;
+  const resolution = await resolveCollectivity(input.collectivityCode || input.collectivity);
+  if (resolution.status !== "found") {
+    const message =
+      resolution.status === "ambiguous"
+        ? "Plusieurs collectivités correspondent : choisissez la vôtre ci-dessous."
+        : "Cette collectivité est introuvable dans l'annuaire.";
+    return json(
+      {
+        result: submission.reply({
+          fieldErrors: { collectivity: [message] },
+          hideFields: ["password"],
+        }),
+        candidates: resolution.status === "ambiguous" ? resolution.candidates : [],
+      },
+      { status: 400 },
+    );
+  }
+  try {
+    await consume("signup-ip", context.clientIp);
+  } catch (error) {
+    if (!(error instanceof RateLimitedError)) throw error;
+    return json(
+      {
+        result: submission.reply({
+          formErrors: [retryAfterMessage(error.retryAfterSeconds)],
+          hideFields: ["password"],
+        }),
+        candidates: [],
+      },
+      { status: 429, headers: { "Retry-After": String(error.retryAfterSeconds) } },
+    );
+  }
+  const created = await createAccount({ ...input, collectivityCode: resolution.code });
+  if (!created.ok) {
+    return json(
+      {
+        result: submission.reply({ fieldErrors: created.fieldErrors, hideFields: ["password"] }),
+        candidates: [],
+      },
+      { status: created.status === 409 ? 400 : created.status },
+    );
+  }
+  const cookie = await createSession(created.value.userId, context.auth.session?.id);
+  return redirect("/compte?bienvenue=1", { headers: { "Set-Cookie": cookie } });
+}
+
+export const meta: MetaFunction = () => [{ title: "Rejoindre le réseau — Territoires Internet" }];
+
+export default function SignupPage() {
+  const data = useActionData<typeof action>();
+  const [form, fields] = useForm({
+    id: "inscription",
+    lastResult: data?.result,
+    constraint: undefined,
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: SignupSchema }),
+  });
+  return (
+    <div className="narrow">
+      <h1>Rejoindre le réseau</h1>
+      <p>
+        Élu·e, agent·e ou partenaire d'une collectivité : créez votre compte. Le ou la référent·e de
+        votre collectivité (ou l'équipe du réseau) validera votre adhésion ; en attendant, vous
+        pouvez tout consulter.
+      </p>
+      <Form method="post" className="stack" {...getFormProps(form)} noValidate>
+        <FormErrors errors={form.errors} id={form.errorId} />
+        <Field label="Nom et prénom" meta={fields.name} autoComplete="name" />
+        <Field label="Adresse électronique" meta={fields.email} type="email" autoComplete="email" />
+        <Field
+          label="Mot de passe"
+          meta={fields.password}
+          type="password"
+          autoComplete="new-password"
+          hint="Au moins 12 caractères. Une phrase de plusieurs mots est plus sûre et plus facile à retenir."
+        />
+        <Field
+          label="Fonction"
+          meta={fields.jobTitle}
+          autoComplete="organization-title"
+          hint="Par exemple : adjointe au maire chargée du numérique, DSI, chargé de mission."
+        />
+        <RadioGroup
+          legend="Vous êtes"
+          meta={fields.profileKind}
+          options={Object.entries(profileKindLabels).map(([value, label]) => ({ value, label }))}
+        />
+        <CollectivityPicker
+          name="collectivity"
+          label="Votre collectivité"
+          defaultValue={fields.collectivity.initialValue}
+          errors={fields.collectivity.errors}
+          candidates={data?.candidates}
+        />
+        <button type="submit">Créer mon compte</button>
+      </Form>
+      <p>
+        Déjà membre ? <Link to="/connexion">Se connecter</Link>
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,94 @@
+import type { z } from "zod";
+
+export type ApiErrorCode =
+  | "bad_request"
+  | "unauthorized"
+  | "forbidden"
+  | "not_found"
+  | "conflict"
+  | "validation_failed"
+  | "rate_limited"
+  | "payload_too_large"
+  | "method_not_allowed";
+
+/** A JSON error in the one shape of the API: `{ error: { code, message, fields? } }`. */
+export function apiError(
+  status: number,
+  code: ApiErrorCode,
+  message: string,
+  fields?: Record<string, string[]>,
+  headers?: HeadersInit,
+) {
+  return Response.json(
+    { error: { code, message, ...(fields ? { fields } : {}) } },
+    { status, headers },
+  );
+}
+
+export const notFound = () => apiError(404, "not_found", "Ressource introuvable.");
+
+export function fieldErrors(error: z.ZodError): Record<string, string[]> {
+  const fields: Record<string, string[]> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.length > 0 ? issue.path.join(".") : "body";
+    (fields[key] ??= []).push(issue.message);
+  }
+  return fields;
+}
+
+const MAX_JSON_BYTES = 256 * 1024;
+
+/**
+ * Reads and validates a JSON body: 413 when too large, 400 when it is not JSON, 422 naming each
+ * invalid field. Throws the error Response, so an action can simply `await` it.
+ */
+export async function readJsonBody<S extends z.ZodType>(
+  request: Request,
+  schema: S,
+): Promise<z.output<S>> {
+  const length = Number(request.headers.get("content-length") ?? "0");
+  if (length > MAX_JSON_BYTES) {
+    throw apiError(413, "payload_too_large", "Le corps de la requête dépasse 256 Ko.");
+  }
+  const text = await request.text();
+  if (text.length > MAX_JSON_BYTES) {
+    throw apiError(413, "payload_too_large", "Le corps de la requête dépasse 256 Ko.");
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw apiError(400, "bad_request", "Le corps de la requête doit être du JSON valide.");
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    throw apiError(
+      422,
+      "validation_failed",
+      "Certains champs sont invalides.",
+      fieldErrors(parsed.error),
+    );
+  }
+  return parsed.data;
+}
+
+/** Parses query parameters with a schema; 400 naming the bad parameter. */
+export function readQuery<S extends z.ZodType>(request: Request, schema: S): z.output<S> {
+  const params = Object.fromEntries(new URL(request.url).searchParams);
+  const parsed = schema.safeParse(params);
+  if (!parsed.success) {
+    throw apiError(
+      400,
+      "bad_request",
+      "Paramètres de requête invalides.",
+      fieldErrors(parsed.error),
+    );
+  }
+  return parsed.data;
+}
+
+export function methodNotAllowed(allowed: string[]) {
+  return apiError(405, "method_not_allowed", "Méthode non autorisée.", undefined, {
+    Allow: allowed.join(", "),
+  });
+}

@@ -1,0 +1,241 @@
+import { DrizzlePostgreSQLAdapter } from "@lucia-auth/adapter-drizzle";
+import { redirect } from "@remix-run/node";
+import { and, eq, isNull, ne } from "drizzle-orm";
+import { Lucia, TimeSpan, type Session } from "lucia";
+
+import { db } from "../../db/client";
+import { apiTokens, sessions, users, type ProfileKind, type Role } from "../../db/schema";
+import { disconnectSession, disconnectUser } from "../../realtime/hub";
+import { getConfig } from "../config.server";
+import { randomId, sha256 } from "./ids.server";
+import { singleton } from "./singleton.server";
+
+/**
+ * The one module that knows about lucia (no longer developed upstream): every other module goes
+ * through these functions, so replacing it means rewriting this file only.
+ */
+
+export type AuthUser = {
+  id: string;
+  email: string;
+  name: string;
+  roles: Role[];
+  profileKind: ProfileKind;
+  jobTitle: string;
+};
+
+export type AuthState = {
+  user: AuthUser | null;
+  session: Session | null;
+  via: "cookie" | "token" | null;
+  /** An Authorization header was sent but did not name a live token. */
+  tokenRejected: boolean;
+};
+
+export const signedOut: AuthState = { user: null, session: null, via: null, tokenRejected: false };
+
+declare module "lucia" {
+  interface Register {
+    Lucia: ReturnType<typeof createLucia>;
+    DatabaseUserAttributes: {
+      email: string;
+      name: string;
+      roles: Role[];
+      profile_kind: ProfileKind;
+      job_title: string;
+    };
+  }
+}
+
+function createLucia() {
+  const adapter = new DrizzlePostgreSQLAdapter(db, sessions, users);
+  return new Lucia(adapter, {
+    sessionExpiresIn: new TimeSpan(30, "d"),
+    sessionCookie: {
+      name: "ti_session",
+      attributes: { secure: getConfig().cookieSecure, sameSite: "lax" },
+    },
+    getUserAttributes: (attributes) => ({
+      email: attributes.email,
+      name: attributes.name,
+      roles: attributes.roles,
+      profileKind: attributes.profile_kind,
+      jobTitle: attributes.job_title,
+    }),
+  });
+}
+
+const lucia = () => singleton("lucia", createLucia);
+
+// Lucia's ids are 40 lowercase base32 characters; anything else is rejected before the database.
+const SESSION_ID_PATTERN = /^[a-z2-7]{40}$/;
+const API_TOKEN_PATTERN = /^ti_[a-z2-7]{40}$/;
+
+export type CookieResult = { auth: AuthState; setCookie?: string };
+
+/** Validates the session cookie or bearer token of a request, once, in the Express layer. */
+export async function authenticate(headers: {
+  cookie?: string | undefined;
+  authorization?: string | undefined;
+}): Promise<CookieResult> {
+  if (headers.authorization !== undefined) {
+    const token = lucia().readBearerToken(headers.authorization);
+    const user = token ? await validateApiToken(token) : null;
+    return {
+      auth: user ? { ...signedOut, user, via: "token" } : { ...signedOut, tokenRejected: true },
+    };
+  }
+  const sessionId = lucia().readSessionCookie(headers.cookie ?? "");
+  if (!sessionId) return { auth: signedOut };
+  const blank = lucia().createBlankSessionCookie().serialize();
+  if (!SESSION_ID_PATTERN.test(sessionId)) return { auth: signedOut, setCookie: blank };
+  const { user, session } = await lucia().validateSession(sessionId);
+  if (!session) return { auth: signedOut, setCookie: blank };
+  return {
+    auth: { user, session, via: "cookie", tokenRejected: false },
+    setCookie: session.fresh ? lucia().createSessionCookie(session.id).serialize() : undefined,
+  };
+}
+
+/** Starts a fresh session (never reusing a planted cookie) and returns its Set-Cookie header. */
+export async function createSession(userId: string, previousSessionId?: string | null) {
+  if (previousSessionId) await lucia().invalidateSession(previousSessionId);
+  const session = await lucia().createSession(userId, {});
+  return lucia().createSessionCookie(session.id).serialize();
+}
+
+export async function endSession(sessionId: string) {
+  await lucia().invalidateSession(sessionId);
+  disconnectSession(sessionId);
+  return lucia().createBlankSessionCookie().serialize();
+}
+
+/** Ends every session of a user (or all but one) and closes their sockets. */
+export async function invalidateUserSessions(
+  userId: string,
+  reason: "password" | "revoked" | "deleted",
+  keepSessionId?: string,
+) {
+  if (keepSessionId) {
+    await db
+      .delete(sessions)
+      .where(and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId)));
+  } else {
+    await lucia().invalidateUserSessions(userId);
+  }
+  disconnectUser(userId, reason, keepSessionId);
+}
+
+export function sessionCookieName() {
+  return lucia().sessionCookieName;
+}
+
+export function blankSessionCookie() {
+  return lucia().createBlankSessionCookie().serialize();
+}
+
+async function validateApiToken(token: string): Promise<AuthUser | null> {
+  if (!API_TOKEN_PATTERN.test(token)) return null;
+  const [row] = await db
+    .select({
+      tokenId: apiTokens.id,
+      lastUsedAt: apiTokens.lastUsedAt,
+      id: users.id,
+      email: users.email,
+      name: users.name,
+      roles: users.roles,
+      profileKind: users.profileKind,
+      jobTitle: users.jobTitle,
+    })
+    .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.userId))
+    .where(and(eq(apiTokens.tokenHash, sha256(token)), isNull(apiTokens.revokedAt)))
+    .limit(1);
+  if (!row) return null;
+  const { tokenId, lastUsedAt, ...user } = row;
+  // One write a minute at most per token keeps "last used" useful without a write per request.
+  if (!lastUsedAt || Date.now() - lastUsedAt.getTime() > 60_000) {
+    await db.update(apiTokens).set({ lastUsedAt: new Date() }).where(eq(apiTokens.id, tokenId));
+  }
+  return user;
+}
+
+/** Creates a personal API token; the clear token is returned once and only its hash is kept. */
+export async function createApiToken(userId: string, name: string) {
+  const token = `ti_${randomId(25)}`;
+  const id = randomId();
+  await db.insert(apiTokens).values({
+    id,
+    userId,
+    name,
+    tokenHash: sha256(token),
+    prefix: token.slice(0, 8),
+  });
+  return { id, token };
+}
+
+export async function revokeApiToken(userId: string, tokenId: string) {
+  const revoked = await db
+    .update(apiTokens)
+    .set({ revokedAt: new Date() })
+    .where(
+      and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)),
+    )
+    .returning({ id: apiTokens.id });
+  return revoked.length > 0;
+}
+
+// ——— Route guards ———
+
+type GuardArgs = { request: Request; context: { auth: AuthState } };
+
+function isApiRequest(request: Request) {
+  return new URL(request.url).pathname.startsWith("/api/");
+}
+
+export function getUser({ context }: Pick<GuardArgs, "context">): AuthUser | null {
+  return context.auth.user;
+}
+
+/** The signed-in user, or a redirect to the login page (401 JSON for the API). */
+export function requireUser({ request, context }: GuardArgs): AuthUser {
+  const user = context.auth.user;
+  if (user) return user;
+  if (isApiRequest(request)) {
+    const message = context.auth.tokenRejected
+      ? "Jeton d'API invalide ou révoqué."
+      : "Authentification requise : envoyez un jeton dans l'en-tête Authorization.";
+    throw Response.json({ error: { code: "unauthorized", message } }, { status: 401 });
+  }
+  const url = new URL(request.url);
+  const redirectTo = `${url.pathname}${url.search}`;
+  throw redirect(`/connexion?${new URLSearchParams({ redirectTo }).toString()}`);
+}
+
+export function hasRole(user: Pick<AuthUser, "roles"> | null, role: Role) {
+  if (!user) return false;
+  return user.roles.includes("admin") || user.roles.includes(role);
+}
+
+/** The signed-in user holding `role` (admins hold every role), or 403. */
+export function requireRole(args: GuardArgs, role: Role): AuthUser {
+  const user = requireUser(args);
+  if (hasRole(user, role)) return user;
+  const message = "Vous n'avez pas les droits nécessaires pour cette action.";
+  if (isApiRequest(args.request)) {
+    throw Response.json({ error: { code: "forbidden", message } }, { status: 403 });
+  }
+  throw new Response(message, { status: 403 });
+}
+
+/** Only relative paths inside the site, so a crafted link cannot send users elsewhere. */
+export function safeRedirect(
+  target: FormDataEntryValue | string | null | undefined,
+  fallback = "/",
+) {
+  if (typeof target !== "string" || !target.startsWith("/") || target.startsWith("//")) {
+    return fallback;
+  }
+  if (target.startsWith("/\\")) return fallback;
+  return target;
+}

@@ -1,0 +1,56 @@
+import { roles } from "../../db/schema/accounts";
+import { collectivityKinds } from "../../db/schema/collectivities";
+import {
+  emailSchema,
+  jobTitleSchema,
+  nameSchema,
+  passwordSchema,
+  profileKindSchema,
+  z,
+} from "./validation";
+
+/** Query of the directory, shared by /annuaire and GET /api/v1/collectivities. */
+export const DirectoryQuerySchema = z.object({
+  q: z.string().trim().max(100, "La recherche ne peut pas dépasser 100 caractères.").optional(),
+  region: z
+    .string()
+    .regex(/^\d{2}$/, "Code de région invalide (deux chiffres, par exemple 53).")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  department: z
+    .string()
+    .regex(/^(\d{2,3}|2A|2B)$/i, "Code de département invalide (par exemple 56, 2A ou 974).")
+    .transform((value) => value.toUpperCase())
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  kind: z
+    .enum(collectivityKinds, { error: "Type invalide : commune, epci, departement ou region." })
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  page: z.coerce
+    .number({ error: "La page doit être un nombre." })
+    .int()
+    .min(1)
+    .max(10_000)
+    .default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+/** Body of POST /api/v1/users (bulk onboarding by an admin). */
+export const CreateUserSchema = z.object({
+  email: emailSchema,
+  name: nameSchema,
+  password: passwordSchema,
+  jobTitle: jobTitleSchema,
+  profileKind: profileKindSchema,
+  collectivityCode: z
+    .string({ error: "Le code de la collectivité est requis." })
+    .trim()
+    .min(2)
+    .max(20),
+  roles: z
+    .array(z.enum(roles, { error: "Rôle inconnu." }))
+    .max(5)
+    .default([]),
+  referent: z.boolean().default(false),
+});

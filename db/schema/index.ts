@@ -1,0 +1,5 @@
+export * from "./accounts";
+export * from "./collectivities";
+export * from "./rate-limits";
+export * from "./realtime";
+export * from "./meta";

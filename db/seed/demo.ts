@@ -1,0 +1,10 @@
+import type { Database } from "../client";
+import { demoAccounts } from "./demo-accounts";
+
+/**
+ * Demo content, loaded once on the first start (each entry has its own marker in app_meta).
+ * Each domain appends its seed here; they run in this order.
+ */
+export const demoSeeds: Array<{ name: string; run: (db: Database) => Promise<string> }> = [
+  { name: "comptes", run: demoAccounts },
+];

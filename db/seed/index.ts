@@ -1,0 +1,32 @@
+import { count, eq } from "drizzle-orm";
+
+import type { Database } from "../client";
+import { appMeta, collectivities } from "../schema";
+import { importCog } from "./cog";
+import { demoSeeds } from "./demo";
+
+/**
+ * First-run seeding: the directory when it is empty, then each domain's demo content once
+ * (a marker per domain, so a domain added later is seeded on the next start).
+ */
+export async function seedIfNeeded(
+  db: Database,
+  options: { demo: boolean; log: (line: string) => void },
+) {
+  const [row] = await db.select({ total: count() }).from(collectivities);
+  if ((row?.total ?? 0) === 0) {
+    const result = await importCog(db);
+    options.log(
+      `Annuaire importé : ${result.total} collectivités en ${result.seconds.toFixed(1)} s.`,
+    );
+  }
+  if (!options.demo) return;
+  for (const seed of demoSeeds) {
+    const key = `demo:${seed.name}`;
+    const [done] = await db.select().from(appMeta).where(eq(appMeta.key, key));
+    if (done) continue;
+    const summary = await seed.run(db);
+    await db.insert(appMeta).values({ key, value: new Date().toISOString() });
+    options.log(`Contenu de démonstration « ${seed.name} » : ${summary}.`);
+  }
+}

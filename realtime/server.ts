@@ -1,0 +1,75 @@
+import type { Server as HttpServer, IncomingMessage } from "node:http";
+
+import { createAdapter } from "@socket.io/postgres-adapter";
+import type pg from "pg";
+import { Server } from "socket.io";
+
+import type { Config } from "../app/config.server";
+import { authenticate } from "../app/utils/auth.server";
+import type { RealtimeServer } from "./hub";
+import { registerRealtime } from "./hub";
+import { rooms } from "./protocol";
+
+type Options = {
+  config: Config;
+  /** With a pool, rooms are shared with every other instance through LISTEN/NOTIFY. */
+  pool?: pg.Pool;
+  onAdapterError?: (error: Error) => void;
+};
+
+/** Browsers always send Origin on a WebSocket or polling handshake; anything else is refused. */
+export function isAllowedOrigin(request: IncomingMessage, origins: string[]) {
+  const origin = request.headers.origin;
+  return typeof origin === "string" && origins.includes(origin);
+}
+
+export function createRealtimeServer(httpServer: HttpServer, options: Options): RealtimeServer {
+  const { config } = options;
+  const io: RealtimeServer = new Server(httpServer, {
+    path: "/socket.io",
+    serveClient: false,
+    // socket.io's cors option does not stop a foreign page from opening a socket: allowRequest does.
+    // Integrations using an API token send the app's Origin header too.
+    allowRequest: (request, callback) => callback(null, isAllowedOrigin(request, config.origins)),
+    maxHttpBufferSize: 64 * 1024,
+    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: false },
+    // WebSocket only: long-polling behind a load balancer without sticky sessions loops on 400s.
+    transports: ["websocket"],
+  });
+  if (options.pool) {
+    io.adapter(
+      createAdapter(options.pool, {
+        tableName: "socket_io_attachments",
+        errorHandler: options.onAdapterError ?? (() => {}),
+      }),
+    );
+  }
+
+  io.use(async (socket, next) => {
+    try {
+      const token = (socket.handshake.auth as { token?: unknown }).token;
+      const { auth } = await authenticate({
+        cookie: socket.handshake.headers.cookie,
+        authorization: typeof token === "string" ? `Bearer ${token}` : undefined,
+      });
+      if (!auth.user) return next(new Error("unauthorized"));
+      socket.data.user = { id: auth.user.id, name: auth.user.name, roles: auth.user.roles };
+      socket.data.sessionId = auth.session?.id ?? null;
+      next();
+    } catch {
+      next(new Error("unavailable"));
+    }
+  });
+
+  io.on("connection", (socket) => {
+    void socket.join(rooms.user(socket.data.user.id));
+    if (socket.data.sessionId) void socket.join(rooms.session(socket.data.sessionId));
+    socket.on("session:ping", (ack) => {
+      if (typeof ack !== "function") return;
+      ack({ ok: true, userId: socket.data.user.id });
+    });
+  });
+
+  registerRealtime(io);
+  return io;
+}

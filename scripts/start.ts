@@ -1,0 +1,93 @@
+/**
+ * `npm start`: build if needed, start (or reuse) PostgreSQL and Meilisearch, migrate, seed on the
+ * first run, then serve. Ctrl-C stops everything; the data in .data/ is kept for the next start.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, statSync } from "node:fs";
+import { readdir } from "node:fs/promises";
+import path from "node:path";
+
+import {
+  forgetRunningServices,
+  recordRunningServices,
+  startServices,
+  type Services,
+} from "./services";
+
+const root = process.cwd();
+const dataDir = path.resolve(process.env.DATA_DIR ?? ".data");
+
+async function newestMtime(folder: string): Promise<number> {
+  let newest = 0;
+  for (const entry of await readdir(folder, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    newest = Math.max(newest, statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
+  }
+  return newest;
+}
+
+async function buildIfNeeded() {
+  const output = path.join(root, "build/index.js");
+  const sources = Math.max(
+    ...(await Promise.all(
+      ["app", "db", "search", "realtime"].map((f) => newestMtime(path.join(root, f))),
+    )),
+  );
+  if (existsSync(output) && statSync(output).mtimeMs >= sources) return;
+  console.log("Construction de l'application…");
+  const result = spawnSync("npx", ["remix", "build"], { stdio: "inherit", cwd: root });
+  if (result.status !== 0) throw new Error("la construction (remix build) a échoué");
+}
+
+async function main() {
+  await buildIfNeeded();
+  // Filled in as they start, so that a signal during start-up stops what is already running.
+  const running: { services?: Services; app?: { close: () => Promise<void> } } = {};
+  let shuttingDown = false;
+
+  const shutdown = async (code: number) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    console.log("\nArrêt en cours…");
+    await running.app?.close().catch(() => {});
+    await running.services?.stop();
+    await forgetRunningServices(dataDir);
+    console.log("Arrêté proprement. Les données restent dans .data/.");
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void shutdown(0));
+  process.on("SIGTERM", () => void shutdown(0));
+
+  const services = await startServices({ dataDir });
+  running.services = services;
+  services.onCrash((message) => {
+    console.error(`${message} Arrêt de l'application.`);
+    void shutdown(1);
+  });
+  Object.assign(process.env, services.env);
+  await recordRunningServices(dataDir, services);
+  process.env.NODE_ENV ??= "production";
+
+  // Loaded after the environment is complete, since the configuration is read once.
+  const { runMigrations } = await import("../db/migrate");
+  const { db } = await import("../db/client");
+  const { seedIfNeeded } = await import("../db/seed/index");
+  const { createApp } = await import("../server");
+  const { startBackgroundJobs } = await import("./background");
+
+  await runMigrations(services.env.DATABASE_URL);
+  await seedIfNeeded(db, {
+    demo: process.env.SEED_DEMO !== "false",
+    log: (line) => console.log(line),
+  });
+  const background = await startBackgroundJobs();
+  const created = await createApp(undefined, { background });
+  running.app = created;
+  const port = await created.listen();
+  console.log(`Territoires Internet est prêt : http://localhost:${port} (Ctrl-C pour arrêter)`);
+}
+
+main().catch((error: unknown) => {
+  console.error(`Démarrage impossible : ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

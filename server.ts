@@ -1,0 +1,168 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import compression from "compression";
+import express, { type NextFunction, type Request, type Response } from "express";
+import helmet from "helmet";
+import pg from "pg";
+
+import { getConfig, setConfig, type Config } from "./app/config.server";
+import { authenticate } from "./app/utils/auth.server";
+import { logger } from "./app/utils/logger.server";
+import { closeDatabase, sqlClient } from "./db/client";
+import { registerRealtime } from "./realtime/hub";
+import { createRealtimeServer } from "./realtime/server";
+import { checkSearchHealth } from "./search/client";
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+export type App = {
+  httpServer: Server;
+  io: ReturnType<typeof createRealtimeServer>;
+  /** Resolves with the port once listening. */
+  listen: (port?: number, host?: string) => Promise<number>;
+  close: () => Promise<void>;
+};
+
+type CreateAppOptions = {
+  build?: ServerBuild;
+  /** Extra services started with the app and stopped by close() (the search indexer…). */
+  background?: Array<{ close: () => Promise<void> | void }>;
+};
+
+async function loadBuild(): Promise<ServerBuild> {
+  const buildPath = path.resolve("build/index.js");
+  return (await import(pathToFileURL(buildPath).href)) as ServerBuild;
+}
+
+export async function createApp(config: Config = getConfig(), options: CreateAppOptions = {}) {
+  setConfig(config);
+  const log = logger();
+  const build = options.build ?? (await loadBuild());
+  const app = express();
+  app.disable("x-powered-by");
+  if (config.trustProxy) app.set("trust proxy", true);
+
+  app.use((req, res, next) => {
+    res.locals.requestId = (req.headers["x-request-id"] as string | undefined) ?? randomUUID();
+    res.locals.cspNonce = randomBytes(16).toString("base64");
+    res.setHeader("X-Request-Id", res.locals.requestId as string);
+    next();
+  });
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: true,
+        directives: {
+          "script-src": [
+            "'self'",
+            (_req, res) => `'nonce-${(res as Response).locals.cspNonce as string}'`,
+          ],
+          "connect-src": ["'self'", ...config.origins.map((o) => o.replace(/^http/, "ws"))],
+          "img-src": ["'self'", "data:"],
+          "upgrade-insecure-requests": config.cookieSecure ? [] : null,
+        },
+      },
+      strictTransportSecurity: config.cookieSecure,
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+  app.use(compression());
+  app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
+  app.use(express.static("public", { maxAge: "1h" }));
+
+  app.get("/healthz", async (_req, res) => {
+    const down: string[] = [];
+    await Promise.all([
+      sqlClient()`select 1`.catch(() => down.push("postgresql")),
+      checkSearchHealth().then((ok) => ok || down.push("meilisearch")),
+    ]);
+    if (down.length === 0) res.json({ status: "ok" });
+    else res.status(503).json({ status: "error", down });
+  });
+
+  // CSRF: a state change must come from one of our pages. API calls authenticated by a bearer
+  // token carry no ambient credential, so they are exempt.
+  app.use((req, res, next) => {
+    if (SAFE_METHODS.has(req.method)) return next();
+    const bearer = typeof req.headers.authorization === "string";
+    if (bearer && req.path.startsWith("/api/")) return next();
+    const origin = req.headers.origin;
+    if (typeof origin === "string" && config.origins.includes(origin)) return next();
+    res.status(403).type("text/plain; charset=utf-8");
+    res.send("Requête refusée : origine inconnue ou absente (protection CSRF).");
+  });
+
+  app.use(async (req, res, next) => {
+    try {
+      const { auth, setCookie } = await authenticate({
+        cookie: req.headers.cookie,
+        authorization: req.headers.authorization,
+      });
+      res.locals.auth = auth;
+      if (setCookie) res.append("Set-Cookie", setCookie);
+      next();
+    } catch (error) {
+      next(error);
+    }
+  });
+
+  app.all(
+    "*",
+    createRequestHandler({
+      build,
+      mode: config.env === "production" ? "production" : "development",
+      getLoadContext: (req, res) => ({
+        auth: res.locals.auth,
+        cspNonce: res.locals.cspNonce as string,
+        requestId: res.locals.requestId as string,
+        clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",
+      }),
+    }),
+  );
+
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    log.error({ err: error, requestId: res.locals.requestId, path: req.path }, "request failed");
+    if (res.headersSent) return;
+    res.status(500).type("text/plain; charset=utf-8");
+    res.send(`Une erreur inattendue est survenue (référence ${String(res.locals.requestId)}).`);
+  });
+
+  const httpServer = createServer(app);
+  const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 2 });
+  pool.on("error", (error) => log.warn({ err: error }, "realtime adapter pool error"));
+  const io = createRealtimeServer(httpServer, {
+    config,
+    pool,
+    onAdapterError: (error) =>
+      log.error({ err: error }, "realtime adapter lost its connection; broadcasts stay local"),
+  });
+
+  const result: App = {
+    httpServer,
+    io,
+    listen: (port = config.port, host = config.host) =>
+      new Promise((resolve, reject) => {
+        httpServer.once("error", reject);
+        httpServer.listen(port, host, () => {
+          const address = httpServer.address();
+          resolve(typeof address === "object" && address ? address.port : port);
+        });
+      }),
+    close: async () => {
+      for (const service of options.background ?? []) await service.close();
+      await new Promise<void>((resolve) => {
+        void io.close(() => resolve());
+      });
+      registerRealtime(null);
+      httpServer.closeAllConnections();
+      await pool.end().catch(() => {});
+      await closeDatabase();
+    },
+  };
+  return result;
+}
