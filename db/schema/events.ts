@@ -1,0 +1,123 @@
+import { sql } from "drizzle-orm";
+import {
+  bigserial,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+
+import { users } from "./accounts";
+import { collectivities } from "./collectivities";
+
+export const eventFormats = ["presentiel", "en-ligne", "hybride"] as const;
+export type EventFormat = (typeof eventFormats)[number];
+
+export const eventStatuses = ["draft", "published", "cancelled"] as const;
+export type EventStatus = (typeof eventStatuses)[number];
+
+export const registrationStatuses = ["confirmed", "waitlisted"] as const;
+export type RegistrationStatus = (typeof registrationStatuses)[number];
+
+/** One line of the programme, in the event's own zone (what the organiser typed). */
+export type ProgrammeItem = { date: string; time: string; title: string; speakers: string };
+
+/**
+ * A local event (a stage of the assises, a workshop, a webinar). Times are absolute instants;
+ * `time_zone` is the IANA zone of the place, in which they are entered and shown.
+ */
+export const events = pgTable(
+  "events",
+  {
+    id: text("id").primaryKey(),
+    slug: text("slug").notNull(),
+    collectivityCode: text("collectivity_code")
+      .notNull()
+      .references(() => collectivities.code),
+    createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+    title: text("title").notNull(),
+    description: text("description").notNull().default(""),
+    themes: text("themes")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    format: text("format", { enum: eventFormats }).notNull(),
+    startsAt: timestamp("starts_at", { withTimezone: true }).notNull(),
+    endsAt: timestamp("ends_at", { withTimezone: true }).notNull(),
+    timeZone: text("time_zone").notNull().default("Europe/Paris"),
+    venue: text("venue").notNull().default(""),
+    communeCode: text("commune_code").references(() => collectivities.code),
+    onlineUrl: text("online_url"),
+    /** Null means unlimited. */
+    capacity: integer("capacity"),
+    /** Null means "until the event starts". */
+    registrationDeadline: timestamp("registration_deadline", { withTimezone: true }),
+    programme: jsonb("programme").$type<ProgrammeItem[]>().notNull().default([]),
+    status: text("status", { enum: eventStatuses }).notNull().default("draft"),
+    /** Initiatives presented; plain ids, since initiatives live in another domain. */
+    initiativeIds: text("initiative_ids")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    /** iCalendar SEQUENCE: bumped on every change subscribers should see. */
+    sequence: integer("sequence").notNull().default(0),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    publishedAt: timestamp("published_at", { withTimezone: true }),
+    cancelledAt: timestamp("cancelled_at", { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("events_slug").on(t.slug),
+    index("events_status_start").on(t.status, t.startsAt),
+    index("events_collectivity").on(t.collectivityCode, t.startsAt),
+    index("events_themes").using("gin", t.themes),
+  ],
+);
+
+/** Who may edit an event: its creator and the co-organisers they add. */
+export const eventOrganisers = pgTable(
+  "event_organisers",
+  {
+    eventId: text("event_id")
+      .notNull()
+      .references(() => events.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    addedAt: timestamp("added_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.eventId, t.userId] }), index("event_organisers_user").on(t.userId)],
+);
+
+/**
+ * One row per person and event. Every write takes a row lock on the event first, so counts
+ * read inside that transaction are exact; `arrival` keeps the order in which requests got the lock.
+ */
+export const eventRegistrations = pgTable(
+  "event_registrations",
+  {
+    id: text("id").primaryKey(),
+    eventId: text("event_id")
+      .notNull()
+      .references(() => events.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    status: text("status", { enum: registrationStatuses }).notNull(),
+    arrival: bigserial("arrival", { mode: "number" }).notNull(),
+    /** The attendee agreed to appear in the public attendee list. */
+    showPublicly: boolean("show_publicly").notNull().default(false),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    promotedAt: timestamp("promoted_at", { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("event_registrations_person").on(t.eventId, t.userId),
+    index("event_registrations_queue").on(t.eventId, t.status, t.arrival),
+    index("event_registrations_user").on(t.userId),
+  ],
+);
