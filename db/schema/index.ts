@@ -3,5 +3,6 @@ export * from "./collectivities";
 export * from "./rate-limits";
 export * from "./realtime";
 export * from "./meta";
+export * from "./outbox";
 export * from "./events";
 export * from "./notifications";
