@@ -6,6 +6,7 @@ import { Server } from "socket.io";
 
 import type { Config } from "../app/config.server";
 import { authenticate } from "../app/utils/auth.server";
+import { registerEventHandlers } from "./events";
 import type { RealtimeServer } from "./hub";
 import { registerRealtime } from "./hub";
 import { rooms } from "./protocol";
@@ -68,6 +69,7 @@ export function createRealtimeServer(httpServer: HttpServer, options: Options): 
       if (typeof ack !== "function") return;
       ack({ ok: true, userId: socket.data.user.id });
     });
+    registerEventHandlers(socket);
   });
 
   registerRealtime(io);

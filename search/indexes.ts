@@ -1,4 +1,6 @@
 /**
  * Imports every index definition so that it registers itself. Each domain adds its line here.
  */
+import "./events";
+
 export { indexDefinitions } from "./registry";

@@ -1,14 +1,349 @@
-import type { MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 
-import { ComingSoon } from "~/components/coming-soon";
+import { EventCard } from "~/components/event-card";
+import { Pagination } from "~/components/pagination";
+import { listAreas } from "~/models/collectivities.server";
+import {
+  listEvents,
+  placesLeft,
+  searchEventIds,
+  searchEventIdsInDatabase,
+  type EventFilters,
+} from "~/models/events.server";
+import { hasRole } from "~/utils/auth.server";
+import { formatLabels } from "~/utils/event-schemas";
+import { formatMonth, monthBounds, monthKey, PARIS } from "~/utils/event-time";
+import { themes, themeSlugs } from "~/utils/themes";
+import { z } from "~/utils/validation";
 
-export const meta: MetaFunction = () => [{ title: "Événements — Territoires Internet" }];
+const blankToUndefined = (value: unknown) => (value === "" ? undefined : value);
 
-export default function Page() {
+const ListQuerySchema = z.object({
+  q: z.preprocess(blankToUndefined, z.string().trim().max(100, "La recherche est trop longue.").optional()),
+  theme: z.preprocess(blankToUndefined, z.enum(themeSlugs, { error: "Thème inconnu." }).optional()),
+  region: z.preprocess(blankToUndefined, z.string().regex(/^\d{2}$/, "Région invalide.").optional()),
+  departement: z.preprocess(
+    blankToUndefined,
+    z.string().regex(/^(\d{2,3}|2A|2B)$/i, "Département invalide.").optional(),
+  ),
+  format: z.preprocess(
+    blankToUndefined,
+    z.enum(["presentiel", "en-ligne", "hybride"], { error: "Format inconnu." }).optional(),
+  ),
+  mois: z.preprocess(
+    blankToUndefined,
+    z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "Mois invalide (AAAA-MM).").optional(),
+  ),
+  periode: z.enum(["a-venir", "passes"]).catch("a-venir"),
+  vue: z.enum(["liste", "mois"]).catch("liste"),
+  page: z.coerce.number().int().min(1).max(1_000).catch(1),
+});
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const url = new URL(request.url);
+  const parsed = ListQuerySchema.safeParse(Object.fromEntries(url.searchParams));
+  if (!parsed.success) {
+    throw new Response(
+      `Filtre invalide : ${parsed.error.issues.map((issue) => issue.message).join(" ")}`,
+      { status: 400 },
+    );
+  }
+  const query = parsed.data;
+  const month = query.vue === "mois" ? (query.mois ?? monthKey(new Date())) : query.mois;
+  const filters: EventFilters = {
+    theme: query.theme,
+    region: query.region,
+    department: query.departement?.toUpperCase(),
+    format: query.format,
+    page: query.page,
+    pageSize: query.vue === "mois" ? 500 : 20,
+    period: month ? "all" : query.periode === "passes" ? "past" : "upcoming",
+  };
+  if (month) Object.assign(filters, monthBounds(month));
+  let degraded = false;
+  if (query.q) {
+    const ids = await searchEventIds(query.q);
+    degraded = ids === null;
+    filters.ids = ids ?? (await searchEventIdsInDatabase(query.q));
+  }
+  const [results, areas] = await Promise.all([listEvents(filters), listAreas()]);
+  const user = context.auth.user;
+  return {
+    query: { ...query, mois: month },
+    degraded,
+    items: results.items.map((event) => ({ ...event, placesLeft: placesLeft(event) })),
+    total: results.total,
+    page: results.page,
+    pageSize: results.pageSize,
+    areas,
+    canCreate: hasRole(user, "organiser"),
+  };
+}
+
+export const meta: MetaFunction = () => [
+  { title: "Évènements — Territoires Internet" },
+  {
+    name: "description",
+    content: "Assises territoriales, ateliers et webinaires des collectivités du réseau.",
+  },
+];
+
+function shiftMonth(key: string, delta: number) {
+  const [y, m] = key.split("-").map(Number) as [number, number];
+  const date = new Date(Date.UTC(y, m - 1 + delta, 1));
+  return `${date.getUTCFullYear()}-${String(date.getUTCMonth() + 1).padStart(2, "0")}`;
+}
+
+export default function EventsPage() {
+  const data = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  const { query } = data;
+  const hrefWith = (changes: Record<string, string | null>) => {
+    const next = new URLSearchParams(params);
+    next.delete("page");
+    for (const [key, value] of Object.entries(changes)) {
+      if (value === null) next.delete(key);
+      else next.set(key, value);
+    }
+    const search = next.toString();
+    return search ? `?${search}` : "/evenements";
+  };
+  const calendarParams = new URLSearchParams();
+  if (query.region) calendarParams.set("region", query.region);
+  if (query.departement) calendarParams.set("departement", query.departement);
+  if (query.theme) calendarParams.set("theme", query.theme);
+  const feed = `/evenements/calendrier.ics${calendarParams.size > 0 ? `?${calendarParams.toString()}` : ""}`;
+  const heading =
+    query.vue === "mois" && query.mois
+      ? `Évènements de ${formatMonth(query.mois)}`
+      : query.periode === "passes"
+        ? "Évènements passés"
+        : "Évènements à venir";
   return (
-    <ComingSoon
-      title="Événements"
-      text="Les événements thématiques locaux et les assises territoriales arrivent bientôt."
-    />
+    <div className="container stack">
+      <div className="actions" style={{ justifyContent: "space-between" }}>
+        <h1>Évènements</h1>
+        {data.canCreate ? (
+          <Link className="button" to="/evenements/nouveau">
+            Créer un évènement
+          </Link>
+        ) : null}
+      </div>
+      <p>
+        Étapes des assises territoriales, ateliers et webinaires organisés par les collectivités du
+        réseau. Abonnez votre agenda au <a href={feed}>calendrier des évènements (iCal)</a>
+        {calendarParams.size > 0 ? " correspondant à ces filtres" : ""}.
+      </p>
+      <Form method="get" className="card filters" role="search" aria-label="Filtrer les évènements">
+        <div className="field">
+          <label htmlFor="q">Rechercher</label>
+          <input id="q" name="q" type="search" defaultValue={query.q ?? ""} />
+        </div>
+        <div className="field">
+          <label htmlFor="theme">Thème</label>
+          <select id="theme" name="theme" defaultValue={query.theme ?? ""}>
+            <option value="">Tous les thèmes</option>
+            {themes.map((t) => (
+              <option key={t.slug} value={t.slug}>
+                {t.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="region">Région</label>
+          <select id="region" name="region" defaultValue={query.region ?? ""}>
+            <option value="">Toutes les régions</option>
+            {data.areas.regions.map((r) => (
+              <option key={r.code} value={r.code}>
+                {r.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="departement">Département</label>
+          <select id="departement" name="departement" defaultValue={query.departement ?? ""}>
+            <option value="">Tous les départements</option>
+            {data.areas.departments.map((d) => (
+              <option key={d.code} value={d.code}>
+                {d.code} — {d.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="format">Format</label>
+          <select id="format" name="format" defaultValue={query.format ?? ""}>
+            <option value="">Tous les formats</option>
+            {Object.entries(formatLabels).map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="mois">Mois</label>
+          <input id="mois" name="mois" type="month" defaultValue={query.mois ?? ""} />
+        </div>
+        {query.vue === "mois" ? <input type="hidden" name="vue" value="mois" /> : null}
+        {query.periode === "passes" ? <input type="hidden" name="periode" value="passes" /> : null}
+        <button type="submit">Filtrer</button>
+      </Form>
+
+      <nav aria-label="Affichage des évènements" className="tabs-nav">
+        <Link
+          to={hrefWith({ periode: null, vue: null, mois: null })}
+          aria-current={query.vue === "liste" && query.periode === "a-venir" && !query.mois ? "page" : undefined}
+        >
+          À venir
+        </Link>
+        <Link
+          to={hrefWith({ periode: "passes", vue: null, mois: null })}
+          aria-current={query.vue === "liste" && query.periode === "passes" ? "page" : undefined}
+        >
+          Archives
+        </Link>
+        <Link
+          to={hrefWith({ vue: "mois", periode: null })}
+          aria-current={query.vue === "mois" ? "page" : undefined}
+        >
+          Vue par mois
+        </Link>
+      </nav>
+
+      {data.degraded ? (
+        <div className="alert alert--warning" role="status">
+          La recherche avancée est momentanément indisponible : seuls les titres sont cherchés.
+        </div>
+      ) : null}
+
+      <h2>
+        {heading}{" "}
+        <span className="muted">
+          ({data.total} résultat{data.total > 1 ? "s" : ""})
+        </span>
+      </h2>
+
+      {query.vue === "mois" && query.mois ? (
+        <MonthView month={query.mois} items={data.items} hrefWith={hrefWith} />
+      ) : data.items.length === 0 ? (
+        <div className="card">
+          <p>Aucun évènement ne correspond à ces critères.</p>
+          <p>
+            Élargissez les filtres, consultez les <Link to="?periode=passes">évènements passés</Link>
+            {data.canCreate ? (
+              <>
+                {" "}
+                ou <Link to="/evenements/nouveau">organisez le vôtre</Link>
+              </>
+            ) : null}
+            .
+          </p>
+        </div>
+      ) : (
+        <ul className="list-plain">
+          {data.items.map((event) => (
+            <li key={event.id}>
+              <EventCard event={event} />
+            </li>
+          ))}
+        </ul>
+      )}
+      {query.vue !== "mois" ? (
+        <Pagination page={data.page} pageSize={data.pageSize} total={data.total} />
+      ) : null}
+    </div>
+  );
+}
+
+type MonthItem = ReturnType<typeof useLoaderData<typeof loader>>["items"][number];
+
+/** A month as a table (one row per week), each day listing its events; readable without CSS. */
+function MonthView({
+  month,
+  items,
+  hrefWith,
+}: {
+  month: string;
+  items: MonthItem[];
+  hrefWith: (changes: Record<string, string | null>) => string;
+}) {
+  const [y, m] = month.split("-").map(Number) as [number, number];
+  const first = new Date(Date.UTC(y, m - 1, 1));
+  const daysInMonth = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  const offset = (first.getUTCDay() + 6) % 7; // Monday first
+  const cells: Array<number | null> = [
+    ...Array.from({ length: offset }, () => null),
+    ...Array.from({ length: daysInMonth }, (_, i) => i + 1),
+  ];
+  while (cells.length % 7 !== 0) cells.push(null);
+  const weeks = Array.from({ length: cells.length / 7 }, (_, i) => cells.slice(i * 7, i * 7 + 7));
+  const byDay = new Map<number, MonthItem[]>();
+  const dayOf = new Intl.DateTimeFormat("sv-SE", { timeZone: PARIS });
+  for (const event of items) {
+    // Every day an event covers (in Paris), so a multi-day event shows on each of its days.
+    const startKey = dayOf.format(new Date(event.startsAt));
+    const endKey = dayOf.format(new Date(new Date(event.endsAt).getTime() - 1));
+    for (let day = 1; day <= daysInMonth; day += 1) {
+      const key = `${month}-${String(day).padStart(2, "0")}`;
+      if (key >= startKey && key <= endKey) byDay.set(day, [...(byDay.get(day) ?? []), event]);
+    }
+  }
+  const weekdays = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"];
+  return (
+    <div className="stack">
+      <nav aria-label="Changer de mois" className="actions">
+        <Link to={hrefWith({ vue: "mois", mois: shiftMonth(month, -1) })}>
+          ← {formatMonth(shiftMonth(month, -1))}
+        </Link>
+        <Link to={hrefWith({ vue: "mois", mois: shiftMonth(month, 1) })}>
+          {formatMonth(shiftMonth(month, 1))} →
+        </Link>
+      </nav>
+      <div className="table-wrap">
+        <table className="month-grid">
+          <caption className="visually-hidden">Évènements de {formatMonth(month)}, semaine par semaine</caption>
+          <thead>
+            <tr>
+              {weekdays.map((day) => (
+                <th key={day} scope="col">
+                  <abbr title={day}>{day.slice(0, 3)}.</abbr>
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {weeks.map((week, index) => (
+              <tr key={index}>
+                {week.map((day, column) => (
+                  <td key={column} className={day === null ? "is-other-month" : undefined}>
+                    {day !== null ? (
+                      <>
+                        <span>{day}</span>
+                        {byDay.get(day)?.length ? (
+                          <ul>
+                            {byDay.get(day)!.map((event) => (
+                              <li key={event.id}>
+                                <Link to={`/evenements/${event.slug}`}>
+                                  {event.status === "cancelled" ? "Annulé : " : ""}
+                                  {event.title}
+                                </Link>
+                              </li>
+                            ))}
+                          </ul>
+                        ) : null}
+                      </>
+                    ) : null}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
   );
 }

@@ -30,6 +30,8 @@ CREATE TABLE "events" (
 	"time_zone" text DEFAULT 'Europe/Paris' NOT NULL,
 	"venue" text DEFAULT '' NOT NULL,
 	"commune_code" text,
+	"department_code" text,
+	"region_code" text,
 	"online_url" text,
 	"capacity" integer,
 	"registration_deadline" timestamp with time zone,
@@ -70,4 +72,5 @@ CREATE UNIQUE INDEX "events_slug" ON "events" USING btree ("slug");--> statement
 CREATE INDEX "events_status_start" ON "events" USING btree ("status","starts_at");--> statement-breakpoint
 CREATE INDEX "events_collectivity" ON "events" USING btree ("collectivity_code","starts_at");--> statement-breakpoint
 CREATE INDEX "events_themes" ON "events" USING gin ("themes");--> statement-breakpoint
+CREATE INDEX "events_area" ON "events" USING btree ("region_code","department_code","starts_at");--> statement-breakpoint
 CREATE INDEX "notifications_user" ON "notifications" USING btree ("user_id","created_at");

@@ -52,6 +52,9 @@ export const events = pgTable(
     timeZone: text("time_zone").notNull().default("Europe/Paris"),
     venue: text("venue").notNull().default(""),
     communeCode: text("commune_code").references(() => collectivities.code),
+    /** Where the event takes place (the commune's, else the host's), copied for the filters. */
+    departmentCode: text("department_code"),
+    regionCode: text("region_code"),
     onlineUrl: text("online_url"),
     /** Null means unlimited. */
     capacity: integer("capacity"),
@@ -76,6 +79,7 @@ export const events = pgTable(
     index("events_status_start").on(t.status, t.startsAt),
     index("events_collectivity").on(t.collectivityCode, t.startsAt),
     index("events_themes").using("gin", t.themes),
+    index("events_area").on(t.regionCode, t.departmentCode, t.startsAt),
   ],
 );
 

@@ -1,0 +1,107 @@
+import { TZDate } from "@date-fns/tz";
+import ical, { ICalEventStatus } from "ical-generator";
+import { tzlib_get_ical_block } from "timezones-ical-library";
+
+import { themeLabel } from "../utils/themes";
+import { listEvents, type EventDetail, type EventFilters, type EventSummary } from "./events.server";
+
+const UID_DOMAIN = "territoires-internet";
+
+/**
+ * VTIMEZONE of a zone. The library answers for the canonical zone of a link (Guadeloupe is a
+ * link to Puerto Rico in the tz database), so the block is renamed to the TZID our events use.
+ */
+function vtimezone(zone: string): string | null {
+  const block = tzlib_get_ical_block(zone);
+  const text = Array.isArray(block) ? block[0] : null;
+  if (!text) return null;
+  return text
+    .replace(/^TZID:.*$/m, `TZID:${zone}`)
+    .replace(/^X-LIC-LOCATION:.*$/m, `X-LIC-LOCATION:${zone}`);
+}
+
+type CalendarEvent = Pick<
+  EventSummary,
+  | "id"
+  | "slug"
+  | "title"
+  | "startsAt"
+  | "endsAt"
+  | "timeZone"
+  | "venue"
+  | "status"
+  | "sequence"
+  | "updatedAt"
+  | "communeName"
+  | "collectivityName"
+  | "themes"
+> & { description?: string; onlineUrl?: string | null };
+
+/**
+ * An iCalendar (RFC 5545) document. Times carry the event's TZID with its VTIMEZONE; UIDs are
+ * stable and SEQUENCE grows on every change, so subscribed calendars update and cancel in place.
+ * ical-generator escapes text (a title's line break cannot start a new property).
+ */
+export function buildCalendar(
+  items: CalendarEvent[],
+  options: { origin: string; name: string; description?: string },
+) {
+  const calendar = ical({
+    name: options.name,
+    description: options.description,
+    prodId: { company: "Territoires Internet", product: "evenements", language: "FR" },
+    url: `${options.origin}/evenements`,
+    ttl: 60 * 60,
+    timezone: { name: null, generator: vtimezone },
+  });
+  for (const event of items) {
+    const url = `${options.origin}/evenements/${event.slug}`;
+    const place = [event.venue, event.communeName].filter(Boolean).join(", ");
+    const description = [
+      event.description ? event.description.slice(0, 4_000) : null,
+      event.onlineUrl ? `Lien de connexion : ${event.onlineUrl}` : null,
+      `Organisé par ${event.collectivityName}.`,
+      url,
+    ]
+      .filter(Boolean)
+      .join("\n\n");
+    calendar.createEvent({
+      id: `${event.id}@${UID_DOMAIN}`,
+      sequence: event.sequence,
+      stamp: event.updatedAt,
+      lastModified: event.updatedAt,
+      start: new TZDate(event.startsAt.getTime(), event.timeZone),
+      end: new TZDate(event.endsAt.getTime(), event.timeZone),
+      timezone: event.timeZone,
+      summary: event.status === "cancelled" ? `Annulé : ${event.title}` : event.title,
+      description,
+      location: place || (event.onlineUrl ? "En ligne" : null),
+      url,
+      categories: event.themes.map((slug) => ({ name: themeLabel(slug) })),
+      status: event.status === "cancelled" ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
+    });
+  }
+  return calendar.toString();
+}
+
+export function eventIcs(event: EventDetail, origin: string) {
+  return buildCalendar([event], { origin, name: event.title });
+}
+
+/**
+ * The subscribable feed: every public event that ends after 6 months ago (cancelled ones stay,
+ * so subscribers see the cancellation), filtered by région, département or theme.
+ */
+export async function feedIcs(
+  filters: Pick<EventFilters, "region" | "department" | "theme">,
+  origin: string,
+) {
+  const from = new Date(Date.now() - 183 * 24 * 60 * 60 * 1000);
+  const { items } = await listEvents({ ...filters, from, period: "all", pageSize: 2_000 });
+  const scope = filters.theme ? ` — ${themeLabel(filters.theme)}` : "";
+  return buildCalendar(items, {
+    origin,
+    name: `Évènements Territoires Internet${scope}`,
+    description: "Agenda des évènements du réseau Territoires Internet.",
+  });
+}

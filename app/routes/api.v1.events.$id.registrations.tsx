@@ -1,0 +1,56 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+
+import { failureResponse } from "~/models/event-api.server";
+import { myRegistration, register } from "~/models/events.server";
+import { apiError, fieldErrors, methodNotAllowed } from "~/utils/api.server";
+import { requireUser } from "~/utils/auth.server";
+import { RegistrationApiSchema } from "~/utils/event-schemas";
+import { consume, defineRateLimit, RateLimitedError, tooManyRequests } from "~/utils/rate-limit.server";
+
+defineRateLimit("event-registration", 30, 60);
+
+export const loader = () => methodNotAllowed(["POST"]);
+
+/**
+ * Registers the token's owner: 201 `{ status, position? }`, 409 when closed or already
+ * registered. A retry carrying the same Idempotency-Key gets 200 and the registration it made.
+ */
+export async function action(args: ActionFunctionArgs) {
+  if (args.request.method !== "POST") return methodNotAllowed(["POST"]);
+  const user = requireUser(args);
+  const text = await args.request.text();
+  if (text.length > 4_096) return apiError(413, "payload_too_large", "Corps trop volumineux.");
+  let raw: unknown = undefined;
+  if (text.trim()) {
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      return apiError(400, "bad_request", "Le corps de la requête doit être du JSON valide.");
+    }
+  }
+  const body = RegistrationApiSchema.safeParse(raw);
+  if (!body.success) {
+    return apiError(422, "validation_failed", "Certains champs sont invalides.", fieldErrors(body.error));
+  }
+  try {
+    await consume("event-registration", user.id);
+  } catch (error) {
+    if (error instanceof RateLimitedError) return tooManyRequests(error, "json") as Response;
+    throw error;
+  }
+  const eventId = args.params.id ?? "";
+  const result = await register(user, eventId, body.data);
+  if (!result.ok) {
+    const retried = args.request.headers.get("idempotency-key") !== null;
+    const existing = retried && result.status === 409 ? await myRegistration(eventId, user.id) : null;
+    if (existing) {
+      return Response.json(
+        { status: existing.status, ...(existing.position ? { position: existing.position } : {}) },
+        { status: 200 },
+      );
+    }
+    return failureResponse(result);
+  }
+  const { status, position } = result.value;
+  return Response.json({ status, ...(position ? { position } : {}) }, { status: 201 });
+}

@@ -1,0 +1,63 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+
+import { eventIcs, feedIcs } from "~/models/event-calendar.server";
+import { getEvent } from "~/models/events.server";
+import { themeSlugs } from "~/utils/themes";
+import { z } from "~/utils/validation";
+
+const FeedQuerySchema = z.object({
+  region: z.string().regex(/^\d{2}$/, "Région invalide (deux chiffres).").optional(),
+  departement: z
+    .string()
+    .regex(/^(\d{2,3}|2A|2B)$/i, "Département invalide (par exemple 60 ou 974).")
+    .transform((v) => v.toUpperCase())
+    .optional(),
+  theme: z.enum(themeSlugs, { error: "Thème inconnu." }).optional(),
+});
+
+function calendarResponse(body: string, filename: string, cache: string) {
+  return new Response(body, {
+    headers: {
+      "Content-Type": "text/calendar; charset=utf-8",
+      "Content-Disposition": `inline; filename="${filename}"`,
+      "Cache-Control": cache,
+      "X-Content-Type-Options": "nosniff",
+    },
+  });
+}
+
+/**
+ * `/evenements/:slug.ics` for one event, and `/evenements/calendrier.ics` (a reserved slug) for
+ * the subscribable feed, optionally narrowed by région, département or theme.
+ */
+export async function loader({ params, request, context }: LoaderFunctionArgs) {
+  const url = new URL(request.url);
+  const slug = params.slug ?? "";
+  if (slug === "calendrier") {
+    const entries = Object.fromEntries(
+      [...url.searchParams].filter(([, value]) => value !== ""),
+    );
+    const parsed = FeedQuerySchema.safeParse(entries);
+    if (!parsed.success) {
+      return new Response(
+        `Paramètre invalide : ${parsed.error.issues.map((i) => i.message).join(" ")}`,
+        { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } },
+      );
+    }
+    const { region, departement, theme } = parsed.data;
+    const body = await feedIcs({ region, department: departement, theme }, url.origin);
+    return calendarResponse(body, "evenements-territoires-internet.ics", "public, max-age=300");
+  }
+  const viewer = context.auth.user;
+  const event = await getEvent({ slug }, viewer);
+  if (!event) {
+    return new Response("Évènement introuvable.", {
+      status: 404,
+      headers: { "Content-Type": "text/plain; charset=utf-8" },
+    });
+  }
+  // The online link is in the file only for registered people and organisers (getEvent drops
+  // it for everyone else), so that copy must not be shared by caches.
+  const cache = viewer ? "private, no-store" : "public, max-age=300";
+  return calendarResponse(eventIcs(event, url.origin), `${event.slug}.ics`, cache);
+}

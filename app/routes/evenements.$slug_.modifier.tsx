@@ -1,0 +1,119 @@
+import { parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+
+import type { Candidate } from "~/components/collectivity-picker";
+import { EventForm } from "~/components/event-form";
+import { eventInputFromForm, toFormErrors } from "~/models/event-forms.server";
+import { capacityRule, getEvent, toLocalInputs, updateEvent } from "~/models/events.server";
+import { requireUser } from "~/utils/auth.server";
+import { EventFormSchema, programmeToText } from "~/utils/event-schemas";
+import { zoneLabel } from "~/utils/event-time";
+
+/** The event if the viewer may see it (else 404) and manage it (else 403). */
+async function manageable(args: LoaderFunctionArgs) {
+  const user = requireUser(args);
+  const event = await getEvent({ slug: args.params.slug ?? "" }, user);
+  if (!event) throw new Response("Évènement introuvable.", { status: 404 });
+  if (!event.canManage) {
+    throw new Response("Seuls les organisateurs de cet évènement peuvent le modifier.", {
+      status: 403,
+    });
+  }
+  return { user, event };
+}
+
+export async function loader(args: LoaderFunctionArgs) {
+  const { event } = await manageable(args);
+  const local = toLocalInputs(event);
+  return {
+    event: { slug: event.slug, title: event.title, status: event.status, timeZone: event.timeZone },
+    defaults: {
+      title: event.title,
+      description: event.description,
+      themes: event.themes,
+      format: event.format,
+      ...local,
+      venue: event.venue,
+      commune: event.communeCode ? `${event.communeName} (${event.communeCode})` : "",
+      onlineUrl: event.onlineUrl ?? "",
+      capacity: event.capacity === null ? "" : String(event.capacity),
+      programme: programmeToText(event.programme, local.startsAt.slice(0, 10)),
+      initiativeIds: event.initiativeIds.join(", "),
+      status: event.status === "published" ? "published" : "draft",
+    },
+  };
+}
+
+export async function action(args: ActionFunctionArgs) {
+  const { user, event } = await manageable(args);
+  const submission = parseWithZod(await args.request.formData(), { schema: EventFormSchema });
+  if (submission.status !== "success") {
+    return json({ result: submission.reply(), candidates: [] as Candidate[] }, { status: 400 });
+  }
+  const converted = await eventInputFromForm(submission.value, { admin: false });
+  if (!converted.ok) {
+    return json(
+      {
+        result: submission.reply({ fieldErrors: converted.fieldErrors }),
+        candidates: converted.candidates,
+      },
+      { status: 400 },
+    );
+  }
+  const { collectivityCode: _host, ...input } = converted.input;
+  const updated = await updateEvent(user, event.id, input);
+  if (!updated.ok) {
+    return json(
+      {
+        result: submission.reply({
+          fieldErrors: toFormErrors(updated.fieldErrors),
+          formErrors: updated.formError ? [updated.formError] : undefined,
+        }),
+        candidates: [] as Candidate[],
+      },
+      { status: updated.status === 422 ? 400 : updated.status },
+    );
+  }
+  return redirect(`/evenements/${event.slug}?inscription=modifie`);
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `Modifier « ${data.event.title} » — Territoires Internet` : "Évènement" },
+];
+
+export default function EditEventPage() {
+  const { event, defaults } = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>();
+  return (
+    <div className="narrow stack">
+      <p>
+        <Link to={`/evenements/${event.slug}`}>← Retour à l'évènement</Link>
+      </p>
+      <h1>Modifier « {event.title} »</h1>
+      {event.status === "cancelled" ? (
+        <div className="alert alert--warning" role="status">
+          Cet évènement est annulé : il ne peut plus être modifié.
+        </div>
+      ) : null}
+      <div className="alert alert--info">
+        <p>
+          <strong>Jauge :</strong> {capacityRule}
+        </p>
+        <p>
+          Chaque modification est transmise aux agendas abonnés. Les heures se saisissent en{" "}
+          {zoneLabel(event.timeZone)}.
+        </p>
+      </div>
+      <EventForm
+        lastResult={data?.result}
+        candidates={data?.candidates}
+        defaultValue={defaults}
+        showHost={false}
+        submitLabel="Enregistrer les modifications"
+        timeZoneNote={`Heure locale du lieu (${zoneLabel(event.timeZone)} actuellement ; elle suit la commune choisie).`}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,82 @@
+import { parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+
+import type { Candidate } from "~/components/collectivity-picker";
+import { EventForm } from "~/components/event-form";
+import { approvedCollectivityOf } from "~/models/collectivities.server";
+import { eventInputFromForm, toFormErrors } from "~/models/event-forms.server";
+import { capacityRule, createEvent } from "~/models/events.server";
+import { hasRole, requireRole } from "~/utils/auth.server";
+import { EventFormSchema } from "~/utils/event-schemas";
+
+const timeZoneNote =
+  "Heure locale du lieu : heure de Paris, ou l'heure locale pour un évènement outre-mer (déduite de la commune).";
+
+export async function loader(args: LoaderFunctionArgs) {
+  const user = requireRole(args, "organiser");
+  const admin = hasRole(user, "admin");
+  const hostCode = await approvedCollectivityOf(user.id);
+  return { admin, canHost: admin || Boolean(hostCode) };
+}
+
+export async function action(args: ActionFunctionArgs) {
+  const user = requireRole(args, "organiser");
+  const admin = hasRole(user, "admin");
+  const submission = parseWithZod(await args.request.formData(), { schema: EventFormSchema });
+  if (submission.status !== "success") {
+    return json({ result: submission.reply(), candidates: [] as Candidate[] }, { status: 400 });
+  }
+  const converted = await eventInputFromForm(submission.value, { admin });
+  if (!converted.ok) {
+    return json(
+      { result: submission.reply({ fieldErrors: converted.fieldErrors }), candidates: converted.candidates },
+      { status: 400 },
+    );
+  }
+  const created = await createEvent(user, converted.input);
+  if (!created.ok) {
+    return json(
+      {
+        result: submission.reply({
+          fieldErrors: toFormErrors(created.fieldErrors),
+          formErrors: created.formError ? [created.formError] : undefined,
+        }),
+        candidates: [] as Candidate[],
+      },
+      { status: created.status === 422 ? 400 : created.status },
+    );
+  }
+  return redirect(`/evenements/${created.value.slug}?inscription=cree`);
+}
+
+export const meta: MetaFunction = () => [{ title: "Créer un évènement — Territoires Internet" }];
+
+export default function NewEventPage() {
+  const { admin, canHost } = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>();
+  return (
+    <div className="narrow stack">
+      <p>
+        <Link to="/evenements">← Évènements</Link>
+      </p>
+      <h1>Créer un évènement</h1>
+      {!canHost ? (
+        <div className="alert alert--warning" role="status">
+          Votre adhésion à une collectivité doit être validée avant de publier un évènement en son
+          nom.
+        </div>
+      ) : null}
+      <p className="muted">{capacityRule}</p>
+      <EventForm
+        lastResult={data?.result}
+        candidates={data?.candidates}
+        defaultValue={{ status: "published", format: "presentiel" }}
+        showHost={admin}
+        submitLabel="Enregistrer l'évènement"
+        timeZoneNote={timeZoneNote}
+      />
+    </div>
+  );
+}

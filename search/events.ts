@@ -1,0 +1,64 @@
+import { and, asc, eq, gt, inArray, ne } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+
+import { db } from "../db/client";
+import { collectivities, events } from "../db/schema";
+import { registerIndex, type SearchDocument } from "./registry";
+
+const host = alias(collectivities, "host");
+const commune = alias(collectivities, "commune");
+
+/** Published and cancelled events are public; drafts are never indexed. */
+async function documents(where: ReturnType<typeof and>, limit?: number): Promise<SearchDocument[]> {
+  const query = db
+    .select({
+      id: events.id,
+      slug: events.slug,
+      title: events.title,
+      description: events.description,
+      themes: events.themes,
+      format: events.format,
+      status: events.status,
+      startsAt: events.startsAt,
+      departmentCode: events.departmentCode,
+      regionCode: events.regionCode,
+      collectivityName: host.name,
+      communeName: commune.name,
+      venue: events.venue,
+      updatedAt: events.updatedAt,
+    })
+    .from(events)
+    .innerJoin(host, eq(host.code, events.collectivityCode))
+    .leftJoin(commune, eq(commune.code, events.communeCode))
+    .where(and(where, ne(events.status, "draft")))
+    .orderBy(asc(events.id));
+  const rows = limit ? await query.limit(limit) : await query;
+  return rows.map((row) => ({
+    ...row,
+    // Markdown punctuation only adds noise to the matches.
+    description: row.description.replace(/[#*_`>[\]()!-]+/g, " ").slice(0, 5_000),
+    startsAt: Math.floor(row.startsAt.getTime() / 1000),
+    updatedAt: row.updatedAt.getTime(),
+  }));
+}
+
+registerIndex({
+  base: "events",
+  settings: {
+    searchableAttributes: ["title", "collectivityName", "communeName", "venue", "description"],
+    filterableAttributes: ["themes", "format", "status", "departmentCode", "regionCode", "startsAt"],
+    sortableAttributes: ["startsAt"],
+    localizedAttributes: [{ attributePatterns: ["*"], locales: ["fra"] }],
+    typoTolerance: { enabled: true },
+  },
+  load: (ids) => documents(inArray(events.id, ids)),
+  loadAll: async function* (batchSize) {
+    let after = "";
+    for (;;) {
+      const batch = await documents(and(gt(events.id, after)), batchSize);
+      if (batch.length === 0) return;
+      yield batch;
+      after = batch[batch.length - 1]!.id;
+    }
+  },
+});
