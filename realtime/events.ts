@@ -9,7 +9,10 @@ type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, object, Sock
 
 const WatchSchema = z.strictObject({ eventId: z.string().regex(/^[a-z2-7]{10,40}$/) });
 
-const invalid = { ok: false as const, error: { code: "bad_request", message: "Requête invalide." } };
+const invalid = {
+  ok: false as const,
+  error: { code: "bad_request", message: "Requête invalide." },
+};
 const missing = {
   ok: false as const,
   error: { code: "not_found", message: "Évènement introuvable." },

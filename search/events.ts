@@ -46,7 +46,14 @@ registerIndex({
   base: "events",
   settings: {
     searchableAttributes: ["title", "collectivityName", "communeName", "venue", "description"],
-    filterableAttributes: ["themes", "format", "status", "departmentCode", "regionCode", "startsAt"],
+    filterableAttributes: [
+      "themes",
+      "format",
+      "status",
+      "departmentCode",
+      "regionCode",
+      "startsAt",
+    ],
     sortableAttributes: ["startsAt"],
     localizedAttributes: [{ attributePatterns: ["*"], locales: ["fra"] }],
     typoTolerance: { enabled: true },

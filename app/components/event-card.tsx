@@ -36,7 +36,8 @@ export function PlacesLeft({
 }) {
   if (status === "cancelled") return <span className="badge badge--cancelled">Annulé</span>;
   if (placesLeft === null) return <span className="badge">Places illimitées</span>;
-  if (placesLeft === 0) return <span className="badge badge--pending">Complet — liste d'attente</span>;
+  if (placesLeft === 0)
+    return <span className="badge badge--pending">Complet — liste d'attente</span>;
   return (
     <span className="badge badge--approved">
       {placesLeft} place{placesLeft > 1 ? "s" : ""} restante{placesLeft > 1 ? "s" : ""}
@@ -45,7 +46,13 @@ export function PlacesLeft({
 }
 
 /** Date block, title, place and places left of an event, for lists. */
-export function EventCard({ event, headingLevel = 3 }: { event: EventCardData; headingLevel?: 2 | 3 }) {
+export function EventCard({
+  event,
+  headingLevel = 3,
+}: {
+  event: EventCardData;
+  headingLevel?: 2 | 3;
+}) {
   const block = dateBlock(event.startsAt, event.timeZone);
   const Heading = headingLevel === 2 ? "h2" : "h3";
   const place =
@@ -53,7 +60,9 @@ export function EventCard({ event, headingLevel = 3 }: { event: EventCardData; h
       ? "En ligne"
       : `${event.communeName ?? event.collectivityName}${event.format === "hybride" ? " et en ligne" : ""}`;
   return (
-    <article className={`event-card${event.status === "cancelled" ? " event-card--cancelled" : ""}`}>
+    <article
+      className={`event-card${event.status === "cancelled" ? " event-card--cancelled" : ""}`}
+    >
       <time className="date-block" dateTime={block.iso} aria-hidden="true">
         <span className="date-block__weekday">{block.weekday}</span>
         <span className="date-block__day">{block.day}</span>
@@ -72,7 +81,9 @@ export function EventCard({ event, headingLevel = 3 }: { event: EventCardData; h
         </p>
         <div className="actions">
           <PlacesLeft placesLeft={event.placesLeft} status={event.status} />
-          {event.status === "draft" ? <span className="badge badge--pending">Brouillon</span> : null}
+          {event.status === "draft" ? (
+            <span className="badge badge--pending">Brouillon</span>
+          ) : null}
           {event.themes.map((slug) => (
             <ThemeChip key={slug} slug={slug} />
           ))}

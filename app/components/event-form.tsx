@@ -2,10 +2,11 @@ import { getFormProps, getInputProps, useForm, type SubmissionResult } from "@co
 import { parseWithZod } from "@conform-to/zod/v4";
 import { Form, useNavigation } from "@remix-run/react";
 
-import { CollectivityPicker, type Candidate } from "./collectivity-picker";
-import { ErrorList, Field, FormErrors, RadioGroup, TextareaField } from "./forms";
 import { EventFormSchema, formatLabels } from "~/utils/event-schemas";
 import { themes } from "~/utils/themes";
+
+import { CollectivityPicker, type Candidate } from "./collectivity-picker";
+import { ErrorList, Field, FormErrors, RadioGroup, TextareaField } from "./forms";
 
 export type EventFormDefaults = {
   title?: string;
@@ -56,11 +57,7 @@ export function EventForm({
   const chosenThemes = new Set(
     ([] as string[]).concat((fields.themes.initialValue as string[] | string | undefined) ?? []),
   );
-  const dateField = (
-    meta: typeof fields.startsAt,
-    label: string,
-    hint?: string,
-  ) => {
+  const dateField = (meta: typeof fields.startsAt, label: string, hint?: string) => {
     const hintId = `${meta.id}-hint`;
     const props = getInputProps(meta, { type: "datetime-local", ariaDescribedBy: hintId });
     return (
@@ -84,7 +81,10 @@ export function EventForm({
         rows={8}
         hint="Texte en markdown : **gras**, *italique*, listes avec « - », liens [texte](https://…)."
       />
-      <fieldset className="field" aria-describedby={fields.themes.errors ? fields.themes.errorId : undefined}>
+      <fieldset
+        className="field"
+        aria-describedby={fields.themes.errors ? fields.themes.errorId : undefined}
+      >
         <legend>Thèmes (un à quatre)</legend>
         <div className="checkbox-grid">
           {themes.map((theme) => (

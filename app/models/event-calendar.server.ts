@@ -2,8 +2,14 @@ import { TZDate } from "@date-fns/tz";
 import ical, { ICalEventStatus } from "ical-generator";
 import { tzlib_get_ical_block } from "timezones-ical-library";
 
+import { isAmbiguous } from "../utils/event-time";
 import { themeLabel } from "../utils/themes";
-import { listEvents, type EventDetail, type EventFilters, type EventSummary } from "./events.server";
+import {
+  listEvents,
+  type EventDetail,
+  type EventFilters,
+  type EventSummary,
+} from "./events.server";
 
 const UID_DOMAIN = "territoires-internet";
 
@@ -65,14 +71,18 @@ export function buildCalendar(
     ]
       .filter(Boolean)
       .join("\n\n");
+    // A local time that occurs twice (02:30 on the night of the autumn change) is read
+    // differently by calendar apps despite RFC 5545: such an event is written in UTC instead.
+    const ambiguous =
+      isAmbiguous(event.startsAt, event.timeZone) || isAmbiguous(event.endsAt, event.timeZone);
     calendar.createEvent({
       id: `${event.id}@${UID_DOMAIN}`,
       sequence: event.sequence,
       stamp: event.updatedAt,
       lastModified: event.updatedAt,
-      start: new TZDate(event.startsAt.getTime(), event.timeZone),
-      end: new TZDate(event.endsAt.getTime(), event.timeZone),
-      timezone: event.timeZone,
+      start: ambiguous ? event.startsAt : new TZDate(event.startsAt.getTime(), event.timeZone),
+      end: ambiguous ? event.endsAt : new TZDate(event.endsAt.getTime(), event.timeZone),
+      timezone: ambiguous ? null : event.timeZone,
       summary: event.status === "cancelled" ? `Annulé : ${event.title}` : event.title,
       description,
       location: place || (event.onlineUrl ? "En ligne" : null),

@@ -18,7 +18,12 @@ import { rooms, type EventPlaces } from "../../realtime/protocol";
 import { indexName, searchClient } from "../../search/client";
 import { enqueueIndexing } from "../../search/outbox";
 import { hasRole, type AuthUser } from "../utils/auth.server";
-import { formatInZone, instantToLocal, localToInstant, zoneForDepartment } from "../utils/event-time";
+import {
+  formatInZone,
+  instantToLocal,
+  localToInstant,
+  zoneForDepartment,
+} from "../utils/event-time";
 import { randomId } from "../utils/ids.server";
 import { slugify } from "../utils/text";
 import { accountDeletionHooks, failure, isUniqueViolation, type Result } from "./accounts.server";
@@ -57,8 +62,10 @@ export type EventInput = {
 const commune = alias(collectivities, "commune");
 const host = alias(collectivities, "host");
 
-const confirmedCount = sql<number>`(select count(*)::int from ${eventRegistrations} r where r.event_id = ${events.id} and r.status = 'confirmed')`;
-const waitlistedCount = sql<number>`(select count(*)::int from ${eventRegistrations} r where r.event_id = ${events.id} and r.status = 'waitlisted')`;
+// Written out in full: drizzle leaves columns unqualified in single-table queries, where "id"
+// would then name the registration's own id inside the subquery.
+const confirmedCount = sql<number>`(select count(*)::int from event_registrations r where r.event_id = "events"."id" and r.status = 'confirmed')`;
+const waitlistedCount = sql<number>`(select count(*)::int from event_registrations r where r.event_id = "events"."id" and r.status = 'waitlisted')`;
 
 const summaryColumns = {
   id: events.id,
@@ -127,7 +134,7 @@ function isAdmin(viewer: Viewer) {
 function visibleTo(viewer: Viewer): SQL | undefined {
   if (isAdmin(viewer)) return undefined;
   const organises = viewer
-    ? sql`exists (select 1 from ${eventOrganisers} o where o.event_id = ${events.id} and o.user_id = ${viewer.id})`
+    ? sql`exists (select 1 from event_organisers o where o.event_id = "events"."id" and o.user_id = ${viewer.id})`
     : sql`false`;
   return or(ne(events.status, "draft"), organises);
 }
@@ -163,12 +170,14 @@ export async function listEvents(filters: EventFilters, viewer: Viewer = null) {
     filters.collectivityCode ? undefined : ne(events.status, "draft"),
     visibleTo(viewer),
   ];
-  if (filters.ids) conditions.push(filters.ids.length > 0 ? inArray(events.id, filters.ids) : sql`false`);
+  if (filters.ids)
+    conditions.push(filters.ids.length > 0 ? inArray(events.id, filters.ids) : sql`false`);
   if (filters.theme) conditions.push(sql`${events.themes} @> array[${filters.theme}]::text[]`);
   if (filters.region) conditions.push(eq(events.regionCode, filters.region));
   if (filters.department) conditions.push(eq(events.departmentCode, filters.department));
   if (filters.format) conditions.push(eq(events.format, filters.format));
-  if (filters.collectivityCode) conditions.push(eq(events.collectivityCode, filters.collectivityCode));
+  if (filters.collectivityCode)
+    conditions.push(eq(events.collectivityCode, filters.collectivityCode));
   // An event is "upcoming" until it ends, so a running multi-day event stays on top.
   if (filters.from) conditions.push(gte(events.endsAt, filters.from));
   if (filters.to) conditions.push(lt(events.startsAt, filters.to));
@@ -235,7 +244,12 @@ export async function getEvent(
     ? await Promise.all([canManage(viewer, event.id), myRegistration(event.id, viewer.id)])
     : [false, null];
   const seesLink = manage || registration?.status === "confirmed";
-  return { ...event, onlineUrl: seesLink ? event.onlineUrl : null, canManage: manage, registration };
+  return {
+    ...event,
+    onlineUrl: seesLink ? event.onlineUrl : null,
+    canManage: manage,
+    registration,
+  };
 }
 
 /** Admins, and organisers of the event who still hold the organiser role. */
@@ -333,7 +347,8 @@ async function normalise(
   let place = hostRow;
   if (input.communeCode) {
     const row = await collectivityRow(executor, input.communeCode);
-    if (!row || row.kind !== "commune") add("communeCode", "Cette commune est introuvable dans l'annuaire.");
+    if (!row || row.kind !== "commune")
+      add("communeCode", "Cette commune est introuvable dans l'annuaire.");
     else place = row;
   }
   const physical = input.format !== "en-ligne";
@@ -362,7 +377,10 @@ async function normalise(
     deadline = parseWhen(input.registrationDeadline, zone);
     if (!deadline) add("registrationDeadline", nonexistent);
     else if (endsAt && deadline.getTime() > endsAt.getTime()) {
-      add("registrationDeadline", "La clôture des inscriptions doit précéder la fin de l'évènement.");
+      add(
+        "registrationDeadline",
+        "La clôture des inscriptions doit précéder la fin de l'évènement.",
+      );
     }
   }
   if (Object.keys(errors).length > 0 || !startsAt || !endsAt) return failure(422, errors);
@@ -399,16 +417,26 @@ async function uniqueSlug(executor: Executor, title: string, startsAt: Date) {
     `${base}-${startsAt.getUTCFullYear()}`,
   ];
   for (const candidate of candidates) {
-    const [taken] = await executor.select({ id: events.id }).from(events).where(eq(events.slug, candidate));
+    const [taken] = await executor
+      .select({ id: events.id })
+      .from(events)
+      .where(eq(events.slug, candidate));
     if (!taken) return candidate;
   }
   return `${base}-${randomId(3)}`;
 }
 
 /** Creates an event hosted by the organiser's collectivity (or the one an admin names). */
-export async function createEvent(viewer: AuthUser, input: EventInput): Promise<Result<{ id: string; slug: string }>> {
+export async function createEvent(
+  viewer: AuthUser,
+  input: EventInput,
+): Promise<Result<{ id: string; slug: string }>> {
   if (!hasRole(viewer, "organiser")) {
-    return failure(403, {}, "Seuls les organisateurs et organisatrices peuvent créer un évènement.");
+    return failure(
+      403,
+      {},
+      "Seuls les organisateurs et organisatrices peuvent créer un évènement.",
+    );
   }
   let hostCode = await approvedCollectivityOf(viewer.id);
   if (isAdmin(viewer) && input.collectivityCode) hostCode = input.collectivityCode;
@@ -478,25 +506,49 @@ export async function updateEvent(
   patch: Omit<Partial<EventInput>, "status"> & { status?: EventStatus },
 ): Promise<Result<{ id: string; slug: string }>> {
   const outcome = await db.transaction(async (tx) => {
-    const [locked] = await tx.select({ id: events.id }).from(events).where(eq(events.id, eventId)).for("update");
+    const [locked] = await tx
+      .select({ id: events.id })
+      .from(events)
+      .where(eq(events.id, eventId))
+      .for("update");
     const current = locked ? await findEvent(eq(events.id, eventId), viewer, tx) : null;
     if (!current) return { result: failure(404, {}, "Évènement introuvable.") };
     if (!(await canManage(viewer, eventId, tx))) {
-      return { result: failure(403, {}, "Seuls les organisateurs de cet évènement peuvent le modifier.") };
+      return {
+        result: failure(403, {}, "Seuls les organisateurs de cet évènement peuvent le modifier."),
+      };
     }
     if (current.status === "cancelled") {
-      return { result: failure(409, {}, "Cet évènement est annulé : il ne peut plus être modifié.") };
+      return {
+        result: failure(409, {}, "Cet évènement est annulé : il ne peut plus être modifié."),
+      };
     }
     if (patch.status === "cancelled") {
       const deliveries = await cancelLocked(tx, current);
-      return { result: { ok: true as const, value: { id: current.id, slug: current.slug } }, deliveries, places: true };
-    }
-    if (patch.status === "draft" && current.status === "published" && current.confirmed + current.waitlisted > 0) {
       return {
-        result: failure(409, { status: ["Des personnes sont inscrites : annulez l'évènement plutôt que de le dépublier."] }),
+        result: { ok: true as const, value: { id: current.id, slug: current.slug } },
+        deliveries,
+        places: true,
       };
     }
-    const merged: EventInput = { ...asInput(current), ...patch, status: (patch.status ?? (current.status as "draft" | "published")) as "draft" | "published" };
+    if (
+      patch.status === "draft" &&
+      current.status === "published" &&
+      current.confirmed + current.waitlisted > 0
+    ) {
+      return {
+        result: failure(409, {
+          status: [
+            "Des personnes sont inscrites : annulez l'évènement plutôt que de le dépublier.",
+          ],
+        }),
+      };
+    }
+    const merged: EventInput = {
+      ...asInput(current),
+      ...patch,
+      status: (patch.status ?? (current.status as "draft" | "published")) as "draft" | "published",
+    };
     const checked = await normalise(tx, merged, current.collectivityCode);
     if (!checked.ok) return { result: checked };
     const values = checked.value.values;
@@ -526,7 +578,12 @@ export async function updateEvent(
 async function cancelLocked(tx: Transaction, event: EventDetail): Promise<Delivery[]> {
   await tx
     .update(events)
-    .set({ status: "cancelled", cancelledAt: new Date(), updatedAt: new Date(), sequence: sql`${events.sequence} + 1` })
+    .set({
+      status: "cancelled",
+      cancelledAt: new Date(),
+      updatedAt: new Date(),
+      sequence: sql`${events.sequence} + 1`,
+    })
     .where(eq(events.id, event.id));
   await enqueueIndexing(tx, EVENTS_INDEX, event.id);
   const registered = await tx
@@ -551,15 +608,22 @@ export async function cancelEvent(viewer: AuthUser, eventId: string) {
 }
 
 /** Adds a co-organiser (who must hold the organiser role) by email. */
-export async function addOrganiser(viewer: AuthUser, eventId: string, email: string): Promise<Result<{ name: string }>> {
-  if (!(await canManage(viewer, eventId))) return failure(403, {}, "Action réservée aux organisateurs.");
+export async function addOrganiser(
+  viewer: AuthUser,
+  eventId: string,
+  email: string,
+): Promise<Result<{ name: string }>> {
+  if (!(await canManage(viewer, eventId)))
+    return failure(403, {}, "Action réservée aux organisateurs.");
   const [person] = await db
     .select({ id: users.id, name: users.name, roles: users.roles })
     .from(users)
     .where(eq(sql`lower(${users.email})`, email.trim().toLowerCase()));
   if (!person || !hasRole(person, "organiser")) {
     return failure(422, {
-      email: ["Aucun compte organisateur ne correspond à cette adresse : l'équipe du réseau attribue ce rôle."],
+      email: [
+        "Aucun compte organisateur ne correspond à cette adresse : l'équipe du réseau attribue ce rôle.",
+      ],
     });
   }
   await db.insert(eventOrganisers).values({ eventId, userId: person.id }).onConflictDoNothing();
@@ -568,7 +632,12 @@ export async function addOrganiser(viewer: AuthUser, eventId: string, email: str
 
 export async function listOrganisers(eventId: string) {
   return db
-    .select({ id: users.id, name: users.name, jobTitle: users.jobTitle, profileKind: users.profileKind })
+    .select({
+      id: users.id,
+      name: users.name,
+      jobTitle: users.jobTitle,
+      profileKind: users.profileKind,
+    })
     .from(eventOrganisers)
     .innerJoin(users, eq(users.id, eventOrganisers.userId))
     .where(eq(eventOrganisers.eventId, eventId))
@@ -577,7 +646,11 @@ export async function listOrganisers(eventId: string) {
 
 // ——— Registrations ———
 
-export type RegistrationOutcome = { status: RegistrationStatus; position?: number; created: boolean };
+export type RegistrationOutcome = {
+  status: RegistrationStatus;
+  position?: number;
+  created: boolean;
+};
 
 type LockedEvent = {
   id: string;
@@ -613,7 +686,9 @@ async function countConfirmed(tx: Executor, eventId: string) {
   const [row] = await tx
     .select({ total: sql<number>`count(*)::int` })
     .from(eventRegistrations)
-    .where(and(eq(eventRegistrations.eventId, eventId), eq(eventRegistrations.status, "confirmed")));
+    .where(
+      and(eq(eventRegistrations.eventId, eventId), eq(eventRegistrations.status, "confirmed")),
+    );
   return row?.total ?? 0;
 }
 
@@ -656,7 +731,13 @@ export async function register(
       event.capacity === null || confirmed < event.capacity ? "confirmed" : "waitlisted";
     const [row] = await tx
       .insert(eventRegistrations)
-      .values({ id: randomId(), eventId, userId: viewer.id, status, showPublicly: options.showPublicly ?? false })
+      .values({
+        id: randomId(),
+        eventId,
+        userId: viewer.id,
+        status,
+        showPublicly: options.showPublicly ?? false,
+      })
       .returning({ arrival: eventRegistrations.arrival });
     if (status === "confirmed") return { ok: true, value: { status, created: true } };
     const position = await waitlistPosition(tx, eventId, row?.arrival ?? 0);
@@ -680,14 +761,21 @@ async function fillFromWaitlist(
   const next = await tx
     .select({ id: eventRegistrations.id, userId: eventRegistrations.userId })
     .from(eventRegistrations)
-    .where(and(eq(eventRegistrations.eventId, event.id), eq(eventRegistrations.status, "waitlisted")))
+    .where(
+      and(eq(eventRegistrations.eventId, event.id), eq(eventRegistrations.status, "waitlisted")),
+    )
     .orderBy(asc(eventRegistrations.arrival))
     .limit(Math.min(free, 10_000));
   if (next.length === 0) return [];
   await tx
     .update(eventRegistrations)
     .set({ status: "confirmed", promotedAt: new Date() })
-    .where(inArray(eventRegistrations.id, next.map((r) => r.id)));
+    .where(
+      inArray(
+        eventRegistrations.id,
+        next.map((r) => r.id),
+      ),
+    );
   return notify(
     tx,
     next.map((r) => r.userId),
@@ -701,7 +789,10 @@ async function fillFromWaitlist(
 }
 
 /** Cancels the viewer's registration; a freed place goes to the first person waiting. */
-export async function cancelRegistration(viewer: Pick<AuthUser, "id" | "roles">, eventId: string): Promise<Result<{ promoted: number }>> {
+export async function cancelRegistration(
+  viewer: Pick<AuthUser, "id" | "roles">,
+  eventId: string,
+): Promise<Result<{ promoted: number }>> {
   const outcome = await db.transaction(async (tx) => {
     const event = await lockEvent(tx, eventId);
     if (!event || (event.status === "draft" && !(await canManage(viewer, eventId, tx)))) {
@@ -712,7 +803,10 @@ export async function cancelRegistration(viewer: Pick<AuthUser, "id" | "roles">,
       .where(and(eq(eventRegistrations.eventId, eventId), eq(eventRegistrations.userId, viewer.id)))
       .returning({ status: eventRegistrations.status });
     if (removed.length === 0) {
-      return { result: failure(404, {}, "Vous n'êtes pas inscrit·e à cet évènement."), deliveries: [] };
+      return {
+        result: failure(404, {}, "Vous n'êtes pas inscrit·e à cet évènement."),
+        deliveries: [],
+      };
     }
     const deliveries = event.status === "published" ? await fillFromWaitlist(tx, event) : [];
     return { result: { ok: true as const, value: { promoted: deliveries.length } }, deliveries };
@@ -731,13 +825,21 @@ export async function setShowPublicly(userId: string, eventId: string, showPubli
     .where(and(eq(eventRegistrations.eventId, eventId), eq(eventRegistrations.userId, userId)));
 }
 
-export async function placesOf(eventId: string, executor: Executor = db): Promise<EventPlaces | null> {
+export async function placesOf(
+  eventId: string,
+  executor: Executor = db,
+): Promise<EventPlaces | null> {
   const [row] = await executor
     .select({ capacity: events.capacity, confirmed: confirmedCount, waitlisted: waitlistedCount })
     .from(events)
     .where(eq(events.id, eventId));
   if (!row) return null;
-  return { eventId, placesLeft: placesLeft(row), confirmed: row.confirmed, waitlisted: row.waitlisted };
+  return {
+    eventId,
+    placesLeft: placesLeft(row),
+    confirmed: row.confirmed,
+    waitlisted: row.waitlisted,
+  };
 }
 
 /** Tells the pages following the event (after commit) how many places are left. */
@@ -779,7 +881,9 @@ export async function listAttendees(viewer: AuthUser, eventId: string): Promise<
       name: users.name,
       email: users.email,
       jobTitle: users.jobTitle,
-      collectivityName: sql<string | null>`(select c.name from memberships m join collectivities c on c.code = m.collectivity_code where m.user_id = ${users.id} and m.status <> 'former' limit 1)`,
+      collectivityName: sql<
+        string | null
+      >`(select c.name from memberships m join collectivities c on c.code = m.collectivity_code where m.user_id = ${users.id} and m.status <> 'former' limit 1)`,
       status: eventRegistrations.status,
       showPublicly: eventRegistrations.showPublicly,
       registeredAt: eventRegistrations.createdAt,
@@ -799,7 +903,12 @@ export async function listAttendees(viewer: AuthUser, eventId: string): Promise<
 /** Confirmed attendees who chose to appear publicly. */
 export async function publicAttendees(eventId: string) {
   return db
-    .select({ userId: users.id, name: users.name, jobTitle: users.jobTitle, profileKind: users.profileKind })
+    .select({
+      userId: users.id,
+      name: users.name,
+      jobTitle: users.jobTitle,
+      profileKind: users.profileKind,
+    })
     .from(eventRegistrations)
     .innerJoin(users, eq(users.id, eventRegistrations.userId))
     .where(
@@ -821,7 +930,8 @@ export async function messageAttendees(
 ): Promise<Result<{ sent: number }>> {
   const event = await findEvent(eq(events.id, eventId), viewer);
   if (!event) return failure(404, {}, "Évènement introuvable.");
-  if (!(await canManage(viewer, eventId))) return failure(403, {}, "Action réservée aux organisateurs.");
+  if (!(await canManage(viewer, eventId)))
+    return failure(403, {}, "Action réservée aux organisateurs.");
   const deliveries = await db.transaction(async (tx) => {
     const recipients = await tx
       .select({ userId: eventRegistrations.userId })

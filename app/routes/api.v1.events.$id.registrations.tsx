@@ -5,7 +5,12 @@ import { myRegistration, register } from "~/models/events.server";
 import { apiError, fieldErrors, methodNotAllowed } from "~/utils/api.server";
 import { requireUser } from "~/utils/auth.server";
 import { RegistrationApiSchema } from "~/utils/event-schemas";
-import { consume, defineRateLimit, RateLimitedError, tooManyRequests } from "~/utils/rate-limit.server";
+import {
+  consume,
+  defineRateLimit,
+  RateLimitedError,
+  tooManyRequests,
+} from "~/utils/rate-limit.server";
 
 defineRateLimit("event-registration", 30, 60);
 
@@ -30,7 +35,12 @@ export async function action(args: ActionFunctionArgs) {
   }
   const body = RegistrationApiSchema.safeParse(raw);
   if (!body.success) {
-    return apiError(422, "validation_failed", "Certains champs sont invalides.", fieldErrors(body.error));
+    return apiError(
+      422,
+      "validation_failed",
+      "Certains champs sont invalides.",
+      fieldErrors(body.error),
+    );
   }
   try {
     await consume("event-registration", user.id);
@@ -42,7 +52,8 @@ export async function action(args: ActionFunctionArgs) {
   const result = await register(user, eventId, body.data);
   if (!result.ok) {
     const retried = args.request.headers.get("idempotency-key") !== null;
-    const existing = retried && result.status === 409 ? await myRegistration(eventId, user.id) : null;
+    const existing =
+      retried && result.status === 409 ? await myRegistration(eventId, user.id) : null;
     if (existing) {
       return Response.json(
         { status: existing.status, ...(existing.position ? { position: existing.position } : {}) },

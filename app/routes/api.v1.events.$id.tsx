@@ -28,7 +28,9 @@ export async function action(args: ActionFunctionArgs) {
   if (args.request.method !== "PATCH") return methodNotAllowed(["GET", "PATCH"]);
   const user = requireUser(args);
   const body = await readJsonBody(args.request, EventPatchApiSchema);
-  const patch: Omit<Partial<EventInput>, "status"> & { status?: "draft" | "published" | "cancelled" } = {};
+  const patch: Omit<Partial<EventInput>, "status"> & {
+    status?: "draft" | "published" | "cancelled";
+  } = {};
   for (const [key, value] of Object.entries(body)) {
     if (value !== undefined) (patch as Record<string, unknown>)[key] = value;
   }

@@ -38,7 +38,11 @@ export async function action(args: ActionFunctionArgs) {
   if (!created.ok) return failureResponse(created);
   const origin = new URL(args.request.url).origin;
   return Response.json(
-    { id: created.value.id, slug: created.value.slug, url: `${origin}/evenements/${created.value.slug}` },
+    {
+      id: created.value.id,
+      slug: created.value.slug,
+      url: `${origin}/evenements/${created.value.slug}`,
+    },
     { status: 201, headers: { Location: `${origin}/api/v1/events/${created.value.id}` } },
   );
 }

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 
+import { EventCard } from "~/components/event-card";
 import { MemberChip } from "~/components/member-chip";
 import {
   decideMembership,
@@ -9,6 +10,7 @@ import {
   kindLabels,
   listMembers,
 } from "~/models/collectivities.server";
+import { listEvents, placesLeft } from "~/models/events.server";
 import { requireUser } from "~/utils/auth.server";
 import { formatNumber } from "~/utils/text";
 import { z } from "~/utils/validation";
@@ -21,8 +23,23 @@ const DecisionSchema = z.object({
 export async function loader({ params, context }: LoaderFunctionArgs) {
   const collectivity = await getCollectivity(params.code ?? "");
   if (!collectivity) throw new Response("Collectivité introuvable.", { status: 404 });
-  const { members, canManage } = await listMembers(collectivity.code, context.auth.user);
-  return { collectivity, members, canManage };
+  const [{ members, canManage }, upcoming, past] = await Promise.all([
+    listMembers(collectivity.code, context.auth.user),
+    listEvents(
+      { collectivityCode: collectivity.code, period: "upcoming", pageSize: 10 },
+      context.auth.user,
+    ),
+    listEvents(
+      { collectivityCode: collectivity.code, period: "past", pageSize: 5 },
+      context.auth.user,
+    ),
+  ]);
+  const events = {
+    upcoming: upcoming.items.map((e) => ({ ...e, placesLeft: placesLeft(e) })),
+    past: past.items.map((e) => ({ ...e, placesLeft: placesLeft(e) })),
+    pastTotal: past.total,
+  };
+  return { collectivity, members, canManage, events };
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -50,7 +67,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 export default function CollectivityPage() {
-  const { collectivity, members, canManage } = useLoaderData<typeof loader>();
+  const { collectivity, members, canManage, events } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const approved = members.filter((m) => m.status === "approved");
   const pending = members.filter((m) => m.status === "pending");
@@ -99,6 +116,34 @@ export default function CollectivityPage() {
             />
           ))}
         </dl>
+      </section>
+
+      <section className="card stack" aria-labelledby="evenements">
+        <h2 id="evenements">Évènements</h2>
+        {events.upcoming.length === 0 && events.past.length === 0 ? (
+          <p>Aucun évènement organisé par cette collectivité pour l'instant.</p>
+        ) : null}
+        {events.upcoming.length > 0 ? (
+          <ul className="list-plain">
+            {events.upcoming.map((event) => (
+              <li key={event.id}>
+                <EventCard event={event} />
+              </li>
+            ))}
+          </ul>
+        ) : null}
+        {events.past.length > 0 ? (
+          <>
+            <h3>Évènements passés</h3>
+            <ul>
+              {events.past.map((event) => (
+                <li key={event.id}>
+                  <Link to={`/evenements/${event.slug}`}>{event.title}</Link>
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : null}
       </section>
 
       <section className="card" aria-labelledby="membres">

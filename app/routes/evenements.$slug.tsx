@@ -1,6 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import {
+  Form,
+  Link,
+  useActionData,
+  useLoaderData,
+  useNavigation,
+  useSearchParams,
+} from "@remix-run/react";
 import { useEffect, useState } from "react";
 
 import { PlacesLeft, ThemeChip } from "~/components/event-card";
@@ -20,7 +27,12 @@ import { requireUser } from "~/utils/auth.server";
 import { formatLabels } from "~/utils/event-schemas";
 import { differsFromParis, formatInZone, formatRange, PARIS, zoneLabel } from "~/utils/event-time";
 import { renderMarkdown } from "~/utils/markdown.server";
-import { consume, defineRateLimit, RateLimitedError, retryAfterMessage } from "~/utils/rate-limit.server";
+import {
+  consume,
+  defineRateLimit,
+  RateLimitedError,
+  retryAfterMessage,
+} from "~/utils/rate-limit.server";
 import { z } from "~/utils/validation";
 
 import type { EventPlaces } from "../../realtime/protocol";
@@ -51,7 +63,11 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
       open: event.status === "published" && Date.now() < closesAt.getTime(),
     },
     attendees,
-    organisers: organisers.map(({ name, jobTitle, profileKind }) => ({ name, jobTitle, profileKind })),
+    organisers: organisers.map(({ name, jobTitle, profileKind }) => ({
+      name,
+      jobTitle,
+      profileKind,
+    })),
     signedIn: Boolean(viewer),
   };
 }
@@ -78,15 +94,23 @@ export async function action(args: ActionFunctionArgs) {
     // A double submit finds the first registration: same page, nothing created twice.
     const existing = result.ok ? null : await myRegistration(event.id, user.id);
     if (!result.ok && !existing) {
-      return json({ error: result.formError ?? "Inscription impossible." }, { status: result.status });
+      return json(
+        { error: result.formError ?? "Inscription impossible." },
+        { status: result.status },
+      );
     }
     const status = result.ok ? result.value.status : existing?.status;
-    return redirect(`/evenements/${slug}?inscription=${status === "confirmed" ? "confirmee" : "attente"}`);
+    return redirect(
+      `/evenements/${slug}?inscription=${status === "confirmed" ? "confirmee" : "attente"}`,
+    );
   }
   if (input.intent === "cancel") {
     const result = await cancelRegistration(user, event.id);
     if (!result.ok && (await myRegistration(event.id, user.id))) {
-      return json({ error: result.formError ?? "Annulation impossible." }, { status: result.status });
+      return json(
+        { error: result.formError ?? "Annulation impossible." },
+        { status: result.status },
+      );
     }
     return redirect(`/evenements/${slug}?inscription=annulee`);
   }
@@ -95,12 +119,17 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `${data.event.title} — Évènements — Territoires Internet` : "Évènement introuvable" },
+  {
+    title: data
+      ? `${data.event.title} — Évènements — Territoires Internet`
+      : "Évènement introuvable",
+  },
 ];
 
 const notices: Record<string, string> = {
   confirmee: "Votre inscription est confirmée.",
-  attente: "L'évènement est complet : vous êtes sur la liste d'attente. Vous serez notifié·e si une place se libère.",
+  attente:
+    "L'évènement est complet : vous êtes sur la liste d'attente. Vous serez notifié·e si une place se libère.",
   annulee: "Votre inscription est annulée.",
   visibilite: "Votre choix d'apparaître dans la liste publique est enregistré.",
   cree: "L'évènement est enregistré.",
@@ -119,9 +148,13 @@ function useLivePlaces(eventId: string, initial: EventPlaces, enabled: boolean) 
       if (closed) return;
       const socket = io({ transports: ["websocket"], withCredentials: true });
       const watch = () =>
-        socket.emit("event:watch", { eventId }, (result: { ok: boolean } & Partial<EventPlaces>) => {
-          if (result.ok) setPlaces(result as EventPlaces);
-        });
+        socket.emit(
+          "event:watch",
+          { eventId },
+          (result: { ok: boolean } & Partial<EventPlaces>) => {
+            if (result.ok) setPlaces(result as EventPlaces);
+          },
+        );
       socket.on("connect", watch);
       socket.on("event:places", (payload: EventPlaces) => {
         if (payload.eventId === eventId) setPlaces(payload);
@@ -144,7 +177,12 @@ export default function EventPage() {
   const notice = notices[params.get("inscription") ?? ""];
   const places = useLivePlaces(
     event.id,
-    { eventId: event.id, placesLeft: event.placesLeft, confirmed: event.confirmed, waitlisted: event.waitlisted },
+    {
+      eventId: event.id,
+      placesLeft: event.placesLeft,
+      confirmed: event.confirmed,
+      waitlisted: event.waitlisted,
+    },
     signedIn && event.status === "published",
   );
   const zone = event.timeZone;
@@ -300,7 +338,11 @@ export default function EventPage() {
               <input type="hidden" name="intent" value="visibility" />
               <div className="choices">
                 <label>
-                  <input type="checkbox" name="showPublicly" defaultChecked={registration.showPublicly} />
+                  <input
+                    type="checkbox"
+                    name="showPublicly"
+                    defaultChecked={registration.showPublicly}
+                  />
                   Afficher mon nom dans la liste publique des participants
                 </label>
               </div>

@@ -6,7 +6,10 @@ import { themeSlugs } from "~/utils/themes";
 import { z } from "~/utils/validation";
 
 const FeedQuerySchema = z.object({
-  region: z.string().regex(/^\d{2}$/, "Région invalide (deux chiffres).").optional(),
+  region: z
+    .string()
+    .regex(/^\d{2}$/, "Région invalide (deux chiffres).")
+    .optional(),
   departement: z
     .string()
     .regex(/^(\d{2,3}|2A|2B)$/i, "Département invalide (par exemple 60 ou 974).")
@@ -34,9 +37,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const slug = params.slug ?? "";
   if (slug === "calendrier") {
-    const entries = Object.fromEntries(
-      [...url.searchParams].filter(([, value]) => value !== ""),
-    );
+    const entries = Object.fromEntries([...url.searchParams].filter(([, value]) => value !== ""));
     const parsed = FeedQuerySchema.safeParse(entries);
     if (!parsed.success) {
       return new Response(

@@ -84,22 +84,29 @@ export async function action(args: ActionFunctionArgs) {
   const parsed = IntentSchema.safeParse(Object.fromEntries(await args.request.formData()));
   if (!parsed.success) {
     const fields: Record<string, string[]> = {};
-    for (const issue of parsed.error.issues) (fields[String(issue.path[0] ?? "form")] ??= []).push(issue.message);
+    for (const issue of parsed.error.issues)
+      (fields[String(issue.path[0] ?? "form")] ??= []).push(issue.message);
     return reply({ fields, error: null }, 400);
   }
   const input = parsed.data;
   if (input.intent === "message") {
     const result = await messageAttendees(user, event.id, input);
-    if (!result.ok) return reply({ fields: {}, error: result.formError ?? "Envoi impossible." }, result.status);
+    if (!result.ok)
+      return reply({ fields: {}, error: result.formError ?? "Envoi impossible." }, result.status);
     return redirect(`/evenements/${event.slug}/gestion?envoye=${result.value.sent}`);
   }
   if (input.intent === "add-organiser") {
     const result = await addOrganiser(user, event.id, input.email);
-    if (!result.ok) return reply({ fields: result.fieldErrors, error: result.formError ?? null }, 400);
+    if (!result.ok)
+      return reply({ fields: result.fieldErrors, error: result.formError ?? null }, 400);
     return redirect(`/evenements/${event.slug}/gestion?organisateur=1`);
   }
   const result = await cancelEvent(user, event.id);
-  if (!result.ok) return reply({ fields: {}, error: result.formError ?? "Annulation impossible." }, result.status);
+  if (!result.ok)
+    return reply(
+      { fields: {}, error: result.formError ?? "Annulation impossible." },
+      result.status,
+    );
   return redirect(`/evenements/${event.slug}/gestion?annule=1`);
 }
 
@@ -133,8 +140,8 @@ export default function ManageEventPage() {
       ) : null}
       {params.get("annule") ? (
         <div className="alert alert--success" role="status">
-          L'évènement est annulé ; les personnes inscrites sont prévenues et les agendas abonnés
-          mis à jour.
+          L'évènement est annulé ; les personnes inscrites sont prévenues et les agendas abonnés mis
+          à jour.
         </div>
       ) : null}
       {params.get("organisateur") ? (
@@ -162,7 +169,11 @@ export default function ManageEventPage() {
           </p>
         </div>
         <AttendeeTable title="Confirmées" rows={confirmed} timeZone={event.timeZone} />
-        <AttendeeTable title="Liste d'attente (dans l'ordre)" rows={waiting} timeZone={event.timeZone} />
+        <AttendeeTable
+          title="Liste d'attente (dans l'ordre)"
+          rows={waiting}
+          timeZone={event.timeZone}
+        />
       </section>
 
       <section className="card stack" aria-labelledby="message">

@@ -20,12 +20,24 @@ import { z } from "~/utils/validation";
 const blankToUndefined = (value: unknown) => (value === "" ? undefined : value);
 
 const ListQuerySchema = z.object({
-  q: z.preprocess(blankToUndefined, z.string().trim().max(100, "La recherche est trop longue.").optional()),
+  q: z.preprocess(
+    blankToUndefined,
+    z.string().trim().max(100, "La recherche est trop longue.").optional(),
+  ),
   theme: z.preprocess(blankToUndefined, z.enum(themeSlugs, { error: "Thème inconnu." }).optional()),
-  region: z.preprocess(blankToUndefined, z.string().regex(/^\d{2}$/, "Région invalide.").optional()),
+  region: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^\d{2}$/, "Région invalide.")
+      .optional(),
+  ),
   departement: z.preprocess(
     blankToUndefined,
-    z.string().regex(/^(\d{2,3}|2A|2B)$/i, "Département invalide.").optional(),
+    z
+      .string()
+      .regex(/^(\d{2,3}|2A|2B)$/i, "Département invalide.")
+      .optional(),
   ),
   format: z.preprocess(
     blankToUndefined,
@@ -33,7 +45,10 @@ const ListQuerySchema = z.object({
   ),
   mois: z.preprocess(
     blankToUndefined,
-    z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "Mois invalide (AAAA-MM).").optional(),
+    z
+      .string()
+      .regex(/^\d{4}-(0[1-9]|1[0-2])$/, "Mois invalide (AAAA-MM).")
+      .optional(),
   ),
   periode: z.enum(["a-venir", "passes"]).catch("a-venir"),
   vue: z.enum(["liste", "mois"]).catch("liste"),
@@ -122,7 +137,7 @@ export default function EventsPage() {
         : "Évènements à venir";
   return (
     <div className="container stack">
-      <div className="actions" style={{ justifyContent: "space-between" }}>
+      <div className="actions page-head">
         <h1>Évènements</h1>
         {data.canCreate ? (
           <Link className="button" to="/evenements/nouveau">
@@ -196,7 +211,9 @@ export default function EventsPage() {
       <nav aria-label="Affichage des évènements" className="tabs-nav">
         <Link
           to={hrefWith({ periode: null, vue: null, mois: null })}
-          aria-current={query.vue === "liste" && query.periode === "a-venir" && !query.mois ? "page" : undefined}
+          aria-current={
+            query.vue === "liste" && query.periode === "a-venir" && !query.mois ? "page" : undefined
+          }
         >
           À venir
         </Link>
@@ -233,7 +250,8 @@ export default function EventsPage() {
         <div className="card">
           <p>Aucun évènement ne correspond à ces critères.</p>
           <p>
-            Élargissez les filtres, consultez les <Link to="?periode=passes">évènements passés</Link>
+            Élargissez les filtres, consultez les{" "}
+            <Link to="?periode=passes">évènements passés</Link>
             {data.canCreate ? (
               <>
                 {" "}
@@ -305,7 +323,9 @@ function MonthView({
       </nav>
       <div className="table-wrap">
         <table className="month-grid">
-          <caption className="visually-hidden">Évènements de {formatMonth(month)}, semaine par semaine</caption>
+          <caption className="visually-hidden">
+            Évènements de {formatMonth(month)}, semaine par semaine
+          </caption>
           <thead>
             <tr>
               {weekdays.map((day) => (

@@ -31,7 +31,10 @@ export async function action(args: ActionFunctionArgs) {
   const converted = await eventInputFromForm(submission.value, { admin });
   if (!converted.ok) {
     return json(
-      { result: submission.reply({ fieldErrors: converted.fieldErrors }), candidates: converted.candidates },
+      {
+        result: submission.reply({ fieldErrors: converted.fieldErrors }),
+        candidates: converted.candidates,
+      },
       { status: 400 },
     );
   }

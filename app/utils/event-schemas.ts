@@ -28,6 +28,8 @@ export const onlineUrlSchema = z
   .max(500, "Le lien ne peut pas dépasser 500 caractères.")
   .refine(
     (value) => {
+      // Whitespace, quotes, brackets, backslashes and control characters never belong in a link.
+      // eslint-disable-next-line no-control-regex
       if (/[\s"'<>`\\\u0000-\u001f\u007f]/.test(value)) return false;
       try {
         const url = new URL(value);
@@ -38,7 +40,10 @@ export const onlineUrlSchema = z
         return false;
       }
     },
-    { message: "Le lien doit être une adresse https:// valide (par exemple https://visio.exemple.fr/salle)." },
+    {
+      message:
+        "Le lien doit être une adresse https:// valide (par exemple https://visio.exemple.fr/salle).",
+    },
   );
 
 const titleSchema = z
@@ -75,24 +80,31 @@ const localDateTime = (label: string) =>
     .regex(LOCAL_INPUT, `${label} doit être au format jj/mm/aaaa hh:mm.`);
 
 const initiativeIdsSchema = z
-  .array(z.string().trim().regex(/^[a-z0-9-]{1,80}$/, "Identifiant d'initiative invalide."))
+  .array(
+    z
+      .string()
+      .trim()
+      .regex(/^[a-z0-9-]{1,80}$/, "Identifiant d'initiative invalide."),
+  )
   .max(20, "20 initiatives au plus.");
 
 /** The create/edit form (dates as typed in the event's zone). */
 export const EventFormSchema = z.object({
   title: titleSchema,
-  description: z.preprocess((v) => v ?? "", descriptionSchema),
+  description: descriptionSchema.default(""),
   themes: z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), themesSchema),
   format: formatSchema,
   startsAt: localDateTime("La date de début"),
   endsAt: localDateTime("La date de fin"),
   registrationDeadline: optional(localDateTime("La date de clôture")),
-  venue: z.preprocess((v) => v ?? "", venueSchema),
+  venue: venueSchema.default(""),
   commune: optional(z.string().trim().max(200, "Ce nom de commune est trop long.")),
   host: optional(z.string().trim().max(200)),
   onlineUrl: optional(onlineUrlSchema),
   capacity: optional(capacitySchema),
-  programme: optional(z.string().max(10_000, "Le programme ne peut pas dépasser 10 000 caractères.")),
+  programme: optional(
+    z.string().max(10_000, "Le programme ne peut pas dépasser 10 000 caractères."),
+  ),
   initiativeIds: optional(z.string().max(2_000)),
   status: z.enum(["draft", "published"], { error: "Choisissez brouillon ou publié." }),
 });
@@ -147,7 +159,12 @@ export const EventListApiQuerySchema = z.object({
       .transform((v) => v.toUpperCase()),
   ),
   theme: optional(z.enum(themeSlugs, { error: "Thème inconnu." })),
-  page: z.coerce.number({ error: "La page doit être un nombre." }).int().min(1).max(10_000).default(1),
+  page: z.coerce
+    .number({ error: "La page doit être un nombre." })
+    .int()
+    .min(1)
+    .max(10_000)
+    .default(1),
 });
 
 export const RegistrationApiSchema = z
@@ -161,7 +178,9 @@ export const RegistrationApiSchema = z
 export function parseProgramme(
   text: string,
   firstDay: string,
-): { items: Array<{ date: string; time: string; title: string; speakers: string }> } | { error: string } {
+):
+  | { items: Array<{ date: string; time: string; title: string; speakers: string }> }
+  | { error: string } {
   const items: Array<{ date: string; time: string; title: string; speakers: string }> = [];
   const lines = text.split(/\r?\n/);
   for (const [index, raw] of lines.entries()) {

@@ -47,6 +47,14 @@ export function localToInstant(local: string, zone: string): Date | null {
   return new Date(wallClock(earlier, zone) === local ? earlier : candidate);
 }
 
+/** Whether the wall-clock time of an instant occurs twice in `zone` (the autumn change). */
+export function isAmbiguous(value: Date | string, zone: string) {
+  const instant = new Date(value).getTime();
+  const local = wallClock(instant, zone);
+  const hour = 60 * 60 * 1000;
+  return wallClock(instant - hour, zone) === local || wallClock(instant + hour, zone) === local;
+}
+
 /** "2027-10-31T02:30", the value of a datetime-local field, in `zone`. */
 export function instantToLocal(value: Date | string, zone: string): string {
   return wallClock(new Date(value).getTime(), zone);

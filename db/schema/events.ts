@@ -95,7 +95,10 @@ export const eventOrganisers = pgTable(
       .references(() => users.id, { onDelete: "cascade" }),
     addedAt: timestamp("added_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.eventId, t.userId] }), index("event_organisers_user").on(t.userId)],
+  (t) => [
+    primaryKey({ columns: [t.eventId, t.userId] }),
+    index("event_organisers_user").on(t.userId),
+  ],
 );
 
 /**
