@@ -1,8 +1,13 @@
 import { TZDate } from "@date-fns/tz";
+import { sql } from "drizzle-orm";
 import ical, { ICalEventStatus } from "ical-generator";
 import { tzlib_get_ical_block } from "timezones-ical-library";
 
+
+import { db } from "../../db/client";
+import { events } from "../../db/schema";
 import { isAmbiguous } from "../utils/event-time";
+import { sha256 } from "../utils/ids.server";
 import { themeLabel } from "../utils/themes";
 import {
   listEvents,
@@ -98,20 +103,45 @@ export function eventIcs(event: EventDetail, origin: string) {
   return buildCalendar([event], { origin, name: event.title });
 }
 
+type CachedFeed = { key: string; body: string; etag: string };
+const feedCache = new Map<string, CachedFeed>();
+const FEED_CACHE_SIZE = 64;
+
 /**
  * The subscribable feed: every public event that ends after 6 months ago (cancelled ones stay,
  * so subscribers see the cancellation), filtered by région, département or theme.
+ *
+ * Calendar apps poll feeds; building 1,000 events takes a few hundred milliseconds, so the text
+ * is kept per filter until an event changes (newest `updated_at` and count) or the hour turns
+ * (the 6-month window moves). The same version gives the ETag for 304 answers.
  */
 export async function feedIcs(
   filters: Pick<EventFilters, "region" | "department" | "theme">,
   origin: string,
-) {
+): Promise<CachedFeed> {
+  const [version] = await db
+    .select({
+      updatedAt: sql<string>`coalesce(max(${events.updatedAt})::text, '')`,
+      total: sql<number>`count(*)::int`,
+    })
+    .from(events);
+  const filterKey = `${origin}|${filters.region ?? ""}|${filters.department ?? ""}|${filters.theme ?? ""}`;
+  const hour = Math.floor(Date.now() / 3_600_000);
+  const key = `${version?.updatedAt}|${version?.total}|${hour}`;
+  const cached = feedCache.get(filterKey);
+  if (cached && cached.key === key) return cached;
+
   const from = new Date(Date.now() - 183 * 24 * 60 * 60 * 1000);
   const { items } = await listEvents({ ...filters, from, period: "all", pageSize: 2_000 });
   const scope = filters.theme ? ` — ${themeLabel(filters.theme)}` : "";
-  return buildCalendar(items, {
+  const body = buildCalendar(items, {
     origin,
     name: `Évènements Territoires Internet${scope}`,
     description: "Agenda des évènements du réseau Territoires Internet.",
   });
+  const entry = { key, body, etag: `"${sha256(`${filterKey}|${key}`).slice(0, 32)}"` };
+  feedCache.delete(filterKey);
+  feedCache.set(filterKey, entry);
+  if (feedCache.size > FEED_CACHE_SIZE) feedCache.delete(feedCache.keys().next().value!);
+  return entry;
 }

@@ -25,6 +25,7 @@ import {
   zoneForDepartment,
 } from "../utils/event-time";
 import { randomId } from "../utils/ids.server";
+import { logger } from "../utils/logger.server";
 import { slugify } from "../utils/text";
 import { accountDeletionHooks, failure, isUniqueViolation, type Result } from "./accounts.server";
 import { approvedCollectivityOf } from "./collectivities.server";
@@ -571,7 +572,7 @@ export async function updateEvent(
     };
   });
   deliver(outcome.deliveries ?? []);
-  if ("places" in outcome && outcome.places) await broadcastPlaces(eventId);
+  if ("places" in outcome && outcome.places) scheduleBroadcast(eventId);
   return outcome.result;
 }
 
@@ -716,34 +717,42 @@ export async function register(
         `Les inscriptions sont closes depuis le ${formatInZone(closesAt, event.timeZone)}.`,
       );
     }
-    const existing = await myRegistration(eventId, viewer.id, tx);
-    if (existing) {
+    // Counted in a statement of its own, after the lock: under READ COMMITTED a new statement
+    // sees every registration committed before the lock was granted, whereas one statement that
+    // locks and counts at once would count from a snapshot taken before waiting.
+    const [stats] = await tx
+      .select({
+        confirmed: sql<number>`(count(*) filter (where ${eventRegistrations.status} = 'confirmed'))::int`,
+        waitlisted: sql<number>`(count(*) filter (where ${eventRegistrations.status} = 'waitlisted'))::int`,
+        mine: sql<number>`(count(*) filter (where ${eventRegistrations.userId} = ${viewer.id}))::int`,
+      })
+      .from(eventRegistrations)
+      .where(eq(eventRegistrations.eventId, eventId));
+    if (stats && stats.mine > 0) {
+      const existing = await myRegistration(eventId, viewer.id, tx);
       return failure(
         409,
         {},
-        existing.status === "confirmed"
-          ? "Vous êtes déjà inscrit·e à cet évènement."
-          : `Vous êtes déjà sur la liste d'attente (position ${existing.position ?? "?"}).`,
+        existing?.status === "waitlisted"
+          ? `Vous êtes déjà sur la liste d'attente (position ${existing.position ?? "?"}).`
+          : "Vous êtes déjà inscrit·e à cet évènement.",
       );
     }
-    const confirmed = await countConfirmed(tx, eventId);
+    const confirmed = stats?.confirmed ?? 0;
     const status: RegistrationStatus =
       event.capacity === null || confirmed < event.capacity ? "confirmed" : "waitlisted";
-    const [row] = await tx
-      .insert(eventRegistrations)
-      .values({
-        id: randomId(),
-        eventId,
-        userId: viewer.id,
-        status,
-        showPublicly: options.showPublicly ?? false,
-      })
-      .returning({ arrival: eventRegistrations.arrival });
+    await tx.insert(eventRegistrations).values({
+      id: randomId(),
+      eventId,
+      userId: viewer.id,
+      status,
+      showPublicly: options.showPublicly ?? false,
+    });
     if (status === "confirmed") return { ok: true, value: { status, created: true } };
-    const position = await waitlistPosition(tx, eventId, row?.arrival ?? 0);
-    return { ok: true, value: { status, position, created: true } };
+    // Arrivals are numbered under the lock, so the newcomer is last in the queue.
+    return { ok: true, value: { status, position: (stats?.waitlisted ?? 0) + 1, created: true } };
   });
-  if (result.ok) await broadcastPlaces(eventId);
+  if (result.ok) scheduleBroadcast(eventId);
   return result;
 }
 
@@ -813,7 +822,7 @@ export async function cancelRegistration(
   });
   if (outcome.result.ok) {
     deliver(outcome.deliveries);
-    await broadcastPlaces(eventId);
+    scheduleBroadcast(eventId);
   }
   return outcome.result;
 }
@@ -842,7 +851,28 @@ export async function placesOf(
   };
 }
 
-/** Tells the pages following the event (after commit) how many places are left. */
+const BROADCAST_DELAY_MS = 100;
+const pendingBroadcasts = new Map<string, NodeJS.Timeout>();
+
+/**
+ * Tells the pages following the event how many places are left, shortly after the commit: a
+ * rush of 500 registrations becomes a few messages carrying the latest count, not 500.
+ */
+function scheduleBroadcast(eventId: string) {
+  if (!realtime() || pendingBroadcasts.has(eventId)) return;
+  const timer = setTimeout(() => {
+    pendingBroadcasts.delete(eventId);
+    broadcastPlaces(eventId).catch((error: unknown) =>
+      logger().warn(
+        { err: error instanceof Error ? error.message : String(error) },
+        "places non diffusées",
+      ),
+    );
+  }, BROADCAST_DELAY_MS);
+  timer.unref();
+  pendingBroadcasts.set(eventId, timer);
+}
+
 async function broadcastPlaces(eventId: string) {
   const io = realtime();
   if (!io) return;

@@ -46,8 +46,17 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
       );
     }
     const { region, departement, theme } = parsed.data;
-    const body = await feedIcs({ region, department: departement, theme }, url.origin);
-    return calendarResponse(body, "evenements-territoires-internet.ics", "public, max-age=300");
+    const feed = await feedIcs({ region, department: departement, theme }, url.origin);
+    if (request.headers.get("if-none-match") === feed.etag) {
+      return new Response(null, { status: 304, headers: { ETag: feed.etag } });
+    }
+    const response = calendarResponse(
+      feed.body,
+      "evenements-territoires-internet.ics",
+      "public, max-age=300",
+    );
+    response.headers.set("ETag", feed.etag);
+    return response;
   }
   const viewer = context.auth.user;
   const event = await getEvent({ slug }, viewer);

@@ -50,8 +50,12 @@ export function localToInstant(local: string, zone: string): Date | null {
 /** Whether the wall-clock time of an instant occurs twice in `zone` (the autumn change). */
 export function isAmbiguous(value: Date | string, zone: string) {
   const instant = new Date(value).getTime();
-  const local = wallClock(instant, zone);
   const hour = 60 * 60 * 1000;
+  // Cheap test first: no change of offset around the instant, no repeated hour.
+  const before = new TZDate(instant - hour, zone).getTimezoneOffset();
+  const after = new TZDate(instant + hour, zone).getTimezoneOffset();
+  if (before === after) return false;
+  const local = wallClock(instant, zone);
   return wallClock(instant - hour, zone) === local || wallClock(instant + hour, zone) === local;
 }
 
