@@ -26,12 +26,16 @@ import {
 } from "../utils/event-time";
 import { randomId } from "../utils/ids.server";
 import { logger } from "../utils/logger.server";
+import { defineRateLimit } from "../utils/rate-limit.server";
 import { slugify } from "../utils/text";
 import { accountDeletionHooks, failure, isUniqueViolation, type Result } from "./accounts.server";
 import { approvedCollectivityOf } from "./collectivities.server";
 import { deliver, notify, type Delivery } from "./notifications.server";
 
 export const EVENTS_INDEX = "events";
+
+// Registering (page or API), per person: generous for people, a brake for scripts.
+defineRateLimit("event-registration", 30, 60);
 const RESERVED_SLUGS = new Set(["nouveau", "calendrier", "mes-evenements"]);
 const MAX_DURATION_MS = 31 * 24 * 60 * 60 * 1000;
 
@@ -1004,10 +1008,6 @@ export async function organisedEvents(userId: string) {
     .orderBy(desc(events.startsAt))
     .limit(100) as Promise<EventSummary[]>;
 }
-
-/** The rule shown to organisers, and documented, when they lower the capacity. */
-export const capacityRule =
-  "Baisser la jauge sous le nombre d'inscrits confirmés ne désinscrit personne : les personnes confirmées gardent leur place, et la liste d'attente ne reprend, dans l'ordre d'arrivée, que lorsque le nombre de confirmés repasse sous la nouvelle jauge. Augmenter la jauge confirme aussitôt les premières personnes de la liste d'attente, qui sont notifiées.";
 
 export function toLocalInputs(event: EventDetail) {
   return {

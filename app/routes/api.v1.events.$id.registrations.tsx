@@ -5,14 +5,7 @@ import { myRegistration, register } from "~/models/events.server";
 import { apiError, fieldErrors, methodNotAllowed } from "~/utils/api.server";
 import { requireUser } from "~/utils/auth.server";
 import { RegistrationApiSchema } from "~/utils/event-schemas";
-import {
-  consume,
-  defineRateLimit,
-  RateLimitedError,
-  tooManyRequests,
-} from "~/utils/rate-limit.server";
-
-defineRateLimit("event-registration", 30, 60);
+import { consume, RateLimitedError, tooManyRequests } from "~/utils/rate-limit.server";
 
 export const loader = () => methodNotAllowed(["POST"]);
 

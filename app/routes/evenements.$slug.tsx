@@ -27,17 +27,10 @@ import { requireUser } from "~/utils/auth.server";
 import { formatLabels } from "~/utils/event-schemas";
 import { differsFromParis, formatInZone, formatRange, PARIS, zoneLabel } from "~/utils/event-time";
 import { renderMarkdown } from "~/utils/markdown.server";
-import {
-  consume,
-  defineRateLimit,
-  RateLimitedError,
-  retryAfterMessage,
-} from "~/utils/rate-limit.server";
+import { consume, RateLimitedError, retryAfterMessage } from "~/utils/rate-limit.server";
 import { z } from "~/utils/validation";
 
 import type { EventPlaces } from "../../realtime/protocol";
-
-defineRateLimit("event-registration", 30, 60);
 
 const IntentSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("register"), showPublicly: z.literal("on").optional() }),
@@ -139,7 +132,13 @@ const notices: Record<string, string> = {
 /** Follows the places left over socket.io (signed-in visitors); the page stays right without it. */
 function useLivePlaces(eventId: string, initial: EventPlaces, enabled: boolean) {
   const [places, setPlaces] = useState(initial);
-  useEffect(() => setPlaces(initial), [initial]);
+  const [live, setLive] = useState(false);
+  // A new loader result (after an action) resets the count; compared by value, not identity.
+  const { placesLeft, confirmed, waitlisted } = initial;
+  useEffect(
+    () => setPlaces({ eventId, placesLeft, confirmed, waitlisted }),
+    [eventId, placesLeft, confirmed, waitlisted],
+  );
   useEffect(() => {
     if (!enabled) return;
     let closed = false;
@@ -152,10 +151,13 @@ function useLivePlaces(eventId: string, initial: EventPlaces, enabled: boolean) 
           "event:watch",
           { eventId },
           (result: { ok: boolean } & Partial<EventPlaces>) => {
-            if (result.ok) setPlaces(result as EventPlaces);
+            if (!result.ok) return;
+            setPlaces(result as EventPlaces);
+            setLive(true);
           },
         );
       socket.on("connect", watch);
+      socket.on("disconnect", () => setLive(false));
       socket.on("event:places", (payload: EventPlaces) => {
         if (payload.eventId === eventId) setPlaces(payload);
       });
@@ -166,7 +168,7 @@ function useLivePlaces(eventId: string, initial: EventPlaces, enabled: boolean) 
       disconnect();
     };
   }, [eventId, enabled]);
-  return places;
+  return { places, live };
 }
 
 export default function EventPage() {
@@ -175,7 +177,7 @@ export default function EventPage() {
   const navigation = useNavigation();
   const [params] = useSearchParams();
   const notice = notices[params.get("inscription") ?? ""];
-  const places = useLivePlaces(
+  const { places, live } = useLivePlaces(
     event.id,
     {
       eventId: event.id,
@@ -276,7 +278,12 @@ export default function EventPage() {
           </dd>
           <dt>Places</dt>
           <dd>
-            <span className="places-live" aria-live="polite" data-testid="places-left">
+            <span
+              className="places-live"
+              aria-live="polite"
+              data-testid="places-left"
+              data-live={live ? "on" : "off"}
+            >
               {places.placesLeft === null
                 ? "Places illimitées"
                 : places.placesLeft === 0

@@ -5,7 +5,6 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import {
   addOrganiser,
   cancelEvent,
-  capacityRule,
   getEvent,
   listAttendees,
   listOrganisers,
@@ -13,6 +12,7 @@ import {
   placesLeft,
 } from "~/models/events.server";
 import { requireUser } from "~/utils/auth.server";
+import { capacityRule } from "~/utils/event-schemas";
 import { formatInZone } from "~/utils/event-time";
 import { z } from "~/utils/validation";
 

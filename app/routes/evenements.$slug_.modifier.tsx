@@ -6,9 +6,9 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import type { Candidate } from "~/components/collectivity-picker";
 import { EventForm } from "~/components/event-form";
 import { eventInputFromForm, toFormErrors } from "~/models/event-forms.server";
-import { capacityRule, getEvent, toLocalInputs, updateEvent } from "~/models/events.server";
+import { getEvent, toLocalInputs, updateEvent } from "~/models/events.server";
 import { requireUser } from "~/utils/auth.server";
-import { EventFormSchema, programmeToText } from "~/utils/event-schemas";
+import { capacityRule, EventFormSchema, programmeToText } from "~/utils/event-schemas";
 import { zoneLabel } from "~/utils/event-time";
 
 /** The event if the viewer may see it (else 404) and manage it (else 403). */

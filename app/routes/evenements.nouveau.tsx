@@ -7,9 +7,9 @@ import type { Candidate } from "~/components/collectivity-picker";
 import { EventForm } from "~/components/event-form";
 import { approvedCollectivityOf } from "~/models/collectivities.server";
 import { eventInputFromForm, toFormErrors } from "~/models/event-forms.server";
-import { capacityRule, createEvent } from "~/models/events.server";
+import { createEvent } from "~/models/events.server";
 import { hasRole, requireRole } from "~/utils/auth.server";
-import { EventFormSchema } from "~/utils/event-schemas";
+import { capacityRule, EventFormSchema } from "~/utils/event-schemas";
 
 const timeZoneNote =
   "Heure locale du lieu : heure de Paris, ou l'heure locale pour un évènement outre-mer (déduite de la commune).";

@@ -15,6 +15,10 @@ export const statusLabels = {
   cancelled: "Annulé",
 } as const;
 
+/** The rule shown to organisers, and documented, when they lower the capacity. */
+export const capacityRule =
+  "Baisser la jauge sous le nombre d'inscrits confirmés ne désinscrit personne : les personnes confirmées gardent leur place, et la liste d'attente ne reprend, dans l'ordre d'arrivée, que lorsque le nombre de confirmés repasse sous la nouvelle jauge. Augmenter la jauge confirme aussitôt les premières personnes de la liste d'attente, qui sont notifiées.";
+
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (value === "" || value === null ? undefined : value), schema.optional());
 

@@ -1,0 +1,109 @@
+import AxeBuilder from "@axe-core/playwright";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+
+import { startTestApp, type TestApp } from "../helpers/app";
+import { createTestUser, loginCookie } from "../helpers/users";
+
+let app: TestApp;
+let browser: Browser;
+
+beforeAll(async () => {
+  app = await startTestApp();
+  browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+/** A browser context already signed in as the user (a session created directly). */
+async function signedIn(userId: string): Promise<BrowserContext> {
+  const [name, value] = (await loginCookie(userId)).split("=") as [string, string];
+  const context = await browser.newContext({ locale: "fr-FR" });
+  await context.addCookies([{ name, value, url: app.origin, httpOnly: true, sameSite: "Lax" }]);
+  return context;
+}
+
+async function expectAccessible(page: Page) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const serious = results.violations.filter(
+    (v) => v.impact === "serious" || v.impact === "critical",
+  );
+  expect(
+    serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`),
+  ).toEqual([]);
+}
+
+describe("évènements dans le navigateur", () => {
+  test("un organisateur crée un évènement ; un membre s'inscrit et voit les places baisser dans un autre onglet, sans recharger", async () => {
+    const organiser = await createTestUser({ collectivityCode: "60057", roles: ["organiser"] });
+    const member = await createTestUser({ collectivityCode: "56260" });
+
+    const organiserContext = await signedIn(organiser.id);
+    const form = await organiserContext.newPage();
+    const errors: string[] = [];
+    form.on("console", (message) => {
+      if (message.type() === "error") errors.push(message.text());
+    });
+    await form.goto(`${app.origin}/evenements/nouveau`);
+    await expectAccessible(form);
+    await form.getByLabel("Titre", { exact: true }).fill("Atelier navigateur des assises");
+    await form.getByLabel("Présentation").fill("Un atelier **pratique** pour les agents.");
+    await form.getByLabel("Cybersécurité").check();
+    await form.getByRole("radio", { name: "Présentiel" }).check();
+    await form.getByLabel("Début", { exact: true }).fill("2027-05-12T14:00");
+    await form.getByLabel("Fin", { exact: true }).fill("2027-05-12T17:00");
+    await form.getByLabel("Commune du lieu (présentiel ou hybride)").fill("Beauvais (60057)");
+    await form.getByLabel("Adresse du lieu").fill("Hôtel de ville, 1 rue Desgroux");
+    await form.getByLabel("Jauge", { exact: true }).fill("5");
+    await form.getByRole("radio", { name: "Publié" }).check();
+    await form.getByRole("button", { name: "Enregistrer l'évènement" }).click();
+    await form.waitForURL(/\/evenements\/atelier-navigateur-des-assises/);
+    const url = form.url().split("?")[0]!;
+    await expect
+      .poll(() => form.getByTestId("places-left").textContent())
+      .toBe("5 places restantes");
+
+    const memberContext = await signedIn(member.id);
+    const watcher = await memberContext.newPage();
+    await watcher.goto(url);
+    await expectAccessible(watcher);
+    await expect
+      .poll(() => watcher.getByTestId("places-left").textContent())
+      .toBe("5 places restantes");
+    // Let the page hydrate and join the event's room before the registration happens.
+    await watcher.locator('[data-testid="places-left"][data-live="on"]').waitFor();
+
+    const registering = await memberContext.newPage();
+    await registering.goto(url);
+    await registering.getByRole("button", { name: "M'inscrire" }).click();
+    await registering.waitForURL(/inscription=confirmee/);
+    expect(await registering.getByRole("status").first().textContent()).toContain(
+      "Votre inscription est confirmée.",
+    );
+
+    // The other tab was never reloaded: socket.io brought the new count.
+    await expect
+      .poll(() => watcher.getByTestId("places-left").textContent(), { timeout: 10_000 })
+      .toBe("4 places restantes");
+    await expect
+      .poll(() => form.getByTestId("places-left").textContent())
+      .toBe("4 places restantes");
+
+    const list = await memberContext.newPage();
+    await list.goto(`${app.origin}/evenements`);
+    await expect.poll(() => list.getByText("Atelier navigateur des assises").count()).toBe(1);
+    await expectAccessible(list);
+    await list.goto(`${app.origin}/evenements?vue=mois&mois=2027-05`);
+    await expectAccessible(list);
+
+    // Hydration went well and nothing failed in the browser console.
+    expect(errors).toEqual([]);
+    await organiserContext.close();
+    await memberContext.close();
+  });
+});
