@@ -1,5 +1,11 @@
 import { z } from "zod";
 
+import {
+  EventCreateApiSchema,
+  EventListApiQuerySchema,
+  EventPatchApiSchema,
+  RegistrationApiSchema,
+} from "../utils/event-schemas";
 import { CreateUserSchema, DirectoryQuerySchema } from "../utils/schemas";
 
 type Operation = {
@@ -49,6 +55,76 @@ export const operations: Operation[] = [
       "403": "Réservé aux administrateurs",
       "409": "Adresse déjà utilisée",
       "422": "Champs invalides",
+    },
+  },
+  {
+    method: "get",
+    path: "/api/v1/events",
+    summary:
+      "Évènements publics (sans `from`, ceux qui ne sont pas terminés), du plus proche au plus lointain",
+    query: EventListApiQuerySchema,
+    responses: {
+      "200":
+        "{ items: [{ id, slug, title, startsAt, endsAt, format, collectivity: { code, name }, capacity, placesLeft, url }], total, page }",
+      "400": "Paramètre invalide",
+    },
+  },
+  {
+    method: "post",
+    path: "/api/v1/events",
+    summary: "Créer un évènement (organisateurs ; dates ISO 8601 avec décalage)",
+    auth: "token",
+    body: EventCreateApiSchema,
+    responses: {
+      "201": "{ id, slug, url }",
+      "401": "Jeton absent ou invalide",
+      "403": "Réservé aux organisateurs membres validés d'une collectivité",
+      "422": "Champs invalides",
+    },
+  },
+  {
+    method: "get",
+    path: "/api/v1/events/{id}",
+    summary:
+      "Un évènement (le lien en ligne n'est donné qu'aux inscrits confirmés et aux organisateurs)",
+    responses: { "200": "L'évènement", "404": "Introuvable" },
+  },
+  {
+    method: "patch",
+    path: "/api/v1/events/{id}",
+    summary: "Modifier, publier ou annuler (status: cancelled) un évènement (ses organisateurs)",
+    auth: "token",
+    body: EventPatchApiSchema,
+    responses: {
+      "200": "{ id, slug, url }",
+      "403": "Vous n'organisez pas cet évènement",
+      "404": "Introuvable",
+      "409": "Évènement annulé",
+      "422": "Champs invalides",
+    },
+  },
+  {
+    method: "post",
+    path: "/api/v1/events/{id}/registrations",
+    summary: "S'inscrire (confirmé tant qu'il reste des places, puis liste d'attente dans l'ordre)",
+    auth: "token",
+    body: RegistrationApiSchema,
+    responses: {
+      "201": '{ status: "confirmed" | "waitlisted", position? }',
+      "200": "Même inscription, renvoyée à une requête rejouée avec l'en-tête Idempotency-Key",
+      "404": "Introuvable",
+      "409": "Inscriptions closes, évènement annulé ou déjà inscrit·e",
+      "429": "Trop de tentatives",
+    },
+  },
+  {
+    method: "delete",
+    path: "/api/v1/events/{id}/registrations/me",
+    summary: "Annuler son inscription (la première personne en attente prend la place)",
+    auth: "token",
+    responses: {
+      "200": '{ status: "cancelled", promoted }',
+      "404": "Pas inscrit·e ou introuvable",
     },
   },
 ];

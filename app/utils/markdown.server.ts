@@ -3,7 +3,9 @@ import sanitizeHtml from "sanitize-html";
 
 // Raw HTML off: what people type is text or markdown, never markup. The sanitiser is the second
 // wall, for whatever markdown-it itself produces (links, images).
+// maxNesting keeps absurd nesting (> > > … 300 times) as text instead of 300 levels of tags.
 const markdown = new MarkdownIt({ html: false, linkify: true, typographer: false, breaks: false });
+markdown.options.maxNesting = 20;
 
 const allowlist: sanitizeHtml.IOptions = {
   allowedTags: [
@@ -42,7 +44,7 @@ const allowlist: sanitizeHtml.IOptions = {
     }),
   },
   allowedSchemesAppliedToAttributes: ["href"],
-  nestingLimit: 50,
+  nestingLimit: 100,
 };
 allowlist.allowedAttributes = { ...allowlist.allowedAttributes, a: ["href", "title", "rel"] };
 
