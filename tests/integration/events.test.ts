@@ -646,3 +646,49 @@ describe("liste, recherche et temps réel", () => {
     expect(profile).toContain("Atelier exporté en CSV");
   });
 });
+
+describe("contenu de démonstration, comptes supprimés et API ouverte", () => {
+  test("la démonstration charge une douzaine d'évènements, dont l'étape des assises à Beauvais", async () => {
+    const { demoAccounts } = await import("../../db/seed/demo-accounts");
+    const { demoEvents } = await import("../../db/seed/demo-events");
+    await demoAccounts(db);
+    expect(await demoEvents(db)).toBe("12 évènements");
+    const [assises] = await db
+      .select()
+      .from(events)
+      .where(
+        eq(events.title, "Étape des assises territoriales de l'identité numérique — Beauvais"),
+      );
+    expect(assises?.communeCode).toBe("60057");
+    expect(assises?.status).toBe("published");
+    const [reunion] = await db
+      .select({ timeZone: events.timeZone })
+      .from(events)
+      .where(eq(events.communeCode, "97411"));
+    expect(reunion?.timeZone).toBe("Indian/Reunion");
+    const html = await (await app.request("/evenements")).text();
+    expect(html).toContain("Étape des assises territoriales de l&#x27;identité numérique");
+  });
+
+  test("un compte supprimé libère sa place pour la première personne en attente", async () => {
+    const { deleteAccount } = await import("../../app/models/accounts.server");
+    const event = await newEvent({ capacity: 1 });
+    const leaving = await createTestUser();
+    const waiting = await createTestUser();
+    expect((await register(leaving, event.id)).ok).toBe(true);
+    expect((await register(waiting, event.id)).ok).toBe(true);
+    await deleteAccount(leaving.id);
+    const rows = await registrations(event.id);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ userId: waiting.id, status: "confirmed" });
+  });
+
+  test("le document OpenAPI décrit les opérations des évènements", async () => {
+    const document = (await (await app.request("/api/v1/openapi.json")).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    expect(Object.keys(document.paths["/api/v1/events"] ?? {})).toEqual(["get", "post"]);
+    expect(document.paths["/api/v1/events/{id}/registrations"]?.post).toBeDefined();
+    expect(document.paths["/api/v1/events/{id}/registrations/me"]?.delete).toBeDefined();
+  });
+});
