@@ -92,7 +92,7 @@ async function main() {
       jobTitle: "",
     };
     const base = {
-      description: "Évènement de mesure.",
+      description: "Événement de mesure.",
       themes: ["cybersecurite"],
       format: "presentiel" as const,
       registrationDeadline: null,
@@ -183,7 +183,7 @@ async function main() {
       ["latence p99", `${percentile(latencies, 99).toFixed(0)} ms`],
       ["réponses non 201", String(failed)],
       ["confirmées / en attente", `${confirmed} / ${waitlisted}`],
-      [`flux iCal (${count?.total ?? 0} évènements, ${(feedBytes / 1024).toFixed(0)} Ko)`, ""],
+      [`flux iCal (${count?.total ?? 0} événements, ${(feedBytes / 1024).toFixed(0)} Ko)`, ""],
       ["requêtes/s", feed.requests.average.toFixed(1)],
       ["latence p50", `${feed.latency.p50} ms`],
       ["latence p99", `${feed.latency.p99} ms`],

@@ -15,7 +15,7 @@ const invalid = {
 };
 const missing = {
   ok: false as const,
-  error: { code: "not_found", message: "Évènement introuvable." },
+  error: { code: "not_found", message: "Événement introuvable." },
 };
 
 /** Lets a page follow the places left of a public event; drafts cannot be followed. */

@@ -61,7 +61,7 @@ export const operations: Operation[] = [
     method: "get",
     path: "/api/v1/events",
     summary:
-      "Évènements publics (sans `from`, ceux qui ne sont pas terminés), du plus proche au plus lointain",
+      "Événements publics (sans `from`, ceux qui ne sont pas terminés), du plus proche au plus lointain",
     query: EventListApiQuerySchema,
     responses: {
       "200":
@@ -72,7 +72,7 @@ export const operations: Operation[] = [
   {
     method: "post",
     path: "/api/v1/events",
-    summary: "Créer un évènement (organisateurs ; dates ISO 8601 avec décalage)",
+    summary: "Créer un événement (organisateurs ; dates ISO 8601 avec décalage)",
     auth: "token",
     body: EventCreateApiSchema,
     responses: {
@@ -86,20 +86,20 @@ export const operations: Operation[] = [
     method: "get",
     path: "/api/v1/events/{id}",
     summary:
-      "Un évènement (le lien en ligne n'est donné qu'aux inscrits confirmés et aux organisateurs)",
-    responses: { "200": "L'évènement", "404": "Introuvable" },
+      "Un événement (le lien en ligne n'est donné qu'aux inscrits confirmés et aux organisateurs)",
+    responses: { "200": "L'événement", "404": "Introuvable" },
   },
   {
     method: "patch",
     path: "/api/v1/events/{id}",
-    summary: "Modifier, publier ou annuler (status: cancelled) un évènement (ses organisateurs)",
+    summary: "Modifier, publier ou annuler (status: cancelled) un événement (ses organisateurs)",
     auth: "token",
     body: EventPatchApiSchema,
     responses: {
       "200": "{ id, slug, url }",
-      "403": "Vous n'organisez pas cet évènement",
+      "403": "Vous n'organisez pas cet événement",
       "404": "Introuvable",
-      "409": "Évènement annulé",
+      "409": "Événement annulé",
       "422": "Champs invalides",
     },
   },
@@ -113,7 +113,7 @@ export const operations: Operation[] = [
       "201": '{ status: "confirmed" | "waitlisted", position? }',
       "200": "Même inscription, renvoyée à une requête rejouée avec l'en-tête Idempotency-Key",
       "404": "Introuvable",
-      "409": "Inscriptions closes, évènement annulé ou déjà inscrit·e",
+      "409": "Inscriptions closes, événement annulé ou déjà inscrit·e",
       "429": "Trop de tentatives",
     },
   },

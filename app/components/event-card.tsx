@@ -58,7 +58,7 @@ export function EventCard({
   const place =
     event.format === "en-ligne"
       ? "En ligne"
-      : `${event.communeName ?? event.collectivityName}${event.format === "hybride" ? " et en ligne" : ""}`;
+      : `${event.communeName ?? event.collectivityName}${event.format === "hybride" ? " et en ligne (hybride)" : ""}`;
   return (
     <article
       className={`event-card${event.status === "cancelled" ? " event-card--cancelled" : ""}`}
@@ -77,7 +77,8 @@ export function EventCard({
           {event.timeZone !== "Europe/Paris" ? ` (${zoneLabel(event.timeZone)})` : null}
         </p>
         <p className="event-card__where">
-          {place} · {formatLabels[event.format]} · par {event.collectivityName}
+          {event.format === "presentiel" ? `${place} · ${formatLabels.presentiel}` : place} · par{" "}
+          {event.collectivityName}
         </p>
         <div className="actions">
           <PlacesLeft placesLeft={event.placesLeft} status={event.status} />

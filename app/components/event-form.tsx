@@ -107,7 +107,7 @@ export function EventForm({
         options={Object.entries(formatLabels).map(([value, label]) => ({ value, label }))}
       />
       {dateField(fields.startsAt, "Début")}
-      {dateField(fields.endsAt, "Fin", "Un évènement peut durer plusieurs jours.")}
+      {dateField(fields.endsAt, "Fin", "Un événement peut durer plusieurs jours.")}
       {showHost ? (
         <CollectivityPicker
           name="host"
@@ -143,7 +143,7 @@ export function EventForm({
       {dateField(
         fields.registrationDeadline,
         "Clôture des inscriptions (facultatif)",
-        "Sans date, les inscriptions ferment au début de l'évènement.",
+        "Sans date, les inscriptions ferment au début de l'événement.",
       )}
       <TextareaField
         label="Programme (facultatif)"

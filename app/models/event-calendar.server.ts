@@ -136,8 +136,8 @@ export async function feedIcs(
   const scope = filters.theme ? ` — ${themeLabel(filters.theme)}` : "";
   const body = buildCalendar(items, {
     origin,
-    name: `Évènements Territoires Internet${scope}`,
-    description: "Agenda des évènements du réseau Territoires Internet.",
+    name: `Événements Territoires Internet${scope}`,
+    description: "Agenda des événements du réseau Territoires Internet.",
   });
   const entry = { key, body, etag: `"${sha256(`${filterKey}|${key}`).slice(0, 32)}"` };
   feedCache.delete(filterKey);

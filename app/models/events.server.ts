@@ -358,7 +358,7 @@ async function normalise(
   }
   const physical = input.format !== "en-ligne";
   if (physical && !input.communeCode && !errors.communeCode) {
-    add("communeCode", "Indiquez la commune où se tient l'évènement.");
+    add("communeCode", "Indiquez la commune où se tient l'événement.");
   }
   if (physical && !input.venue.trim()) add("venue", "Indiquez l'adresse du lieu.");
   if (input.format !== "presentiel" && !input.onlineUrl && input.status === "published") {
@@ -374,7 +374,7 @@ async function normalise(
   if (startsAt && endsAt) {
     if (endsAt.getTime() <= startsAt.getTime()) add("endsAt", "La fin doit être après le début.");
     else if (endsAt.getTime() - startsAt.getTime() > MAX_DURATION_MS) {
-      add("endsAt", "Un évènement dure 31 jours au plus.");
+      add("endsAt", "Un événement dure 31 jours au plus.");
     }
   }
   let deadline: Date | null = null;
@@ -384,7 +384,7 @@ async function normalise(
     else if (endsAt && deadline.getTime() > endsAt.getTime()) {
       add(
         "registrationDeadline",
-        "La clôture des inscriptions doit précéder la fin de l'évènement.",
+        "La clôture des inscriptions doit précéder la fin de l'événement.",
       );
     }
   }
@@ -440,7 +440,7 @@ export async function createEvent(
     return failure(
       403,
       {},
-      "Seuls les organisateurs et organisatrices peuvent créer un évènement.",
+      "Seuls les organisateurs et organisatrices peuvent créer un événement.",
     );
   }
   let hostCode = await approvedCollectivityOf(viewer.id);
@@ -449,7 +449,7 @@ export async function createEvent(
     return failure(
       403,
       {},
-      "Votre adhésion à une collectivité doit être validée avant d'organiser un évènement.",
+      "Votre adhésion à une collectivité doit être validée avant d'organiser un événement.",
     );
   }
   const checked = await normalise(db, input, hostCode);
@@ -477,7 +477,7 @@ export async function createEvent(
       if (!isUniqueViolation(error)) throw error;
     }
   }
-  return failure(409, { title: ["Un évènement porte déjà ce titre ; précisez-le."] });
+  return failure(409, { title: ["Un événement porte déjà ce titre ; précisez-le."] });
 }
 
 /** The stored event as an input, to merge a partial change (PATCH) into. */
@@ -517,15 +517,15 @@ export async function updateEvent(
       .where(eq(events.id, eventId))
       .for("update");
     const current = locked ? await findEvent(eq(events.id, eventId), viewer, tx) : null;
-    if (!current) return { result: failure(404, {}, "Évènement introuvable.") };
+    if (!current) return { result: failure(404, {}, "Événement introuvable.") };
     if (!(await canManage(viewer, eventId, tx))) {
       return {
-        result: failure(403, {}, "Seuls les organisateurs de cet évènement peuvent le modifier."),
+        result: failure(403, {}, "Seuls les organisateurs de cet événement peuvent le modifier."),
       };
     }
     if (current.status === "cancelled") {
       return {
-        result: failure(409, {}, "Cet évènement est annulé : il ne peut plus être modifié."),
+        result: failure(409, {}, "Cet événement est annulé : il ne peut plus être modifié."),
       };
     }
     if (patch.status === "cancelled") {
@@ -544,7 +544,7 @@ export async function updateEvent(
       return {
         result: failure(409, {
           status: [
-            "Des personnes sont inscrites : annulez l'évènement plutôt que de le dépublier.",
+            "Des personnes sont inscrites : annulez l'événement plutôt que de le dépublier.",
           ],
         }),
       };
@@ -600,8 +600,8 @@ async function cancelLocked(tx: Transaction, event: EventDetail): Promise<Delive
     registered.map((r) => r.userId),
     {
       kind: "event:cancelled",
-      title: `Évènement annulé : ${event.title}`,
-      body: `L'évènement prévu le ${formatInZone(event.startsAt, event.timeZone)} est annulé par ses organisateurs.`,
+      title: `Événement annulé : ${event.title}`,
+      body: `L'événement prévu le ${formatInZone(event.startsAt, event.timeZone)} est annulé par ses organisateurs.`,
       url: `/evenements/${event.slug}`,
     },
   );
@@ -709,9 +709,9 @@ export async function register(
 ): Promise<Result<RegistrationOutcome>> {
   const result = await db.transaction(async (tx): Promise<Result<RegistrationOutcome>> => {
     const event = await lockEvent(tx, eventId);
-    if (!event || event.status === "draft") return failure(404, {}, "Évènement introuvable.");
+    if (!event || event.status === "draft") return failure(404, {}, "Événement introuvable.");
     if (event.status === "cancelled") {
-      return failure(409, {}, "Cet évènement est annulé : les inscriptions sont fermées.");
+      return failure(409, {}, "Cet événement est annulé : les inscriptions sont fermées.");
     }
     const closesAt = registrationClosesAt(event);
     if (Date.now() >= closesAt.getTime()) {
@@ -739,7 +739,7 @@ export async function register(
         {},
         existing?.status === "waitlisted"
           ? `Vous êtes déjà sur la liste d'attente (position ${existing.position ?? "?"}).`
-          : "Vous êtes déjà inscrit·e à cet évènement.",
+          : "Vous êtes déjà inscrit·e à cet événement.",
       );
     }
     const confirmed = stats?.confirmed ?? 0;
@@ -809,7 +809,7 @@ export async function cancelRegistration(
   const outcome = await db.transaction(async (tx) => {
     const event = await lockEvent(tx, eventId);
     if (!event || (event.status === "draft" && !(await canManage(viewer, eventId, tx)))) {
-      return { result: failure(404, {}, "Évènement introuvable."), deliveries: [] };
+      return { result: failure(404, {}, "Événement introuvable."), deliveries: [] };
     }
     const removed = await tx
       .delete(eventRegistrations)
@@ -817,7 +817,7 @@ export async function cancelRegistration(
       .returning({ status: eventRegistrations.status });
     if (removed.length === 0) {
       return {
-        result: failure(404, {}, "Vous n'êtes pas inscrit·e à cet évènement."),
+        result: failure(404, {}, "Vous n'êtes pas inscrit·e à cet événement."),
         deliveries: [],
       };
     }
@@ -963,7 +963,7 @@ export async function messageAttendees(
   message: { subject: string; body: string; audience: "confirmed" | "all" },
 ): Promise<Result<{ sent: number }>> {
   const event = await findEvent(eq(events.id, eventId), viewer);
-  if (!event) return failure(404, {}, "Évènement introuvable.");
+  if (!event) return failure(404, {}, "Événement introuvable.");
   if (!(await canManage(viewer, eventId)))
     return failure(403, {}, "Action réservée aux organisateurs.");
   const deliveries = await db.transaction(async (tx) => {

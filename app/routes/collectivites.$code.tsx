@@ -115,9 +115,9 @@ export default function CollectivityPage() {
       </section>
 
       <section className="card stack" aria-labelledby="evenements">
-        <h2 id="evenements">Évènements</h2>
+        <h2 id="evenements">Événements</h2>
         {events.upcoming.length === 0 && events.past.length === 0 ? (
-          <p>Aucun évènement organisé par cette collectivité pour l'instant.</p>
+          <p>Aucun événement organisé par cette collectivité pour l'instant.</p>
         ) : null}
         {events.upcoming.length > 0 ? (
           <ul className="list-plain">
@@ -130,7 +130,7 @@ export default function CollectivityPage() {
         ) : null}
         {events.past.length > 0 ? (
           <>
-            <h3>Évènements passés</h3>
+            <h3>Événements passés</h3>
             <ul>
               {events.past.map((event) => (
                 <li key={event.id}>

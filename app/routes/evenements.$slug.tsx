@@ -41,7 +41,7 @@ const IntentSchema = z.discriminatedUnion("intent", [
 export async function loader({ params, context }: LoaderFunctionArgs) {
   const viewer = context.auth.user;
   const event = await getEvent({ slug: params.slug ?? "" }, viewer);
-  if (!event) throw new Response("Évènement introuvable.", { status: 404 });
+  if (!event) throw new Response("Événement introuvable.", { status: 404 });
   const [attendees, organisers] = await Promise.all([
     publicAttendees(event.id),
     listOrganisers(event.id),
@@ -69,7 +69,7 @@ export async function action(args: ActionFunctionArgs) {
   const user = requireUser(args);
   const slug = args.params.slug ?? "";
   const event = await getEvent({ slug }, user);
-  if (!event) throw new Response("Évènement introuvable.", { status: 404 });
+  if (!event) throw new Response("Événement introuvable.", { status: 404 });
   const parsed = IntentSchema.safeParse(Object.fromEntries(await args.request.formData()));
   if (!parsed.success) return json({ error: "Action invalide." }, { status: 400 });
   const input = parsed.data;
@@ -114,18 +114,18 @@ export async function action(args: ActionFunctionArgs) {
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   {
     title: data
-      ? `${data.event.title} — Évènements — Territoires Internet`
-      : "Évènement introuvable",
+      ? `${data.event.title} — Événements — Territoires Internet`
+      : "Événement introuvable",
   },
 ];
 
 const notices: Record<string, string> = {
   confirmee: "Votre inscription est confirmée.",
   attente:
-    "L'évènement est complet : vous êtes sur la liste d'attente. Vous serez notifié·e si une place se libère.",
+    "L'événement est complet : vous êtes sur la liste d'attente. Vous serez notifié·e si une place se libère.",
   annulee: "Votre inscription est annulée.",
   visibilite: "Votre choix d'apparaître dans la liste publique est enregistré.",
-  cree: "L'évènement est enregistré.",
+  cree: "L'événement est enregistré.",
   modifie: "Les modifications sont enregistrées.",
 };
 
@@ -194,7 +194,7 @@ export default function EventPage() {
   return (
     <div className="container stack">
       <p>
-        <Link to="/evenements">← Tous les évènements</Link>
+        <Link to="/evenements">← Tous les événements</Link>
       </p>
       {notice ? (
         <div className="alert alert--success" role="status">
@@ -208,7 +208,7 @@ export default function EventPage() {
       ) : null}
       {event.status === "cancelled" ? (
         <div className="alert alert--error" role="status">
-          Cet évènement est annulé. Les inscriptions sont fermées.
+          Cet événement est annulé. Les inscriptions sont fermées.
         </div>
       ) : null}
       {event.status === "draft" ? (
@@ -302,7 +302,7 @@ export default function EventPage() {
             {event.open
               ? `Jusqu'au ${formatInZone(event.closesAt, zone)}`
               : event.status === "cancelled"
-                ? "Fermées (évènement annulé)"
+                ? "Fermées (événement annulé)"
                 : "Closes"}
           </dd>
         </dl>

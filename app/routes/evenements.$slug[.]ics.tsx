@@ -61,7 +61,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const viewer = context.auth.user;
   const event = await getEvent({ slug }, viewer);
   if (!event) {
-    return new Response("Évènement introuvable.", {
+    return new Response("Événement introuvable.", {
       status: 404,
       headers: { "Content-Type": "text/plain; charset=utf-8" },
     });

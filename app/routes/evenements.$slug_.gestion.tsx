@@ -47,9 +47,9 @@ const reply = (data: ActionData, status: number) => json(data, { status });
 async function manageable(args: LoaderFunctionArgs) {
   const user = requireUser(args);
   const event = await getEvent({ slug: args.params.slug ?? "" }, user);
-  if (!event) throw new Response("Évènement introuvable.", { status: 404 });
+  if (!event) throw new Response("Événement introuvable.", { status: 404 });
   if (!event.canManage) {
-    throw new Response("Seuls les organisateurs de cet évènement peuvent le gérer.", {
+    throw new Response("Seuls les organisateurs de cet événement peuvent le gérer.", {
       status: 403,
     });
   }
@@ -111,7 +111,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `Gestion de « ${data.event.title} » — Territoires Internet` : "Évènement" },
+  { title: data ? `Gestion de « ${data.event.title} » — Territoires Internet` : "Événement" },
 ];
 
 export default function ManageEventPage() {
@@ -130,7 +130,7 @@ export default function ManageEventPage() {
   return (
     <div className="container stack">
       <p>
-        <Link to={`/evenements/${event.slug}`}>← Retour à l'évènement</Link>
+        <Link to={`/evenements/${event.slug}`}>← Retour à l'événement</Link>
       </p>
       <h1>Gestion de « {event.title} »</h1>
       {sent !== null ? (
@@ -140,7 +140,7 @@ export default function ManageEventPage() {
       ) : null}
       {params.get("annule") ? (
         <div className="alert alert--success" role="status">
-          L'évènement est annulé ; les personnes inscrites sont prévenues et les agendas abonnés mis
+          L'événement est annulé ; les personnes inscrites sont prévenues et les agendas abonnés mis
           à jour.
         </div>
       ) : null}
@@ -255,10 +255,10 @@ export default function ManageEventPage() {
 
       {event.status !== "cancelled" ? (
         <section className="card stack" aria-labelledby="annuler">
-          <h2 id="annuler">Annuler l'évènement</h2>
+          <h2 id="annuler">Annuler l'événement</h2>
           <p>
             Les inscriptions ferment, chaque personne inscrite reçoit une notification et les
-            agendas abonnés affichent l'évènement comme annulé. Cette action est définitive.
+            agendas abonnés affichent l'événement comme annulé. Cette action est définitive.
           </p>
           <Form method="post" className="stack">
             <input type="hidden" name="intent" value="cancel-event" />
@@ -270,13 +270,13 @@ export default function ManageEventPage() {
                   aria-invalid={data?.fields.confirm ? true : undefined}
                   aria-describedby={data?.fields.confirm ? "confirm-error" : undefined}
                 />
-                Je confirme l'annulation de cet évènement
+                Je confirme l'annulation de cet événement
               </label>
             </div>
             {fieldError("confirm")}
             <div>
               <button type="submit" className="danger">
-                Annuler l'évènement
+                Annuler l'événement
               </button>
             </div>
           </Form>

@@ -15,9 +15,9 @@ import { zoneLabel } from "~/utils/event-time";
 async function manageable(args: LoaderFunctionArgs) {
   const user = requireUser(args);
   const event = await getEvent({ slug: args.params.slug ?? "" }, user);
-  if (!event) throw new Response("Évènement introuvable.", { status: 404 });
+  if (!event) throw new Response("Événement introuvable.", { status: 404 });
   if (!event.canManage) {
-    throw new Response("Seuls les organisateurs de cet évènement peuvent le modifier.", {
+    throw new Response("Seuls les organisateurs de cet événement peuvent le modifier.", {
       status: 403,
     });
   }
@@ -80,7 +80,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `Modifier « ${data.event.title} » — Territoires Internet` : "Évènement" },
+  { title: data ? `Modifier « ${data.event.title} » — Territoires Internet` : "Événement" },
 ];
 
 export default function EditEventPage() {
@@ -89,12 +89,12 @@ export default function EditEventPage() {
   return (
     <div className="narrow stack">
       <p>
-        <Link to={`/evenements/${event.slug}`}>← Retour à l'évènement</Link>
+        <Link to={`/evenements/${event.slug}`}>← Retour à l'événement</Link>
       </p>
       <h1>Modifier « {event.title} »</h1>
       {event.status === "cancelled" ? (
         <div className="alert alert--warning" role="status">
-          Cet évènement est annulé : il ne peut plus être modifié.
+          Cet événement est annulé : il ne peut plus être modifié.
         </div>
       ) : null}
       <div className="alert alert--info">

@@ -13,7 +13,7 @@ function cell(value: string) {
 export async function loader(args: LoaderFunctionArgs) {
   const user = requireUser(args);
   const event = await getEvent({ slug: args.params.slug ?? "" }, user);
-  if (!event) throw new Response("Évènement introuvable.", { status: 404 });
+  if (!event) throw new Response("Événement introuvable.", { status: 404 });
   const attendees = await listAttendees(user, event.id);
   if (!attendees) {
     throw new Response("Seuls les organisateurs peuvent exporter les inscrits.", { status: 403 });

@@ -97,7 +97,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export const meta: MetaFunction = () => [
-  { title: "Évènements — Territoires Internet" },
+  { title: "Événements — Territoires Internet" },
   {
     name: "description",
     content: "Assises territoriales, ateliers et webinaires des collectivités du réseau.",
@@ -131,26 +131,26 @@ export default function EventsPage() {
   const feed = `/evenements/calendrier.ics${calendarParams.size > 0 ? `?${calendarParams.toString()}` : ""}`;
   const heading =
     query.vue === "mois" && query.mois
-      ? `Évènements de ${formatMonth(query.mois)}`
+      ? `Événements de ${formatMonth(query.mois)}`
       : query.periode === "passes"
-        ? "Évènements passés"
-        : "Évènements à venir";
+        ? "Événements passés"
+        : "Événements à venir";
   return (
     <div className="container stack">
       <div className="actions page-head">
-        <h1>Évènements</h1>
+        <h1>Événements</h1>
         {data.canCreate ? (
           <Link className="button" to="/evenements/nouveau">
-            Créer un évènement
+            Créer un événement
           </Link>
         ) : null}
       </div>
       <p>
         Étapes des assises territoriales, ateliers et webinaires organisés par les collectivités du
-        réseau. Abonnez votre agenda au <a href={feed}>calendrier des évènements (iCal)</a>
+        réseau. Abonnez votre agenda au <a href={feed}>calendrier des événements (iCal)</a>
         {calendarParams.size > 0 ? " correspondant à ces filtres" : ""}.
       </p>
-      <Form method="get" className="card filters" role="search" aria-label="Filtrer les évènements">
+      <Form method="get" className="card filters" role="search" aria-label="Filtrer les événements">
         <div className="field">
           <label htmlFor="q">Rechercher</label>
           <input id="q" name="q" type="search" defaultValue={query.q ?? ""} />
@@ -208,7 +208,7 @@ export default function EventsPage() {
         <button type="submit">Filtrer</button>
       </Form>
 
-      <nav aria-label="Affichage des évènements" className="tabs-nav">
+      <nav aria-label="Affichage des événements" className="tabs-nav">
         <Link
           to={hrefWith({ periode: null, vue: null, mois: null })}
           aria-current={
@@ -248,10 +248,10 @@ export default function EventsPage() {
         <MonthView month={query.mois} items={data.items} hrefWith={hrefWith} />
       ) : data.items.length === 0 ? (
         <div className="card">
-          <p>Aucun évènement ne correspond à ces critères.</p>
+          <p>Aucun événement ne correspond à ces critères.</p>
           <p>
             Élargissez les filtres, consultez les{" "}
-            <Link to="?periode=passes">évènements passés</Link>
+            <Link to="?periode=passes">événements passés</Link>
             {data.canCreate ? (
               <>
                 {" "}
@@ -324,7 +324,7 @@ function MonthView({
       <div className="table-wrap">
         <table className="month-grid">
           <caption className="visually-hidden">
-            Évènements de {formatMonth(month)}, semaine par semaine
+            Événements de {formatMonth(month)}, semaine par semaine
           </caption>
           <thead>
             <tr>

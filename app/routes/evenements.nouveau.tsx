@@ -12,7 +12,7 @@ import { hasRole, requireRole } from "~/utils/auth.server";
 import { capacityRule, EventFormSchema } from "~/utils/event-schemas";
 
 const timeZoneNote =
-  "Heure locale du lieu : heure de Paris, ou l'heure locale pour un évènement outre-mer (déduite de la commune).";
+  "Heure locale du lieu : heure de Paris, ou l'heure locale pour un événement outre-mer (déduite de la commune).";
 
 export async function loader(args: LoaderFunctionArgs) {
   const user = requireRole(args, "organiser");
@@ -54,7 +54,7 @@ export async function action(args: ActionFunctionArgs) {
   return redirect(`/evenements/${created.value.slug}?inscription=cree`);
 }
 
-export const meta: MetaFunction = () => [{ title: "Créer un évènement — Territoires Internet" }];
+export const meta: MetaFunction = () => [{ title: "Créer un événement — Territoires Internet" }];
 
 export default function NewEventPage() {
   const { admin, canHost } = useLoaderData<typeof loader>();
@@ -62,12 +62,12 @@ export default function NewEventPage() {
   return (
     <div className="narrow stack">
       <p>
-        <Link to="/evenements">← Évènements</Link>
+        <Link to="/evenements">← Événements</Link>
       </p>
-      <h1>Créer un évènement</h1>
+      <h1>Créer un événement</h1>
       {!canHost ? (
         <div className="alert alert--warning" role="status">
-          Votre adhésion à une collectivité doit être validée avant de publier un évènement en son
+          Votre adhésion à une collectivité doit être validée avant de publier un événement en son
           nom.
         </div>
       ) : null}
@@ -77,7 +77,7 @@ export default function NewEventPage() {
         candidates={data?.candidates}
         defaultValue={{ status: "published", format: "presentiel" }}
         showHost={admin}
-        submitLabel="Enregistrer l'évènement"
+        submitLabel="Enregistrer l'événement"
         timeZoneNote={timeZoneNote}
       />
     </div>

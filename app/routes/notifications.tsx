@@ -35,7 +35,7 @@ export default function NotificationsPage() {
       {notifications.length === 0 ? (
         <p>
           Aucune notification. Vous serez prévenu·e ici des messages des organisateurs et des places
-          libérées aux <Link to="/evenements">évènements</Link> auxquels vous êtes inscrit·e.
+          libérées aux <Link to="/evenements">événements</Link> auxquels vous êtes inscrit·e.
         </p>
       ) : (
         <ul className="list-plain">

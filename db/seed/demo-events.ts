@@ -312,5 +312,5 @@ export async function demoEvents(db: Database) {
     }
     if (cancelled) await updateEvent(organiser, result.value.id, { status: "cancelled" });
   }
-  return `${created} évènements`;
+  return `${created} événements`;
 }

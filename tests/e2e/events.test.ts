@@ -38,8 +38,8 @@ async function expectAccessible(page: Page) {
   ).toEqual([]);
 }
 
-describe("évènements dans le navigateur", () => {
-  test("un organisateur crée un évènement ; un membre s'inscrit et voit les places baisser dans un autre onglet, sans recharger", async () => {
+describe("événements dans le navigateur", () => {
+  test("un organisateur crée un événement ; un membre s'inscrit et voit les places baisser dans un autre onglet, sans recharger", async () => {
     const organiser = await createTestUser({ collectivityCode: "60057", roles: ["organiser"] });
     const member = await createTestUser({ collectivityCode: "56260" });
 
@@ -61,7 +61,7 @@ describe("évènements dans le navigateur", () => {
     await form.getByLabel("Adresse du lieu").fill("Hôtel de ville, 1 rue Desgroux");
     await form.getByLabel("Jauge", { exact: true }).fill("5");
     await form.getByRole("radio", { name: "Publié" }).check();
-    await form.getByRole("button", { name: "Enregistrer l'évènement" }).click();
+    await form.getByRole("button", { name: "Enregistrer l'événement" }).click();
     await form.waitForURL(/\/evenements\/atelier-navigateur-des-assises/);
     const url = form.url().split("?")[0]!;
     await expect

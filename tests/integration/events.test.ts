@@ -87,7 +87,7 @@ function parseIcs(text: string) {
   return calendar.getAllSubcomponents("vevent").map((component) => new ICAL.Event(component));
 }
 
-describe("inscriptions aux évènements", () => {
+describe("inscriptions aux événements", () => {
   test("50 inscriptions simultanées pour 10 places : 10 confirmées, 40 en attente dans l'ordre d'arrivée", async () => {
     const event = await newEvent({ capacity: 10 });
     const people = await Promise.all(
@@ -198,7 +198,7 @@ describe("inscriptions aux évènements", () => {
     expect(await registrations(event.id)).toHaveLength(1);
   });
 
-  test("un évènement annulé ferme les inscriptions et prévient les inscrits", async () => {
+  test("un événement annulé ferme les inscriptions et prévient les inscrits", async () => {
     const member = await createTestUser();
     const event = await newEvent();
     expect((await register(member, event.id)).ok).toBe(true);
@@ -245,7 +245,7 @@ describe("inscriptions aux évènements", () => {
 });
 
 describe("droits des organisateurs", () => {
-  test("un membre ne peut pas modifier l'évènement d'un autre organisateur (403)", async () => {
+  test("un membre ne peut pas modifier l'événement d'un autre organisateur (403)", async () => {
     const event = await newEvent();
     const member = await createTestUser();
     const patch = await api(`/api/v1/events/${event.id}`, await apiToken(member.id), {
@@ -276,7 +276,7 @@ describe("droits des organisateurs", () => {
     expect(row?.title).not.toBe("Titre détourné par un membre");
   });
 
-  test("le brouillon d'un autre répond 404, comme un évènement inexistant", async () => {
+  test("le brouillon d'un autre répond 404, comme un événement inexistant", async () => {
     const draft = await newEvent({ status: "draft" });
     const token = await apiToken(otherOrganiser.id);
     expect((await api(`/api/v1/events/${draft.id}`, token)).status).toBe(404);
@@ -442,7 +442,7 @@ describe("lien de connexion", () => {
 });
 
 describe("fuseaux horaires et calendriers", () => {
-  test("un évènement la nuit du passage à l'heure d'hiver affiche les bonnes heures, dans la page et le .ics", async () => {
+  test("un événement la nuit du passage à l'heure d'hiver affiche les bonnes heures, dans la page et le .ics", async () => {
     // 30 → 31 octobre 2027: at 03:00 (summer) clocks go back to 02:00.
     const event = await newEvent({
       title: "Nuit du numérique au changement d'heure",
@@ -479,7 +479,7 @@ describe("fuseaux horaires et calendriers", () => {
     expect(second!.startDate.toJSDate().toISOString()).toBe(stored!.startsAt.toISOString());
   });
 
-  test("un évènement en Guadeloupe est saisi à l'heure locale et montre l'heure de Paris à côté", async () => {
+  test("un événement en Guadeloupe est saisi à l'heure locale et montre l'heure de Paris à côté", async () => {
     const admin = await createTestUser({ roles: ["admin", "organiser"] });
     const result = await createEvent(admin, {
       ...input({ communeCode: "97101", venue: "Mairie des Abymes" }),
@@ -533,7 +533,7 @@ describe("fuseaux horaires et calendriers", () => {
 });
 
 describe("liste, recherche et temps réel", () => {
-  test("la liste montre les évènements à venir d'abord, filtre par thème et archive le passé", async () => {
+  test("la liste montre les événements à venir d'abord, filtre par thème et archive le passé", async () => {
     const soon = await newEvent({
       title: "Rencontre très proche",
       themes: ["culture-patrimoine"],
@@ -580,7 +580,7 @@ describe("liste, recherche et temps réel", () => {
     expect(month.status).toBe(200);
   });
 
-  test("les évènements publiés sont trouvés par /evenements?q=, pas les brouillons", async () => {
+  test("les événements publiés sont trouvés par /evenements?q=, pas les brouillons", async () => {
     await ensureIndexes();
     await newEvent({ title: "Hackathon des données ouvertes picardes" });
     await newEvent({ title: "Brouillon secret des données", status: "draft" });
@@ -626,7 +626,7 @@ describe("liste, recherche et temps réel", () => {
     }
   });
 
-  test("l'organisateur exporte les inscrits en CSV et la fiche de la collectivité liste l'évènement", async () => {
+  test("l'organisateur exporte les inscrits en CSV et la fiche de la collectivité liste l'événement", async () => {
     const event = await newEvent({
       title: "Atelier exporté en CSV",
       startsAt: iso(inDays(0.5)),
@@ -648,11 +648,11 @@ describe("liste, recherche et temps réel", () => {
 });
 
 describe("contenu de démonstration, comptes supprimés et API ouverte", () => {
-  test("la démonstration charge une douzaine d'évènements, dont l'étape des assises à Beauvais", async () => {
+  test("la démonstration charge une douzaine d'événements, dont l'étape des assises à Beauvais", async () => {
     const { demoAccounts } = await import("../../db/seed/demo-accounts");
     const { demoEvents } = await import("../../db/seed/demo-events");
     await demoAccounts(db);
-    expect(await demoEvents(db)).toBe("12 évènements");
+    expect(await demoEvents(db)).toBe("12 événements");
     const [assises] = await db
       .select()
       .from(events)
@@ -683,7 +683,7 @@ describe("contenu de démonstration, comptes supprimés et API ouverte", () => {
     expect(rows[0]).toMatchObject({ userId: waiting.id, status: "confirmed" });
   });
 
-  test("le document OpenAPI décrit les opérations des évènements", async () => {
+  test("le document OpenAPI décrit les opérations des événements", async () => {
     const document = (await (await app.request("/api/v1/openapi.json")).json()) as {
       paths: Record<string, Record<string, unknown>>;
     };

@@ -10,7 +10,7 @@ import {
   zoneForDepartment,
 } from "../../app/utils/event-time";
 
-describe("heures des évènements", () => {
+describe("heures des événements", () => {
   test("le fuseau suit le département : outre-mer à l'heure locale, Paris ailleurs", () => {
     expect(zoneForDepartment("971")).toBe("America/Guadeloupe");
     expect(zoneForDepartment("972")).toBe("America/Martinique");
@@ -32,7 +32,7 @@ describe("heures des évènements", () => {
     expect(instantToLocal("2027-07-01T08:00:00Z", "Europe/Paris")).toBe("2027-07-01T10:00");
   });
 
-  test("un évènement sur deux jours s'écrit « du … au … », à l'heure du lieu", () => {
+  test("un événement sur deux jours s'écrit « du … au … », à l'heure du lieu", () => {
     expect(formatRange("2027-10-30T20:00:00Z", "2027-10-31T03:00:00Z", "Europe/Paris")).toBe(
       "du samedi 30 octobre 2027, 22 h 00 au dimanche 31 octobre 2027, 4 h 00",
     );

@@ -10,7 +10,7 @@ describe("rendu markdown", () => {
     expect(html).toContain("<li>un</li>");
   });
 
-  test("rend inertes scripts, gestionnaires d'évènements et liens javascript: ou data:", () => {
+  test("rend inertes scripts, gestionnaires d'événements et liens javascript: ou data:", () => {
     const html = renderMarkdown(
       [
         "<script>alert(1)</script>",
