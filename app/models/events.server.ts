@@ -707,54 +707,65 @@ export async function register(
   eventId: string,
   options: { showPublicly?: boolean } = {},
 ): Promise<Result<RegistrationOutcome>> {
+  const requestedAt = new Date();
   const result = await db.transaction(async (tx): Promise<Result<RegistrationOutcome>> => {
-    const event = await lockEvent(tx, eventId);
+    // Three statements sent at once (one round trip, so the lock is held briefly). They run in
+    // order on the connection: the insert starts once the event's row lock is granted, and
+    // under READ COMMITTED it then counts with a fresh snapshot that includes every
+    // registration committed before — one statement that locked and counted at once would
+    // count from a snapshot taken before waiting, and overbook.
+    const [event, inserted, [queue]] = await Promise.all([
+      lockEvent(tx, eventId),
+      tx.execute<{ status: RegistrationStatus }>(sql`
+        insert into event_registrations (id, event_id, user_id, status, show_publicly)
+        select ${randomId()}, e.id, ${viewer.id},
+          case when e.capacity is null or (
+            select count(*) from event_registrations r
+            where r.event_id = e.id and r.status = 'confirmed'
+          ) < e.capacity then 'confirmed' else 'waitlisted' end,
+          ${options.showPublicly ?? false}
+        from events e
+        where e.id = ${eventId}
+          and e.status = 'published'
+          and ${requestedAt.toISOString()}::timestamptz < coalesce(e.registration_deadline, e.starts_at)
+          and not exists (
+            select 1 from event_registrations r where r.event_id = e.id and r.user_id = ${viewer.id}
+          )
+        returning status`),
+      // The newcomer, if waitlisted, is last: arrivals are numbered under the lock.
+      tx
+        .select({ waitlisted: sql<number>`count(*)::int` })
+        .from(eventRegistrations)
+        .where(
+          and(eq(eventRegistrations.eventId, eventId), eq(eventRegistrations.status, "waitlisted")),
+        ),
+    ]);
+    const status = inserted[0]?.status;
+    if (status === "confirmed") return { ok: true, value: { status, created: true } };
+    if (status === "waitlisted") {
+      return { ok: true, value: { status, position: queue?.waitlisted ?? 1, created: true } };
+    }
+    // Nothing inserted: say why.
     if (!event || event.status === "draft") return failure(404, {}, "Événement introuvable.");
     if (event.status === "cancelled") {
       return failure(409, {}, "Cet événement est annulé : les inscriptions sont fermées.");
     }
     const closesAt = registrationClosesAt(event);
-    if (Date.now() >= closesAt.getTime()) {
+    if (requestedAt.getTime() >= closesAt.getTime()) {
       return failure(
         409,
         {},
         `Les inscriptions sont closes depuis le ${formatInZone(closesAt, event.timeZone)}.`,
       );
     }
-    // Counted in a statement of its own, after the lock: under READ COMMITTED a new statement
-    // sees every registration committed before the lock was granted, whereas one statement that
-    // locks and counts at once would count from a snapshot taken before waiting.
-    const [stats] = await tx
-      .select({
-        confirmed: sql<number>`(count(*) filter (where ${eventRegistrations.status} = 'confirmed'))::int`,
-        waitlisted: sql<number>`(count(*) filter (where ${eventRegistrations.status} = 'waitlisted'))::int`,
-        mine: sql<number>`(count(*) filter (where ${eventRegistrations.userId} = ${viewer.id}))::int`,
-      })
-      .from(eventRegistrations)
-      .where(eq(eventRegistrations.eventId, eventId));
-    if (stats && stats.mine > 0) {
-      const existing = await myRegistration(eventId, viewer.id, tx);
-      return failure(
-        409,
-        {},
-        existing?.status === "waitlisted"
-          ? `Vous êtes déjà sur la liste d'attente (position ${existing.position ?? "?"}).`
-          : "Vous êtes déjà inscrit·e à cet événement.",
-      );
-    }
-    const confirmed = stats?.confirmed ?? 0;
-    const status: RegistrationStatus =
-      event.capacity === null || confirmed < event.capacity ? "confirmed" : "waitlisted";
-    await tx.insert(eventRegistrations).values({
-      id: randomId(),
-      eventId,
-      userId: viewer.id,
-      status,
-      showPublicly: options.showPublicly ?? false,
-    });
-    if (status === "confirmed") return { ok: true, value: { status, created: true } };
-    // Arrivals are numbered under the lock, so the newcomer is last in the queue.
-    return { ok: true, value: { status, position: (stats?.waitlisted ?? 0) + 1, created: true } };
+    const existing = await myRegistration(eventId, viewer.id, tx);
+    return failure(
+      409,
+      {},
+      existing?.status === "waitlisted"
+        ? `Vous êtes déjà sur la liste d'attente (position ${existing.position ?? "?"}).`
+        : "Vous êtes déjà inscrit·e à cet événement.",
+    );
   });
   if (result.ok) scheduleBroadcast(eventId);
   return result;

@@ -149,6 +149,26 @@ describe("inscriptions aux événements", () => {
     expect(notes).toHaveLength(1);
   }, 120_000);
 
+  test("des annulations en même temps que de nouvelles inscriptions : jauge tenue, ordre d'attente gardé", async () => {
+    const { cancelRegistration } = await import("../../app/models/events.server");
+    const event = await newEvent({ capacity: 5 });
+    const first = await Promise.all(Array.from({ length: 10 }, () => createTestUser()));
+    for (const person of first) expect((await register(person, event.id)).ok).toBe(true);
+    const late = await Promise.all(Array.from({ length: 10 }, () => createTestUser()));
+    await Promise.all([
+      ...first.slice(0, 3).map((person) => cancelRegistration(person, event.id)),
+      ...late.map((person) => register(person, event.id)),
+    ]);
+    const rows = await registrations(event.id);
+    expect(rows).toHaveLength(17);
+    expect(rows.filter((r) => r.status === "confirmed")).toHaveLength(5);
+    // The three freed places went to the first three who were waiting before the rush.
+    const confirmed = new Set(rows.filter((r) => r.status === "confirmed").map((r) => r.userId));
+    for (const person of first.slice(3, 8)) expect(confirmed.has(person.id)).toBe(true);
+    const waiting = rows.filter((r) => r.status === "waitlisted").map((r) => r.userId);
+    expect(waiting.slice(0, 2)).toEqual(first.slice(8).map((p) => p.id));
+  });
+
   test("s'inscrire deux fois ou après la clôture répond 409 avec un message en français", async () => {
     const member = await createTestUser();
     const token = await apiToken(member.id);
