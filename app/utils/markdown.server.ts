@@ -1,0 +1,78 @@
+import MarkdownIt from "markdown-it";
+import sanitizeHtml from "sanitize-html";
+
+/**
+ * The one markdown renderer of the site: the live preview and the published page call it, so
+ * what an author previews is exactly what readers get. Raw HTML is off in markdown-it, and
+ * sanitize-html then keeps only an allowlist, which also catches what a markdown-it plugin or a
+ * future option might let through.
+ */
+const markdown = new MarkdownIt({
+  html: false,
+  linkify: true,
+  typographer: false,
+  breaks: false,
+  // Deep nesting is a classic way to hang a renderer or confuse a sanitiser (mXSS).
+  maxNesting: 20,
+});
+
+const sanitizeOptions: sanitizeHtml.IOptions = {
+  allowedTags: [
+    "p",
+    "br",
+    "hr",
+    "h2",
+    "h3",
+    "h4",
+    "strong",
+    "em",
+    "s",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+  ],
+  allowedAttributes: { a: ["href", "title", "rel"], ol: ["start"], th: ["style"], td: ["style"] },
+  allowedStyles: { th: { "text-align": [/^(left|right|center)$/] }, td: { "text-align": [/^(left|right|center)$/] } },
+  allowedSchemes: ["http", "https", "mailto"],
+  allowedSchemesAppliedToAttributes: ["href"],
+  allowProtocolRelative: false,
+  disallowedTagsMode: "discard",
+  // The page already has its h1 (the title): headings written by authors start at h2.
+  transformTags: {
+    h1: "h2",
+    h5: "h4",
+    h6: "h4",
+    a: sanitizeHtml.simpleTransform("a", { rel: "nofollow ugc noopener" }),
+  },
+};
+
+export const MARKDOWN_MAX_LENGTH = 20_000;
+
+/** Markdown to sanitised HTML, safe to insert with dangerouslySetInnerHTML. */
+export function renderMarkdown(source: string): string {
+  const html = markdown.render(source.slice(0, MARKDOWN_MAX_LENGTH));
+  return sanitizeHtml(html, sanitizeOptions);
+}
+
+/** Plain text of a markdown body, for search documents and the CSV export. */
+export function markdownToText(source: string): string {
+  const html = markdown.render(source.slice(0, MARKDOWN_MAX_LENGTH));
+  return sanitizeHtml(html, { allowedTags: [], allowedAttributes: {} })
+    .replace(/&amp;/g, "&")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/\s+/g, " ")
+    .trim();
+}
