@@ -1,11 +1,12 @@
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import type { Settings } from "meilisearch";
 
-import { markdownToText } from "../app/utils/markdown.server";
 import { populationBracket, themeLabel } from "../app/utils/initiatives";
+import { markdownToText } from "../app/utils/markdown.server";
 import { db, type Executor } from "../db/client";
 import { collectivities, initiativeAdoptions, initiatives } from "../db/schema";
 import { frenchStopWords, normalizeFrench, synonymsMap } from "./french";
+import { registerIndex } from "./registry";
 
 export const INITIATIVES_INDEX = "initiatives";
 
@@ -32,7 +33,9 @@ export type InitiativeDocument = {
   status: "published" | "archived";
   /** Milliseconds since the epoch: Meilisearch sorts numbers, not dates. */
   publishedAt: number;
-  updatedAt: string;
+  /** Milliseconds, compared by `search:check` with PostgreSQL. */
+  updatedAt: number;
+  updatedAtIso: string;
   adoptions: number;
   /** Unnormalised texts shown in results (the searchable ones are normalised). */
   display: { title: string; summary: string; collectivityName: string };
@@ -40,14 +43,7 @@ export type InitiativeDocument = {
 
 export const initiativesSettings: Settings = {
   // Order is ranking: a word in the title outweighs the same word in the body.
-  searchableAttributes: [
-    "title",
-    "summary",
-    "tags",
-    "body",
-    "collectivityName",
-    "themeLabels",
-  ],
+  searchableAttributes: ["title", "summary", "tags", "body", "collectivityName", "themeLabels"],
   filterableAttributes: [
     "themes",
     "region",
@@ -91,14 +87,21 @@ const documentColumns = {
   region: collectivities.regionCode,
   department: collectivities.departmentCode,
   population: collectivities.population,
-  adoptions: sql<number>`(select count(*) from ${initiativeAdoptions} where ${initiativeAdoptions.initiativeId} = ${initiatives.id})`.mapWith(
-    Number,
-  ),
+  adoptions:
+    sql<number>`(select count(*) from ${initiativeAdoptions} where ${initiativeAdoptions.initiativeId} = ${initiatives.id})`.mapWith(
+      Number,
+    ),
 };
 
-type DocumentRow = {
-  [K in keyof typeof documentColumns]: (typeof documentColumns)[K]["_"]["data"];
-};
+function selectDocumentRows(executor: Executor, ids: string[]) {
+  return executor
+    .select(documentColumns)
+    .from(initiatives)
+    .innerJoin(collectivities, eq(collectivities.code, initiatives.collectivityCode))
+    .where(and(inArray(initiatives.id, ids), ne(initiatives.status, "draft")));
+}
+
+type DocumentRow = Awaited<ReturnType<typeof selectDocumentRows>>[number];
 
 export function toInitiativeDocument(row: DocumentRow): InitiativeDocument | null {
   // Drafts never leave PostgreSQL: the index is public by construction.
@@ -121,7 +124,8 @@ export function toInitiativeDocument(row: DocumentRow): InitiativeDocument | nul
     year: row.startYear,
     status: row.status,
     publishedAt: row.publishedAt.getTime(),
-    updatedAt: row.updatedAt.toISOString(),
+    updatedAt: row.updatedAt.getTime(),
+    updatedAtIso: row.updatedAt.toISOString(),
     adoptions: row.adoptions,
     display: { title: row.title, summary: row.summary, collectivityName: row.collectivityName },
   };
@@ -136,16 +140,12 @@ export async function loadInitiativeDocuments(
   executor: Executor = db,
 ): Promise<InitiativeDocument[]> {
   if (ids.length === 0) return [];
-  const rows = await executor
-    .select(documentColumns)
-    .from(initiatives)
-    .innerJoin(collectivities, eq(collectivities.code, initiatives.collectivityCode))
-    .where(and(inArray(initiatives.id, ids), ne(initiatives.status, "draft")));
+  const rows = await selectDocumentRows(executor, ids);
   return rows.map(toInitiativeDocument).filter((d): d is InitiativeDocument => d !== null);
 }
 
 /** Every id that belongs in the index, in batches, for the full reindex. */
-export async function* allIndexableInitiativeIds(batchSize = 5_000) {
+async function* allIndexableInitiativeIds(batchSize: number) {
   let after = "";
   for (;;) {
     const rows = await db
@@ -159,3 +159,14 @@ export async function* allIndexableInitiativeIds(batchSize = 5_000) {
     after = rows[rows.length - 1]!.id;
   }
 }
+
+registerIndex({
+  base: INITIATIVES_INDEX,
+  settings: initiativesSettings,
+  load: (ids) => loadInitiativeDocuments(ids),
+  loadAll: async function* (batchSize) {
+    for await (const ids of allIndexableInitiativeIds(batchSize)) {
+      yield await loadInitiativeDocuments(ids);
+    }
+  },
+});

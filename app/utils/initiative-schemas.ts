@@ -23,7 +23,9 @@ export const bodySchema = z
   .default("");
 
 export const themesSchema = z
-  .array(z.enum(themeSlugs, { error: "Thème inconnu." }), { error: "Choisissez au moins un thème." })
+  .array(z.enum(themeSlugs, { error: "Thème inconnu." }), {
+    error: "Choisissez au moins un thème.",
+  })
   .min(1, "Choisissez au moins un thème.")
   .max(4, "Choisissez au plus 4 thèmes.")
   .transform((values) => [...new Set(values)]);
@@ -125,9 +127,102 @@ export const InitiativeQuerySchema = z.object({
       error: "Tranche de population inconnue.",
     }),
   ),
-  year: optionalEmpty(z.coerce.number({ error: "L'année doit être un nombre." }).int().min(1990).max(2100)),
+  year: optionalEmpty(
+    z.coerce.number({ error: "L'année doit être un nombre." }).int().min(1990).max(2100),
+  ),
   sort: optionalEmpty(z.enum(["pertinence", "recent"], { error: "Tri inconnu." })),
   page: z.coerce.number({ error: "La page doit être un nombre." }).int().min(1).max(500).default(1),
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
 });
 export type InitiativeQuery = z.output<typeof InitiativeQuerySchema>;
+
+/** "Libellé | https://…" or a bare address, one per line. */
+function parseLinkLines(value: string) {
+  return value
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .map((line) => {
+      const [first, ...rest] = line.split("|");
+      return rest.length > 0
+        ? { label: (first ?? "").trim(), url: rest.join("|").trim() }
+        : { label: "", url: line };
+    });
+}
+
+/** "Nom, fonction", one person per line. */
+function parseContributorLines(value: string) {
+  return value
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .map((line) => {
+      const [name, ...role] = line.split(",");
+      return { name: (name ?? "").trim(), role: role.join(",").trim() };
+    });
+}
+
+const linesOf = <T extends z.ZodType>(
+  parse: (value: string) => unknown[],
+  item: T,
+  max: number,
+  tooMany: string,
+) =>
+  z
+    .string()
+    .max(5_000, "Ce champ est trop long.")
+    .default("")
+    .transform((value, ctx) => {
+      const items = parse(value);
+      if (items.length > max) {
+        ctx.addIssue({ code: "custom", message: tooMany });
+        return z.NEVER;
+      }
+      const parsed: Array<z.output<T>> = [];
+      for (const [index, candidate] of items.entries()) {
+        const result = item.safeParse(candidate);
+        if (!result.success) {
+          ctx.addIssue({
+            code: "custom",
+            message: `Ligne ${index + 1} : ${result.error.issues[0]?.message ?? "invalide"}`,
+          });
+          return z.NEVER;
+        }
+        parsed.push(result.data);
+      }
+      return parsed;
+    });
+
+/** The create/edit form: the same rules as the API, with text areas for lists. */
+export const InitiativeFormSchema = z.object({
+  intent: z.enum(["save", "preview"]).default("save"),
+  title: titleSchema,
+  summary: summarySchema,
+  body: bodySchema,
+  themes: themesSchema,
+  tags: z
+    .string()
+    .max(600, "Trop de mots-clés.")
+    .default("")
+    .transform((value) =>
+      value
+        .split(",")
+        .map((t) => t.trim())
+        .filter(Boolean),
+    )
+    .pipe(tagsSchema),
+  startYear: yearSchema.optional(),
+  budgetBracket: budgetSchema.optional(),
+  links: linesOf(parseLinkLines, linkSchema, 10, "Au plus 10 liens."),
+  memberContributors: z.array(z.string().max(64)).max(30).default([]),
+  otherContributors: linesOf(
+    parseContributorLines,
+    contributorSchema,
+    30,
+    "Au plus 30 contributeurs.",
+  ),
+  inspiredBy: z.string().trim().max(300, "Adresse trop longue.").optional(),
+  status: statusSchema.default("draft"),
+  collectivityCode: z.string().trim().max(20).optional(),
+});
+export type InitiativeForm = z.output<typeof InitiativeFormSchema>;

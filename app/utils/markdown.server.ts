@@ -42,7 +42,10 @@ const sanitizeOptions: sanitizeHtml.IOptions = {
     "td",
   ],
   allowedAttributes: { a: ["href", "title", "rel"], ol: ["start"], th: ["style"], td: ["style"] },
-  allowedStyles: { th: { "text-align": [/^(left|right|center)$/] }, td: { "text-align": [/^(left|right|center)$/] } },
+  allowedStyles: {
+    th: { "text-align": [/^(left|right|center)$/] },
+    td: { "text-align": [/^(left|right|center)$/] },
+  },
   allowedSchemes: ["http", "https", "mailto"],
   allowedSchemesAppliedToAttributes: ["href"],
   allowProtocolRelative: false,
@@ -64,15 +67,22 @@ export function renderMarkdown(source: string): string {
   return sanitizeHtml(html, sanitizeOptions);
 }
 
-/** Plain text of a markdown body, for search documents and the CSV export. */
+/**
+ * Plain text of a markdown body, for search documents and the CSV export. Walks markdown-it's
+ * tokens rather than rendering and stripping HTML: reindexing 100,000 bodies must stay quick.
+ */
 export function markdownToText(source: string): string {
-  const html = markdown.render(source.slice(0, MARKDOWN_MAX_LENGTH));
-  return sanitizeHtml(html, { allowedTags: [], allowedAttributes: {} })
-    .replace(/&amp;/g, "&")
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/\s+/g, " ")
-    .trim();
+  const parts: string[] = [];
+  for (const token of markdown.parse(source.slice(0, MARKDOWN_MAX_LENGTH), {})) {
+    if (token.type === "inline") {
+      for (const child of token.children ?? []) {
+        if (child.type === "text" || child.type === "code_inline") parts.push(child.content);
+        else if (child.type === "softbreak" || child.type === "hardbreak") parts.push(" ");
+      }
+      parts.push(" ");
+    } else if (token.type === "fence" || token.type === "code_block") {
+      parts.push(token.content, " ");
+    }
+  }
+  return parts.join("").replace(/\s+/g, " ").trim();
 }
