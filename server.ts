@@ -13,6 +13,7 @@ import pg from "pg";
 import { getConfig, setConfig, type Config } from "./app/config.server";
 import { authenticate } from "./app/utils/auth.server";
 import { logger } from "./app/utils/logger.server";
+import { closeRateLimits } from "./app/utils/rate-limit.server";
 import { closeDatabase, sqlClient } from "./db/client";
 import { registerRealtime } from "./realtime/hub";
 import { createRealtimeServer } from "./realtime/server";
@@ -68,6 +69,9 @@ export async function createApp(config: Config = getConfig(), options: CreateApp
         },
       },
       strictTransportSecurity: config.cookieSecure,
+      // helmet's "no-referrer" makes browsers send `Origin: null` on form posts, which the CSRF
+      // check must refuse; same-origin keeps our own origin on our own forms.
+      referrerPolicy: { policy: "same-origin" },
       crossOriginEmbedderPolicy: false,
     }),
   );
@@ -134,7 +138,17 @@ export async function createApp(config: Config = getConfig(), options: CreateApp
 
   const httpServer = createServer(app);
   const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 2 });
-  pool.on("error", (error) => log.warn({ err: error }, "realtime adapter pool error"));
+  // The adapter's LISTEN client has no error listener of its own: without this, a PostgreSQL
+  // restart would crash the process instead of letting the adapter reconnect.
+  pool.on("connect", (client) =>
+    client.on("error", (error) =>
+      log.error(
+        { err: error.message },
+        "realtime: LISTEN connection lost, broadcasts stay local until it returns",
+      ),
+    ),
+  );
+  pool.on("error", (error) => log.warn({ err: error.message }, "realtime adapter pool error"));
   const io = createRealtimeServer(httpServer, {
     config,
     pool,
@@ -161,6 +175,7 @@ export async function createApp(config: Config = getConfig(), options: CreateApp
       registerRealtime(null);
       httpServer.closeAllConnections();
       await pool.end().catch(() => {});
+      await closeRateLimits();
       await closeDatabase();
     },
   };

@@ -12,13 +12,6 @@ import {
 import { hasRole, invalidateUserSessions, type AuthUser } from "../utils/auth.server";
 import { normalizeForSearch } from "../utils/text";
 
-export const kindLabels: Record<CollectivityKind, string> = {
-  commune: "Commune",
-  epci: "Intercommunalité (EPCI)",
-  departement: "Département",
-  region: "Région",
-};
-
 export type DirectoryQuery = {
   q?: string;
   region?: string;

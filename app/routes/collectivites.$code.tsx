@@ -4,14 +4,10 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 
 import { InitiativeCard } from "~/components/initiative-card";
 import { MemberChip } from "~/components/member-chip";
-import {
-  decideMembership,
-  getCollectivity,
-  kindLabels,
-  listMembers,
-} from "~/models/collectivities.server";
+import { decideMembership, getCollectivity, listMembers } from "~/models/collectivities.server";
 import { listCollectivityInitiatives } from "~/models/initiatives.server";
 import { requireUser } from "~/utils/auth.server";
+import { kindLabels } from "~/utils/labels";
 import { formatNumber } from "~/utils/text";
 import { z } from "~/utils/validation";
 

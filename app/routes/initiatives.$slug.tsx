@@ -4,7 +4,6 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 
 import { InitiativeCard, ThemeChip } from "~/components/initiative-card";
 import { MemberChip } from "~/components/member-chip";
-import { kindLabels } from "~/models/collectivities.server";
 import {
   adoptInitiative,
   getInitiative,
@@ -14,6 +13,7 @@ import {
 import { requireUser } from "~/utils/auth.server";
 import { formatDate } from "~/utils/dates";
 import { budgetLabels, populationBracketLabel, statusLabels } from "~/utils/initiatives";
+import { kindLabels } from "~/utils/labels";
 import { formatNumber } from "~/utils/text";
 import { z } from "~/utils/validation";
 

@@ -4,7 +4,7 @@ import { useEffect, useRef } from "react";
 
 import { InitiativeCard } from "~/components/initiative-card";
 import { Pagination } from "~/components/pagination";
-import { kindLabels, listAreas } from "~/models/collectivities.server";
+import { listAreas } from "~/models/collectivities.server";
 import {
   listPublished,
   searchInitiatives,
@@ -13,6 +13,7 @@ import {
 } from "~/models/initiatives.server";
 import { InitiativeQuerySchema, type InitiativeQuery } from "~/utils/initiative-schemas";
 import { populationBrackets, themes } from "~/utils/initiatives";
+import { kindLabels } from "~/utils/labels";
 import { formatNumber } from "~/utils/text";
 
 const PAGE_SIZE = 20;
