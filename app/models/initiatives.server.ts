@@ -731,6 +731,45 @@ export function searchFilter(query: Partial<InitiativeQuery>): string[] {
 }
 
 /**
+ * The Meilisearch request for a query: exported so that the benchmark sends exactly the same
+ * request straight to Meilisearch.
+ */
+export function initiativeSearchParams(
+  query: Partial<InitiativeQuery> & { page: number; pageSize: number },
+  options: { facets?: boolean } = {},
+) {
+  const q = normalizeFrench(query.q ?? "");
+  const sortByDate = query.sort === "recent" || q.trim() === "";
+  const params = {
+    filter: searchFilter(query),
+    facets: options.facets === false ? undefined : facetNames,
+    sort: sortByDate ? ["publishedAt:desc"] : undefined,
+    hitsPerPage: query.pageSize,
+    page: query.page,
+    attributesToRetrieve: [
+      "id",
+      "slug",
+      "display",
+      "themes",
+      "tags",
+      "year",
+      "collectivityCode",
+      "publishedAt",
+      "updatedAtIso",
+      "adoptions",
+    ],
+    attributesToHighlight: ["title"],
+    attributesToCrop: ["summary", "body"],
+    cropLength: 28,
+    cropMarker: "…",
+    highlightPreTag: HIGHLIGHT_START,
+    highlightPostTag: HIGHLIGHT_END,
+    locales: ["fra" as const],
+  };
+  return { q, params };
+}
+
+/**
  * Full-text and faceted search. The query goes through the same French normalisation as the
  * documents (typographic apostrophes, "St-"), the rest is Meilisearch's work.
  */
@@ -738,37 +777,11 @@ export async function searchInitiatives(
   query: Partial<InitiativeQuery> & { page: number; pageSize: number },
   options: { facets?: boolean } = {},
 ) {
-  const q = normalizeFrench(query.q ?? "");
-  const sortByDate = query.sort === "recent" || q.trim() === "";
+  const { q, params } = initiativeSearchParams(query, options);
   try {
     const result = await searchClient()
       .index<InitiativeDocument>(indexName(INITIATIVES_INDEX))
-      .search(q, {
-        filter: searchFilter(query),
-        facets: options.facets === false ? undefined : facetNames,
-        sort: sortByDate ? ["publishedAt:desc"] : undefined,
-        hitsPerPage: query.pageSize,
-        page: query.page,
-        attributesToRetrieve: [
-          "id",
-          "slug",
-          "display",
-          "themes",
-          "tags",
-          "year",
-          "collectivityCode",
-          "publishedAt",
-          "updatedAtIso",
-          "adoptions",
-        ],
-        attributesToHighlight: ["title"],
-        attributesToCrop: ["summary", "body"],
-        cropLength: 28,
-        cropMarker: "…",
-        highlightPreTag: HIGHLIGHT_START,
-        highlightPostTag: HIGHLIGHT_END,
-        locales: ["fra"],
-      });
+      .search(q, params);
     const items: SearchHit[] = result.hits.map((hit) => {
       const formatted = hit._formatted as
         Partial<Record<"title" | "summary" | "body", string>> | undefined;
