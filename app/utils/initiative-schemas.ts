@@ -19,8 +19,7 @@ export const summarySchema = z
 export const bodySchema = z
   .string()
   .trim()
-  .max(20_000, "Le texte ne peut pas dépasser 20 000 caractères.")
-  .default("");
+  .max(20_000, "Le texte ne peut pas dépasser 20 000 caractères.");
 
 export const themesSchema = z
   .array(z.enum(themeSlugs, { error: "Thème inconnu." }), {
@@ -91,7 +90,7 @@ export const statusSchema = z.enum(["draft", "published", "archived"], {
 export const ApiInitiativeSchema = z.object({
   title: titleSchema,
   summary: summarySchema,
-  body: bodySchema,
+  body: bodySchema.default(""),
   themes: themesSchema,
   tags: tagsSchema.optional(),
   year: yearSchema.nullable().optional(),
@@ -102,7 +101,10 @@ export const ApiInitiativeSchema = z.object({
   inspiredBy: z.string().trim().max(200).nullable().optional(),
   collectivityCode: z.string().trim().min(2).max(20).optional(),
 });
-export const ApiInitiativePatchSchema = ApiInitiativeSchema.partial();
+// No default in a PATCH: a field left out must stay as it is, not be reset.
+export const ApiInitiativePatchSchema = ApiInitiativeSchema.extend({
+  body: bodySchema.optional(),
+}).partial();
 
 const optionalEmpty = <T extends z.ZodType>(schema: T) =>
   schema.optional().or(z.literal("").transform(() => undefined));
@@ -198,7 +200,7 @@ export const InitiativeFormSchema = z.object({
   intent: z.enum(["save", "preview"]).default("save"),
   title: titleSchema,
   summary: summarySchema,
-  body: bodySchema,
+  body: bodySchema.default(""),
   themes: themesSchema,
   tags: z
     .string()
