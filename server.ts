@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import { statSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -31,13 +32,17 @@ export type App = {
 
 type CreateAppOptions = {
   build?: ServerBuild;
+  /** Development: re-import the build whenever `remix watch` rewrites it. */
+  reloadBuild?: boolean;
   /** Extra services started with the app and stopped by close() (the search indexer…). */
   background?: Array<{ close: () => Promise<void> | void }>;
 };
 
 async function loadBuild(): Promise<ServerBuild> {
   const buildPath = path.resolve("build/index.js");
-  return (await import(pathToFileURL(buildPath).href)) as ServerBuild;
+  // The query string makes Node import a rebuilt file instead of its cached module.
+  const version = statSync(buildPath).mtimeMs;
+  return (await import(`${pathToFileURL(buildPath).href}?v=${version}`)) as ServerBuild;
 }
 
 export async function createApp(config: Config = getConfig(), options: CreateAppOptions = {}) {
@@ -96,7 +101,19 @@ export async function createApp(config: Config = getConfig(), options: CreateApp
     const bearer = typeof req.headers.authorization === "string";
     if (bearer && req.path.startsWith("/api/")) return next();
     const origin = req.headers.origin;
-    if (typeof origin === "string" && config.origins.includes(origin)) return next();
+    // Remix also compares Origin with the host the request reached, and answers 500 when they
+    // differ: refuse such requests here, with a 403, before they get there.
+    const forwardedHost = req.headers["x-forwarded-host"];
+    const host =
+      (typeof forwardedHost === "string" ? forwardedHost.split(",")[0]?.trim() : undefined) ??
+      req.headers.host;
+    if (
+      typeof origin === "string" &&
+      config.origins.includes(origin) &&
+      new URL(origin).host === host
+    ) {
+      return next();
+    }
     res.status(403).type("text/plain; charset=utf-8");
     res.send("Requête refusée : origine inconnue ou absente (protection CSRF).");
   });
@@ -118,7 +135,7 @@ export async function createApp(config: Config = getConfig(), options: CreateApp
   app.all(
     "*",
     createRequestHandler({
-      build,
+      build: options.reloadBuild ? loadBuild : build,
       mode: config.env === "production" ? "production" : "development",
       getLoadContext: (req, res) => ({
         auth: res.locals.auth,

@@ -297,3 +297,39 @@ describe("en-têtes de sécurité", () => {
     expect(page.headers.get("x-content-type-options")).toBe("nosniff");
   });
 });
+
+describe("administration des rôles", () => {
+  test("retirer un rôle ferme les sessions ; un membre ne peut pas changer les rôles", async () => {
+    const admin = await createTestUser({ roles: ["admin"] });
+    const organiser = await createTestUser({ roles: ["organiser"] });
+    const organiserCookie = await loginCookie(organiser.id);
+    const member = await createTestUser();
+    const byMember = await app.request("/admin/membres", {
+      ...form({ userId: organiser.id, roles: "admin" }),
+      cookie: await loginCookie(member.id),
+    });
+    expect(byMember.status).toBe(403);
+    const response = await app.request("/admin/membres", {
+      ...form({ userId: organiser.id }),
+      cookie: await loginCookie(admin.id),
+    });
+    expect(response.status).toBe(200);
+    const [row] = await db
+      .select({ roles: users.roles })
+      .from(users)
+      .where(eq(users.id, organiser.id));
+    expect(row?.roles).toEqual(["member"]);
+    expect((await app.request("/compte", { cookie: organiserCookie })).status).toBe(302);
+  });
+});
+
+describe("origine et hôte", () => {
+  test("une origine autorisée mais d'un autre hôte que la requête reçoit 403, pas 500", async () => {
+    const other = app.origin.replace("127.0.0.1", "localhost");
+    const response = await app.request("/connexion", {
+      ...form({ email: "a@b.fr", password: "x" }),
+      origin: other,
+    });
+    expect(response.status).toBe(403);
+  });
+});
