@@ -4,3 +4,4 @@
 import "./events";
 
 export { indexDefinitions } from "./registry";
+import "./initiatives";

@@ -3,7 +3,6 @@ import { sql } from "drizzle-orm";
 import ical, { ICalEventStatus } from "ical-generator";
 import { tzlib_get_ical_block } from "timezones-ical-library";
 
-
 import { db } from "../../db/client";
 import { events } from "../../db/schema";
 import { isAmbiguous } from "../utils/event-time";

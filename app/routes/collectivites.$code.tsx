@@ -3,9 +3,11 @@ import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 
 import { EventCard } from "~/components/event-card";
+import { InitiativeCard } from "~/components/initiative-card";
 import { MemberChip } from "~/components/member-chip";
 import { decideMembership, getCollectivity, listMembers } from "~/models/collectivities.server";
 import { listEvents, placesLeft } from "~/models/events.server";
+import { listCollectivityInitiatives } from "~/models/initiatives.server";
 import { requireUser } from "~/utils/auth.server";
 import { kindLabels } from "~/utils/labels";
 import { formatNumber } from "~/utils/text";
@@ -19,8 +21,9 @@ const DecisionSchema = z.object({
 export async function loader({ params, context }: LoaderFunctionArgs) {
   const collectivity = await getCollectivity(params.code ?? "");
   if (!collectivity) throw new Response("Collectivité introuvable.", { status: 404 });
-  const [{ members, canManage }, upcoming, past] = await Promise.all([
+  const [{ members, canManage }, initiatives, upcoming, past] = await Promise.all([
     listMembers(collectivity.code, context.auth.user),
+    listCollectivityInitiatives(collectivity.code, context.auth.user),
     listEvents(
       { collectivityCode: collectivity.code, period: "upcoming", pageSize: 10 },
       context.auth.user,
@@ -33,9 +36,8 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
   const events = {
     upcoming: upcoming.items.map((e) => ({ ...e, placesLeft: placesLeft(e) })),
     past: past.items.map((e) => ({ ...e, placesLeft: placesLeft(e) })),
-    pastTotal: past.total,
   };
-  return { collectivity, members, canManage, events };
+  return { collectivity, members, canManage, initiatives, events };
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -63,7 +65,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 export default function CollectivityPage() {
-  const { collectivity, members, canManage, events } = useLoaderData<typeof loader>();
+  const { collectivity, members, canManage, initiatives, events } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const approved = members.filter((m) => m.status === "approved");
   const pending = members.filter((m) => m.status === "pending");
@@ -208,6 +210,47 @@ export default function CollectivityPage() {
                     profileKind={m.profileKind}
                     former
                   />
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : null}
+      </section>
+
+      <section className="stack" aria-labelledby="initiatives">
+        <h2 id="initiatives">Initiatives</h2>
+        {initiatives.own.length === 0 ? (
+          <p>
+            Aucune initiative partagée pour l'instant.
+            {initiatives.canCreate ? (
+              <>
+                {" "}
+                <Link to="/initiatives/nouvelle">Partager la première</Link>.
+              </>
+            ) : null}
+          </p>
+        ) : (
+          <ul className="grid list-plain">
+            {initiatives.own.map((i) => (
+              <li key={i.id}>
+                <InitiativeCard
+                  initiative={{
+                    ...i,
+                    year: i.startYear,
+                    collectivity: { code: i.collectivityCode, name: i.collectivityName },
+                  }}
+                />
+              </li>
+            ))}
+          </ul>
+        )}
+        {initiatives.adopted.length > 0 ? (
+          <>
+            <h3>Reprises d'autres collectivités</h3>
+            <ul>
+              {initiatives.adopted.map((i) => (
+                <li key={i.id}>
+                  <Link to={`/initiatives/${i.slug}`}>{i.title}</Link> ({i.collectivityName})
                 </li>
               ))}
             </ul>

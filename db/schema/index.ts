@@ -6,3 +6,4 @@ export * from "./meta";
 export * from "./outbox";
 export * from "./events";
 export * from "./notifications";
+export * from "./initiatives";

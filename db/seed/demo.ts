@@ -1,6 +1,7 @@
 import type { Database } from "../client";
 import { demoAccounts } from "./demo-accounts";
 import { demoEvents } from "./demo-events";
+import { demoInitiativesSeed } from "./initiatives";
 
 /**
  * Demo content, loaded once on the first start (each entry has its own marker in app_meta).
@@ -8,5 +9,6 @@ import { demoEvents } from "./demo-events";
  */
 export const demoSeeds: Array<{ name: string; run: (db: Database) => Promise<string> }> = [
   { name: "comptes", run: demoAccounts },
+  { name: "initiatives", run: demoInitiativesSeed },
   { name: "evenements", run: demoEvents },
 ];
