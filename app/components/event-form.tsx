@@ -154,7 +154,7 @@ export function EventForm({
       <Field
         label="Initiatives présentées (facultatif)"
         meta={fields.initiativeIds}
-        hint="Identifiants des initiatives, séparés par des virgules."
+        hint="Adresses courtes (slug) ou identifiants des initiatives présentées, séparés par des virgules."
       />
       <RadioGroup
         legend="Statut"

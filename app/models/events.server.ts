@@ -7,6 +7,7 @@ import {
   eventOrganisers,
   eventRegistrations,
   events,
+  initiatives,
   users,
   type EventFormat,
   type EventStatus,
@@ -1070,4 +1071,22 @@ export async function searchEventIdsInDatabase(q: string) {
     .where(and(ne(events.status, "draft"), sql`${events.title} ilike ${term}`))
     .limit(1_000);
   return rows.map((row) => row.id);
+}
+
+/**
+ * The published initiatives an event presents (ids or slugs as the organiser gave them); drafts
+ * and unknown ones are left out. Read-only use of the initiatives table.
+ */
+export async function presentedInitiatives(keys: string[]) {
+  if (keys.length === 0) return [];
+  return db
+    .select({ id: initiatives.id, slug: initiatives.slug, title: initiatives.title })
+    .from(initiatives)
+    .where(
+      and(
+        eq(initiatives.status, "published"),
+        or(inArray(initiatives.id, keys), inArray(initiatives.slug, keys)),
+      ),
+    )
+    .limit(20);
 }

@@ -17,6 +17,7 @@ import {
   getEvent,
   listOrganisers,
   myRegistration,
+  presentedInitiatives,
   placesLeft,
   publicAttendees,
   register,
@@ -42,9 +43,10 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
   const viewer = context.auth.user;
   const event = await getEvent({ slug: params.slug ?? "" }, viewer);
   if (!event) throw new Response("Événement introuvable.", { status: 404 });
-  const [attendees, organisers] = await Promise.all([
+  const [attendees, organisers, initiatives] = await Promise.all([
     publicAttendees(event.id),
     listOrganisers(event.id),
+    presentedInitiatives(event.initiativeIds),
   ]);
   const closesAt = registrationClosesAt(event);
   return {
@@ -56,6 +58,7 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
       open: event.status === "published" && Date.now() < closesAt.getTime(),
     },
     attendees,
+    initiatives,
     organisers: organisers.map(({ name, jobTitle, profileKind }) => ({
       name,
       jobTitle,
@@ -172,7 +175,7 @@ function useLivePlaces(eventId: string, initial: EventPlaces, enabled: boolean) 
 }
 
 export default function EventPage() {
-  const { event, attendees, organisers, signedIn } = useLoaderData<typeof loader>();
+  const { event, attendees, organisers, initiatives, signedIn } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const [params] = useSearchParams();
@@ -420,13 +423,13 @@ export default function EventPage() {
         </section>
       ) : null}
 
-      {event.initiativeIds.length > 0 ? (
+      {initiatives.length > 0 ? (
         <section className="card" aria-labelledby="initiatives">
           <h2 id="initiatives">Initiatives présentées</h2>
           <ul>
-            {event.initiativeIds.map((id) => (
-              <li key={id}>
-                <Link to={`/initiatives/${id}`}>{id}</Link>
+            {initiatives.map((initiative) => (
+              <li key={initiative.id}>
+                <Link to={`/initiatives/${initiative.slug}`}>{initiative.title}</Link>
               </li>
             ))}
           </ul>

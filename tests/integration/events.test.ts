@@ -703,6 +703,39 @@ describe("contenu de démonstration, comptes supprimés et API ouverte", () => {
     expect(rows[0]).toMatchObject({ userId: waiting.id, status: "confirmed" });
   });
 
+  test("la page d'un événement cite les initiatives publiées qu'il présente, pas les brouillons", async () => {
+    const { createInitiative } = await import("../../app/models/initiatives.server");
+    const base = {
+      summary: "Un guichet numérique pour toutes les démarches de la commune.",
+      body: "Détails.",
+      themes: ["services-en-ligne"],
+      tags: [],
+      startYear: 2024,
+      budgetBracket: null,
+      links: [],
+      inspiredBy: null,
+      contributors: [],
+    };
+    const published = await createInitiative(organiser, {
+      ...base,
+      title: "Guichet numérique unique de Beauvais",
+      status: "published",
+    });
+    const draft = await createInitiative(organiser, {
+      ...base,
+      title: "Brouillon d'initiative confidentielle",
+      status: "draft",
+    });
+    if (!published.ok || !draft.ok) throw new Error("initiatives non créées");
+    const event = await newEvent({
+      initiativeIds: [published.value.slug, draft.value.id],
+    });
+    const html = await (await app.request(`/evenements/${event.slug}`)).text();
+    expect(html).toContain(`href="/initiatives/${published.value.slug}"`);
+    expect(html).toContain("Guichet numérique unique de Beauvais");
+    expect(html).not.toContain("Brouillon d&#x27;initiative confidentielle");
+  });
+
   test("le document OpenAPI décrit les opérations des événements", async () => {
     const document = (await (await app.request("/api/v1/openapi.json")).json()) as {
       paths: Record<string, Record<string, unknown>>;
