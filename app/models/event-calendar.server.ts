@@ -10,6 +10,7 @@ import { sha256 } from "../utils/ids.server";
 import { themeLabel } from "../utils/themes";
 import {
   listEvents,
+  personalCalendar,
   type EventDetail,
   type EventFilters,
   type EventSummary,
@@ -143,4 +144,15 @@ export async function feedIcs(
   feedCache.set(filterKey, entry);
   if (feedCache.size > FEED_CACHE_SIZE) feedCache.delete(feedCache.keys().next().value!);
   return entry;
+}
+
+/** The personal calendar behind a secret address, or null when the address is unknown. */
+export async function personalIcs(token: string, origin: string) {
+  const items = await personalCalendar(token);
+  if (!items) return null;
+  return buildCalendar(items, {
+    origin,
+    name: "Mes événements — Territoires Internet",
+    description: "Les événements auxquels vous êtes inscrit·e sur Territoires Internet.",
+  });
 }

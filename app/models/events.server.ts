@@ -4,6 +4,7 @@ import { alias } from "drizzle-orm/pg-core";
 import { db, type Executor, type Transaction } from "../../db/client";
 import {
   collectivities,
+  eventCalendarTokens,
   eventOrganisers,
   eventRegistrations,
   events,
@@ -25,7 +26,7 @@ import {
   localToInstant,
   zoneForDepartment,
 } from "../utils/event-time";
-import { randomId } from "../utils/ids.server";
+import { randomId, sha256 } from "../utils/ids.server";
 import { logger } from "../utils/logger.server";
 import { defineRateLimit } from "../utils/rate-limit.server";
 import { slugify } from "../utils/text";
@@ -1003,13 +1004,24 @@ export async function messageAttendees(
   return { ok: true, value: { sent: deliveries.length } };
 }
 
-/** The events a member registered for, upcoming first. */
+/** The events a member registered for and that are not over, soonest first. */
 export async function myEvents(userId: string) {
-  return baseQuery()
+  const rows = await db
+    .select({ ...summaryColumns, myStatus: eventRegistrations.status })
+    .from(events)
+    .innerJoin(host, eq(host.code, events.collectivityCode))
+    .leftJoin(commune, eq(commune.code, events.communeCode))
     .innerJoin(eventRegistrations, eq(eventRegistrations.eventId, events.id))
-    .where(and(eq(eventRegistrations.userId, userId), gte(events.endsAt, new Date())))
+    .where(
+      and(
+        eq(eventRegistrations.userId, userId),
+        ne(events.status, "draft"),
+        gte(events.endsAt, new Date()),
+      ),
+    )
     .orderBy(asc(events.startsAt))
-    .limit(50) as Promise<EventSummary[]>;
+    .limit(100);
+  return rows as Array<EventSummary & { myStatus: RegistrationStatus }>;
 }
 
 /** The events a person organises (drafts included). */
@@ -1089,4 +1101,71 @@ export async function presentedInitiatives(keys: string[]) {
       ),
     )
     .limit(20);
+}
+
+// ——— Personal calendar ———
+
+const CALENDAR_TOKEN = /^[a-z2-7]{40}$/;
+
+/** A new secret address for the member's calendar; the previous one stops working. */
+export async function createCalendarToken(userId: string) {
+  const token = randomId(25);
+  await db
+    .insert(eventCalendarTokens)
+    .values({ userId, tokenHash: sha256(token) })
+    .onConflictDoUpdate({
+      target: eventCalendarTokens.userId,
+      set: { tokenHash: sha256(token), createdAt: new Date() },
+    });
+  return token;
+}
+
+export async function revokeCalendarToken(userId: string) {
+  await db.delete(eventCalendarTokens).where(eq(eventCalendarTokens.userId, userId));
+}
+
+export async function hasCalendarToken(userId: string) {
+  const [row] = await db
+    .select({ createdAt: eventCalendarTokens.createdAt })
+    .from(eventCalendarTokens)
+    .where(eq(eventCalendarTokens.userId, userId));
+  return row?.createdAt ?? null;
+}
+
+/**
+ * The events of the member owning a calendar token (null for an unknown or revoked one): those
+ * they registered for, ended less than six months ago or to come; online links for confirmed
+ * registrations only.
+ */
+export async function personalCalendar(token: string) {
+  if (!CALENDAR_TOKEN.test(token)) return null;
+  const [owner] = await db
+    .select({ userId: eventCalendarTokens.userId })
+    .from(eventCalendarTokens)
+    .where(eq(eventCalendarTokens.tokenHash, sha256(token)));
+  if (!owner) return null;
+  const rows = await db
+    .select({
+      ...summaryColumns,
+      description: events.description,
+      onlineUrl: events.onlineUrl,
+      registration: eventRegistrations.status,
+    })
+    .from(events)
+    .innerJoin(host, eq(host.code, events.collectivityCode))
+    .leftJoin(commune, eq(commune.code, events.communeCode))
+    .innerJoin(eventRegistrations, eq(eventRegistrations.eventId, events.id))
+    .where(
+      and(
+        eq(eventRegistrations.userId, owner.userId),
+        ne(events.status, "draft"),
+        gte(events.endsAt, new Date(Date.now() - 183 * 24 * 60 * 60 * 1000)),
+      ),
+    )
+    .orderBy(asc(events.startsAt))
+    .limit(1_000);
+  return rows.map(({ registration, ...event }) => ({
+    ...(event as EventSummary & { description: string; onlineUrl: string | null }),
+    onlineUrl: registration === "confirmed" ? event.onlineUrl : null,
+  }));
 }

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 
-import { eventIcs, feedIcs } from "~/models/event-calendar.server";
+import { eventIcs, feedIcs, personalIcs } from "~/models/event-calendar.server";
 import { getEvent } from "~/models/events.server";
 import { themeSlugs } from "~/utils/themes";
 import { z } from "~/utils/validation";
@@ -16,6 +16,7 @@ const FeedQuerySchema = z.object({
     .transform((v) => v.toUpperCase())
     .optional(),
   theme: z.enum(themeSlugs, { error: "Thème inconnu." }).optional(),
+  jeton: z.string().max(64).optional(),
 });
 
 function calendarResponse(body: string, filename: string, cache: string) {
@@ -31,7 +32,8 @@ function calendarResponse(body: string, filename: string, cache: string) {
 
 /**
  * `/evenements/:slug.ics` for one event, and `/evenements/calendrier.ics` (a reserved slug) for
- * the subscribable feed, optionally narrowed by région, département or theme.
+ * the subscribable feed, optionally narrowed by région, département or theme; with `?jeton=`,
+ * a member's personal calendar (revocable secret address).
  */
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const url = new URL(request.url);
@@ -45,7 +47,18 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
         { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } },
       );
     }
-    const { region, departement, theme } = parsed.data;
+    const { region, departement, theme, jeton } = parsed.data;
+    if (jeton !== undefined) {
+      // A member's personal calendar: secret, so never cached by anyone in between.
+      const personal = await personalIcs(jeton, url.origin);
+      if (!personal) {
+        return new Response("Adresse de calendrier inconnue ou révoquée.", {
+          status: 404,
+          headers: { "Content-Type": "text/plain; charset=utf-8" },
+        });
+      }
+      return calendarResponse(personal, "mes-evenements.ics", "private, no-store");
+    }
     const feed = await feedIcs({ region, department: departement, theme }, url.origin);
     if (request.headers.get("if-none-match") === feed.etag) {
       return new Response(null, { status: 304, headers: { ETag: feed.etag } });

@@ -93,6 +93,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     pageSize: results.pageSize,
     areas,
     canCreate: hasRole(user, "organiser"),
+    signedIn: Boolean(user),
   };
 }
 
@@ -139,11 +140,14 @@ export default function EventsPage() {
     <div className="container stack">
       <div className="actions page-head">
         <h1>Événements</h1>
-        {data.canCreate ? (
-          <Link className="button" to="/evenements/nouveau">
-            Créer un événement
-          </Link>
-        ) : null}
+        <div className="actions">
+          {data.signedIn ? <Link to="/evenements/mes-evenements">Mes événements</Link> : null}
+          {data.canCreate ? (
+            <Link className="button" to="/evenements/nouveau">
+              Créer un événement
+            </Link>
+          ) : null}
+        </div>
       </div>
       <p>
         Étapes des assises territoriales, ateliers et webinaires organisés par les collectivités du

@@ -128,3 +128,20 @@ export const eventRegistrations = pgTable(
     index("event_registrations_user").on(t.userId),
   ],
 );
+
+/**
+ * The secret address of a member's personal calendar (the events they registered for, with the
+ * online links of confirmed ones). One per member; regenerating it revokes the previous one.
+ */
+export const eventCalendarTokens = pgTable(
+  "event_calendar_tokens",
+  {
+    userId: text("user_id")
+      .primaryKey()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** SHA-256 of the token: the address is shown once, when created. */
+    tokenHash: text("token_hash").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("event_calendar_tokens_hash").on(t.tokenHash)],
+);

@@ -100,6 +100,11 @@ describe("événements dans le navigateur", () => {
     await expectAccessible(list);
     await list.goto(`${app.origin}/evenements?vue=mois&mois=2027-05`);
     await expectAccessible(list);
+    await list.goto(`${app.origin}/evenements/mes-evenements`);
+    expect(await list.getByText("Atelier navigateur des assises").count()).toBe(1);
+    await expectAccessible(list);
+    await form.goto(`${url}/gestion`);
+    await expectAccessible(form);
 
     // Hydration went well and nothing failed in the browser console.
     expect(errors).toEqual([]);

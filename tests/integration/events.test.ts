@@ -461,6 +461,44 @@ describe("lien de connexion", () => {
   });
 });
 
+describe("agenda personnel", () => {
+  test("l'adresse secrète donne les inscriptions du membre et cesse de fonctionner une fois révoquée", async () => {
+    const member = await createTestUser();
+    const cookie = await loginCookie(member.id);
+    const mine = await newEvent({
+      title: "Webinaire de mon agenda personnel",
+      format: "en-ligne",
+      communeCode: null,
+      venue: "",
+      onlineUrl: "https://visio.exemple.fr/agenda-perso-77",
+    });
+    await newEvent({ title: "Événement où je ne suis pas inscrit" });
+    expect((await register(member, mine.id)).ok).toBe(true);
+
+    const created = await app.request("/evenements/mes-evenements", {
+      ...form({ intent: "create-calendar" }),
+      cookie,
+    });
+    expect(created.status).toBe(200);
+    const address = /calendrier\.ics\?jeton=([a-z2-7]{40})/.exec(await created.text())?.[1];
+    expect(address).toBeDefined();
+    const feed = await app.request(`/evenements/calendrier.ics?jeton=${address}`);
+    expect(feed.status).toBe(200);
+    expect(feed.headers.get("cache-control")).toBe("private, no-store");
+    const parsed = parseIcs(await feed.text());
+    expect(parsed.map((e) => e.summary)).toEqual(["Webinaire de mon agenda personnel"]);
+    expect(parsed[0]!.description).toContain("agenda-perso-77");
+
+    const revoked = await app.request("/evenements/mes-evenements", {
+      ...form({ intent: "revoke-calendar" }),
+      cookie,
+    });
+    expect(revoked.status).toBe(302);
+    expect((await app.request(`/evenements/calendrier.ics?jeton=${address}`)).status).toBe(404);
+    expect((await app.request("/evenements/calendrier.ics?jeton=nimportequoi")).status).toBe(404);
+  });
+});
+
 describe("fuseaux horaires et calendriers", () => {
   test("un événement la nuit du passage à l'heure d'hiver affiche les bonnes heures, dans la page et le .ics", async () => {
     // 30 → 31 octobre 2027: at 03:00 (summer) clocks go back to 02:00.
