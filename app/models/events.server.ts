@@ -22,9 +22,11 @@ import { enqueueIndexing } from "../../search/outbox";
 import { hasRole, type AuthUser } from "../utils/auth.server";
 import {
   formatInZone,
+  formatRange,
   instantToLocal,
   localToInstant,
   zoneForDepartment,
+  zoneLabel,
 } from "../utils/event-time";
 import { randomId, sha256 } from "../utils/ids.server";
 import { logger } from "../utils/logger.server";
@@ -571,15 +573,46 @@ export async function updateEvent(
     const promoted = await fillFromWaitlist(tx, { ...current, capacity: values.capacity ?? null });
     await enqueueIndexing(tx, EVENTS_INDEX, eventId);
     const capacityChanged = current.capacity !== (values.capacity ?? null);
+    // People registered hear about a new date, place or link, as they would from Mobilizon.
+    const moved =
+      current.status === "published" &&
+      ((values.startsAt as Date).getTime() !== current.startsAt.getTime() ||
+        (values.endsAt as Date).getTime() !== current.endsAt.getTime() ||
+        (values.venue ?? "") !== current.venue ||
+        (values.communeCode ?? null) !== current.communeCode ||
+        (values.onlineUrl ?? null) !== current.onlineUrl);
+    const changed = moved ? await notifyChange(tx, current, values) : [];
     return {
       result: { ok: true as const, value: { id: current.id, slug: current.slug } },
-      deliveries: promoted,
+      deliveries: [...promoted, ...changed],
       places: capacityChanged || promoted.length > 0,
     };
   });
   deliver(outcome.deliveries ?? []);
   if ("places" in outcome && outcome.places) scheduleBroadcast(eventId);
   return outcome.result;
+}
+
+async function notifyChange(
+  tx: Transaction,
+  event: EventDetail,
+  values: Normalised["values"],
+): Promise<Delivery[]> {
+  const registered = await tx
+    .select({ userId: eventRegistrations.userId })
+    .from(eventRegistrations)
+    .where(eq(eventRegistrations.eventId, event.id));
+  const zone = values.timeZone ?? event.timeZone;
+  return notify(
+    tx,
+    registered.map((r) => r.userId),
+    {
+      kind: "event:changed",
+      title: `Événement modifié : ${values.title ?? event.title}`,
+      body: `Vérifiez la date, le lieu et le lien : l'événement a lieu ${formatRange(values.startsAt as Date, values.endsAt as Date, zone)} (${zoneLabel(zone)}).`,
+      url: `/evenements/${event.slug}`,
+    },
+  );
 }
 
 async function cancelLocked(tx: Transaction, event: EventDetail): Promise<Delivery[]> {

@@ -243,6 +243,29 @@ describe("inscriptions aux événements", () => {
     expect(notes).toHaveLength(1);
   });
 
+  test("un changement de date prévient les inscrits et fait avancer la SEQUENCE du calendrier", async () => {
+    const member = await createTestUser();
+    const event = await newEvent({ startsAt: "2027-06-10T14:00", endsAt: "2027-06-10T16:00" });
+    expect((await register(member, event.id)).ok).toBe(true);
+    const [before] = await db.select().from(events).where(eq(events.id, event.id));
+    expect(
+      (
+        await updateEvent(organiser, event.id, {
+          startsAt: "2027-06-11T14:00",
+          endsAt: "2027-06-11T16:00",
+        })
+      ).ok,
+    ).toBe(true);
+    const [after] = await db.select().from(events).where(eq(events.id, event.id));
+    expect(after!.sequence).toBeGreaterThan(before!.sequence);
+    const notes = await db
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.userId, member.id), eq(notifications.kind, "event:changed")));
+    expect(notes).toHaveLength(1);
+    expect(notes[0]!.body).toContain("vendredi 11 juin 2027, de 14 h 00 à 16 h 00");
+  });
+
   test("baisser la jauge sous le nombre de confirmés ne désinscrit personne ; la remonter promeut dans l'ordre", async () => {
     const event = await newEvent({ capacity: 3 });
     const people = await Promise.all(Array.from({ length: 5 }, () => createTestUser()));
