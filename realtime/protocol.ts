@@ -7,13 +7,50 @@ export type Ack<T extends object = object> =
 
 export type SocketUser = { id: string; name: string };
 
+// ——— Forums ———
+
+/** A post as pushed to a topic room: `html` is already sanitised on the server. */
+export type LivePost = {
+  id: number;
+  author: { id: string | null; name: string };
+  html: string;
+  createdAt: string;
+  replyToId?: number | null;
+  editedAt?: string | null;
+};
+
+export type PostCreatedEvent = { topicId: number; post: LivePost };
+export type PostUpdatedEvent = { topicId: number; post: LivePost };
+export type PostDeletedEvent = { topicId: number; postId: number };
+export type TypingEvent = { topicId: number; user: SocketUser };
+export type PresenceEvent = { topicId: number; count: number };
+export type NotificationEvent = {
+  id: number;
+  kind: "mention" | "reply" | "watching" | "moderation";
+  text: string;
+  url: string;
+  createdAt: string;
+  unreadCount: number;
+};
+
 // Later domains add their events here.
 export interface ServerToClientEvents {
   "session:ended": (payload: { reason: "logout" | "password" | "revoked" | "deleted" }) => void;
+  "post:created": (payload: PostCreatedEvent) => void;
+  "post:updated": (payload: PostUpdatedEvent) => void;
+  "post:deleted": (payload: PostDeletedEvent) => void;
+  typing: (payload: TypingEvent) => void;
+  presence: (payload: PresenceEvent) => void;
+  notification: (payload: NotificationEvent) => void;
 }
 
 export interface ClientToServerEvents {
   "session:ping": (ack: (result: Ack<{ userId: string }>) => void) => void;
+  /** Joins a topic room; refused (same answer as a missing topic) when the user may not read it. */
+  "topic:join": (topicId: number, ack: (result: Ack<{ lastPostId: number | null }>) => void) => void;
+  "topic:leave": (topicId: number, ack?: (result: Ack) => void) => void;
+  /** "I am typing" in a joined topic; relayed to the others as `typing`. */
+  typing: (payload: { topicId: number }) => void;
 }
 
 export interface SocketData {
@@ -24,4 +61,5 @@ export interface SocketData {
 export const rooms = {
   user: (userId: string) => `user:${userId}`,
   session: (sessionId: string) => `session:${sessionId}`,
+  topic: (topicId: number) => `topic:${topicId}`,
 };

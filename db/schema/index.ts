@@ -3,3 +3,4 @@ export * from "./collectivities";
 export * from "./rate-limits";
 export * from "./realtime";
 export * from "./meta";
+export * from "./forums";

@@ -1,5 +1,6 @@
 import type { Database } from "../client";
 import { demoAccounts } from "./demo-accounts";
+import { demoForums } from "./forums";
 
 /**
  * Demo content, loaded once on the first start (each entry has its own marker in app_meta).
@@ -7,4 +8,5 @@ import { demoAccounts } from "./demo-accounts";
  */
 export const demoSeeds: Array<{ name: string; run: (db: Database) => Promise<string> }> = [
   { name: "comptes", run: demoAccounts },
+  { name: "forums", run: demoForums },
 ];

@@ -1,0 +1,104 @@
+import { and, count, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+
+import { db, type Executor } from "../../db/client";
+import { notifications, type NotificationKind } from "../../db/schema";
+import { realtime } from "../../realtime/hub";
+import { rooms } from "../../realtime/protocol";
+
+export type NewNotification = { userId: string; kind: NotificationKind; text: string; url: string };
+export type SavedNotification = NewNotification & { id: number; createdAt: Date };
+
+/** Writes notifications inside the caller's transaction; publish them after it commits. */
+export async function createNotifications(
+  tx: Executor,
+  items: NewNotification[],
+): Promise<SavedNotification[]> {
+  if (items.length === 0) return [];
+  return tx.insert(notifications).values(items).returning({
+    id: notifications.id,
+    userId: notifications.userId,
+    kind: notifications.kind,
+    text: notifications.text,
+    url: notifications.url,
+    createdAt: notifications.createdAt,
+  });
+}
+
+/** Pushes committed notifications to each recipient's own room, with their new unread count. */
+export async function publishNotifications(saved: SavedNotification[]) {
+  const io = realtime();
+  if (!io || saved.length === 0) return;
+  const counts = await unreadCounts([...new Set(saved.map((n) => n.userId))]);
+  for (const item of saved) {
+    io.to(rooms.user(item.userId)).emit("notification", {
+      id: item.id,
+      kind: item.kind,
+      text: item.text,
+      url: item.url,
+      createdAt: item.createdAt.toISOString(),
+      unreadCount: counts.get(item.userId) ?? 1,
+    });
+  }
+}
+
+async function unreadCounts(userIds: string[]) {
+  const rows = await db
+    .select({ userId: notifications.userId, total: count() })
+    .from(notifications)
+    .where(and(inArray(notifications.userId, userIds), isNull(notifications.readAt)))
+    .groupBy(notifications.userId);
+  return new Map(rows.map((row) => [row.userId, row.total]));
+}
+
+export async function unreadNotificationCount(userId: string) {
+  return (await unreadCounts([userId])).get(userId) ?? 0;
+}
+
+export const NOTIFICATIONS_PAGE_SIZE = 30;
+
+export async function listNotifications(userId: string, page = 1) {
+  const [items, [total]] = await Promise.all([
+    db
+      .select({
+        id: notifications.id,
+        kind: notifications.kind,
+        text: notifications.text,
+        url: notifications.url,
+        createdAt: notifications.createdAt,
+        readAt: notifications.readAt,
+      })
+      .from(notifications)
+      .where(eq(notifications.userId, userId))
+      .orderBy(desc(notifications.id))
+      .limit(NOTIFICATIONS_PAGE_SIZE)
+      .offset((page - 1) * NOTIFICATIONS_PAGE_SIZE),
+    db.select({ total: count() }).from(notifications).where(eq(notifications.userId, userId)),
+  ]);
+  return { items, total: total?.total ?? 0 };
+}
+
+/** Marks one notification (when `id` is given) or all of them as read; scoped to the owner. */
+export async function markNotificationsRead(userId: string, id?: number) {
+  const updated = await db
+    .update(notifications)
+    .set({ readAt: sql`now()` })
+    .where(
+      and(
+        eq(notifications.userId, userId),
+        isNull(notifications.readAt),
+        id === undefined ? undefined : eq(notifications.id, id),
+      ),
+    )
+    .returning({ url: notifications.url });
+  return updated;
+}
+
+/** The target of a notification, marking it read on the way (the link of the list). */
+export async function openNotification(userId: string, id: number) {
+  const [row] = await db
+    .update(notifications)
+    .set({ readAt: sql`coalesce(${notifications.readAt}, now())` })
+    .where(and(eq(notifications.userId, userId), eq(notifications.id, id)))
+    .returning({ url: notifications.url });
+  return row?.url ?? null;
+}
