@@ -14,7 +14,7 @@ export async function runCli(
       work(values as Record<string, string | boolean | undefined>),
     );
     console.log(summary);
-    process.exit(0);
+    process.exit(process.exitCode ?? 0);
   } catch (error) {
     console.error(`Erreur : ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);

@@ -3,4 +3,5 @@ export * from "./collectivities";
 export * from "./rate-limits";
 export * from "./realtime";
 export * from "./meta";
+export * from "./outbox";
 export * from "./forums";

@@ -1,0 +1,180 @@
+import { and, asc, inArray, isNull, lt, lte, sql } from "drizzle-orm";
+
+import { logger } from "../app/utils/logger.server";
+import { db } from "../db/client";
+import { outbox } from "../db/schema";
+import { indexName, searchClient } from "./client";
+import { indexDefinition, indexDefinitions } from "./registry";
+
+const TASK_TIMEOUT_MS = 60_000;
+const MAX_BACKOFF_MS = 60_000;
+
+/** Creates each registered index if needed and applies its settings (idempotent). */
+export async function ensureIndexes() {
+  const client = searchClient();
+  for (const definition of indexDefinitions()) {
+    const uid = indexName(definition.base);
+    const created = await client
+      .createIndex(uid, { primaryKey: "id" })
+      .waitTask({ timeout: TASK_TIMEOUT_MS });
+    if (created.status === "failed" && created.error?.code !== "index_already_exists") {
+      throw new Error(`création de l'index ${uid} : ${created.error?.message ?? "échec"}`);
+    }
+    const settings = await client
+      .index(uid)
+      .updateSettings(definition.settings)
+      .waitTask({ timeout: TASK_TIMEOUT_MS });
+    if (settings.status !== "succeeded") {
+      throw new Error(`réglages de l'index ${uid} : ${settings.error?.message ?? settings.status}`);
+    }
+  }
+}
+
+export function backoffMs(attempts: number) {
+  return Math.min(MAX_BACKOFF_MS, 500 * 2 ** Math.min(attempts, 10));
+}
+
+/**
+ * Sends one batch of pending outbox rows to Meilisearch. Rows are claimed with SKIP LOCKED, so
+ * several workers never index the same change twice; a row is marked processed only once
+ * Meilisearch says its task succeeded, otherwise it is retried later with back-off.
+ * Returns the number of rows handled.
+ */
+export async function processOutboxBatch(batchSize = 500): Promise<number> {
+  return db.transaction(async (tx) => {
+    const rows = await tx
+      .select({
+        id: outbox.id,
+        indexBase: outbox.indexBase,
+        documentId: outbox.documentId,
+        attempts: outbox.attempts,
+      })
+      .from(outbox)
+      .where(and(isNull(outbox.processedAt), lte(outbox.nextAttemptAt, sql`now()`)))
+      .orderBy(asc(outbox.id))
+      .limit(batchSize)
+      .for("update", { skipLocked: true });
+    if (rows.length === 0) return 0;
+
+    const byIndex = new Map<string, typeof rows>();
+    for (const row of rows)
+      byIndex.set(row.indexBase, [...(byIndex.get(row.indexBase) ?? []), row]);
+
+    for (const [base, group] of byIndex) {
+      const rowIds = group.map((row) => row.id);
+      try {
+        await applyToIndex(base, [...new Set(group.map((row) => row.documentId))]);
+        await tx
+          .update(outbox)
+          .set({ processedAt: sql`now()`, lastError: null })
+          .where(inArray(outbox.id, rowIds));
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        const attempts = Math.max(...group.map((row) => row.attempts)) + 1;
+        await tx
+          .update(outbox)
+          .set({
+            attempts: sql`${outbox.attempts} + 1`,
+            lastError: message.slice(0, 1000),
+            nextAttemptAt: new Date(Date.now() + backoffMs(attempts)),
+          })
+          .where(inArray(outbox.id, rowIds));
+        logger().error(
+          { index: base, rows: rowIds.length, attempts, err: message },
+          "indexation en échec, nouvel essai prévu",
+        );
+      }
+    }
+    return rows.length;
+  });
+}
+
+async function applyToIndex(base: string, documentIds: string[]) {
+  const definition = indexDefinition(base);
+  if (!definition) throw new Error(`index inconnu : ${base}`);
+  const index = searchClient().index(indexName(base));
+  const documents = await definition.load(documentIds);
+  const present = new Set(documents.map((document) => document.id));
+  const absent = documentIds.filter((id) => !present.has(id));
+  const tasks = [];
+  if (documents.length > 0) tasks.push(index.addDocuments(documents, { primaryKey: "id" }));
+  if (absent.length > 0) tasks.push(index.deleteDocuments(absent));
+  for (const task of tasks) {
+    const done = await task.waitTask({ timeout: TASK_TIMEOUT_MS, interval: 25 });
+    if (done.status !== "succeeded") {
+      throw new Error(`tâche Meilisearch ${done.uid} : ${done.error?.message ?? done.status}`);
+    }
+  }
+}
+
+export async function pendingOutboxCount() {
+  const [row] = await db
+    .select({ total: sql<number>`count(*)`.mapWith(Number) })
+    .from(outbox)
+    .where(isNull(outbox.processedAt));
+  return row?.total ?? 0;
+}
+
+/** Processed rows are kept a week, long enough for any reindex to replay them. */
+async function pruneProcessed() {
+  await db.delete(outbox).where(lt(outbox.processedAt, sql`now() - interval '7 days'`));
+}
+
+export type Indexer = { close: () => Promise<void>; drain: () => Promise<void> };
+
+/**
+ * The indexer loop: polls the outbox, sends what changed, and keeps going when Meilisearch is
+ * away (writes keep succeeding; the rows wait). `close()` stops it after the current batch.
+ */
+export function startIndexer(options: { intervalMs?: number; batchSize?: number } = {}): Indexer {
+  const intervalMs = options.intervalMs ?? 200;
+  let stopped = false;
+  let ready = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  let lastPrune = 0;
+  let lastWarning = 0;
+
+  const tick = async () => {
+    try {
+      if (!ready) {
+        await ensureIndexes();
+        ready = true;
+      }
+      while (!stopped && (await processOutboxBatch(options.batchSize)) > 0) {
+        // keep draining while there is work
+      }
+      if (Date.now() - lastPrune > 3_600_000) {
+        lastPrune = Date.now();
+        await pruneProcessed();
+      }
+    } catch (error) {
+      // Meilisearch or PostgreSQL unreachable: say so once a minute, not on every poll.
+      if (Date.now() - lastWarning > 60_000) {
+        lastWarning = Date.now();
+        logger().warn(
+          { err: error instanceof Error ? error.message : String(error) },
+          "indexeur en attente",
+        );
+      }
+    }
+  };
+  const schedule = () => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      running = tick().finally(schedule);
+    }, intervalMs);
+  };
+  schedule();
+  return {
+    close: async () => {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+    drain: async () => {
+      await running;
+      await tick();
+    },
+  };
+}

@@ -1,0 +1,4 @@
+/**
+ * Imports every index definition so that it registers itself. Each domain adds its line here.
+ */
+export { indexDefinitions } from "./registry";
