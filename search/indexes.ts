@@ -1,4 +1,6 @@
 /**
  * Imports every index definition so that it registers itself. Each domain adds its line here.
  */
+import "./topics";
+
 export { indexDefinitions } from "./registry";

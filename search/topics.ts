@@ -1,8 +1,9 @@
-import { eq, inArray } from "drizzle-orm";
+import { asc, eq, gt, inArray } from "drizzle-orm";
 
 import { db } from "../db/client";
 import { forumCategories, forumPosts, forumTopics } from "../db/schema";
 import { indexName, searchClient } from "./client";
+import { registerIndex } from "./registry";
 
 /** Base name of the forum topics index (prefixed per deployment and per test file). */
 export const TOPICS_INDEX = "topics";
@@ -15,7 +16,7 @@ export const topicsIndexSettings = {
 };
 
 export type TopicDocument = {
-  id: number;
+  id: string;
   title: string;
   slug: string;
   excerpt: string;
@@ -25,10 +26,12 @@ export type TopicDocument = {
   requiredRole: string | null;
   postCount: number;
   lastActivityAt: number;
+  updatedAt: number;
 };
 
 /** The search documents of some topics, read from PostgreSQL (missing ids are deleted ones). */
-export async function loadTopicDocuments(ids: number[]): Promise<TopicDocument[]> {
+export async function loadTopicDocuments(documentIds: string[]): Promise<TopicDocument[]> {
+  const ids = documentIds.filter((id) => /^\d{1,9}$/.test(id)).map(Number);
   if (ids.length === 0) return [];
   const rows = await db
     .select({
@@ -59,14 +62,37 @@ export async function loadTopicDocuments(ids: number[]): Promise<TopicDocument[]
   );
   return rows.map((row) => ({
     ...row,
+    id: String(row.id),
     excerpt: excerpts.get(row.id) ?? "",
     lastActivityAt: row.lastActivityAt.getTime(),
+    updatedAt: row.lastActivityAt.getTime(),
   }));
 }
 
-export type TopicHit = Pick<TopicDocument, "id" | "title" | "slug" | "categorySlug" | "categoryTitle" | "postCount"> & {
-  excerpt: string;
-};
+registerIndex({
+  base: TOPICS_INDEX,
+  settings: topicsIndexSettings,
+  load: loadTopicDocuments,
+  loadAll: async function* (batchSize) {
+    let after = 0;
+    for (;;) {
+      const rows = await db
+        .select({ id: forumTopics.id })
+        .from(forumTopics)
+        .where(gt(forumTopics.id, after))
+        .orderBy(asc(forumTopics.id))
+        .limit(batchSize);
+      if (rows.length === 0) return;
+      yield loadTopicDocuments(rows.map((row) => String(row.id)));
+      after = rows.at(-1)?.id ?? after;
+    }
+  },
+});
+
+export type TopicHit = Pick<
+  TopicDocument,
+  "title" | "slug" | "categorySlug" | "categoryTitle" | "postCount"
+> & { id: number; excerpt: string };
 
 /** Searches topics among the categories the viewer's roles may read; null when search is down. */
 export async function searchTopics(
@@ -91,7 +117,7 @@ export async function searchTopics(
       });
     return {
       hits: result.hits.map((hit) => ({
-        id: hit.id,
+        id: Number(hit.id),
         title: hit.title,
         slug: hit.slug,
         categorySlug: hit.categorySlug,

@@ -17,7 +17,8 @@ import {
   type Role,
 } from "../../db/schema";
 import { realtime } from "../../realtime/hub";
-import { searchTopics } from "../../search/topics";
+import { enqueueIndexing } from "../../search/outbox";
+import { searchTopics, TOPICS_INDEX } from "../../search/topics";
 import { rooms, type LivePost } from "../../realtime/protocol";
 import type { AuthUser } from "../utils/auth.server";
 import { TITLE_MAX_LENGTH } from "../utils/forum-schemas";
@@ -1140,14 +1141,8 @@ export function searchForumTopics(q: string, viewer: Viewer) {
 }
 
 /** Called inside every transaction that changes what the search index shows of a topic. */
-let topicWriteHook: (tx: Executor, topicId: number) => Promise<void> = async () => {};
-
-export function onTopicWrite(hook: (tx: Executor, topicId: number) => Promise<void>) {
-  topicWriteHook = hook;
-}
-
 async function afterTopicWrite(tx: Executor, topicId: number) {
-  await topicWriteHook(tx, topicId);
+  await enqueueIndexing(tx, TOPICS_INDEX, String(topicId));
 }
 
 // A deleted account's posts stay, signed "ancien membre"; its private traces go.

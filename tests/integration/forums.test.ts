@@ -13,6 +13,8 @@ import {
 import { listNotifications, unreadNotificationCount } from "../../app/models/notifications.server";
 import { db } from "../../db/client";
 import { forumPosts } from "../../db/schema";
+import { ensureIndexes, processOutboxBatch } from "../../search/indexer";
+import "../../search/indexes";
 import { form, startTestApp, type TestApp } from "../helpers/app";
 import { openTopic, prepareForums, reply } from "../helpers/forums";
 import { apiToken, createTestUser, loginCookie } from "../helpers/users";
@@ -360,5 +362,28 @@ describe("mentions, notifications et modération", () => {
     expect(html).toContain("Message qui reste");
     expect(html).toContain("Ancien membre");
     expect(html).not.toContain("Aline Partie");
+  });
+});
+
+describe("recherche dans les forums", () => {
+  test("un sujet est trouvé depuis /forums?q= ; un sujet réservé n'apparaît qu'aux personnes autorisées", async () => {
+    await ensureIndexes();
+    const alice = await createTestUser();
+    const juror = await createTestUser({ roles: ["jury"] });
+    await openTopic(alice, { title: "Téléphonie IP dans les écoles", body: "Migration des standards" });
+    await openTopic(juror, { category: "jury-du-label", title: "Téléphonie des lauréats" });
+    while ((await processOutboxBatch()) > 0) {
+      // until the outbox is drained
+    }
+    const anonymous = await (await app.request("/forums?q=telephonie")).text();
+    expect(anonymous).toContain("Téléphonie IP dans les écoles");
+    expect(anonymous).not.toContain("Téléphonie des lauréats");
+    const asJuror = await (
+      await app.request("/forums?q=telephonie", { cookie: await loginCookie(juror.id) })
+    ).text();
+    expect(asJuror).toContain("Téléphonie des lauréats");
+    const tooLong = await app.request(`/forums?q=${"a".repeat(101)}`);
+    expect(tooLong.status).toBe(200);
+    expect(await tooLong.text()).toContain("ne peut pas dépasser 100 caractères");
   });
 });
