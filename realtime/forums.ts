@@ -25,7 +25,10 @@ export const MAX_EVENT_BYTES = 4 * 1024;
 const TYPING_INTERVAL_MS = 2000;
 const PRESENCE_DELAY_MS = 300;
 
-const invalid = { ok: false, error: { code: "bad_request", message: "Requête invalide." } } as const;
+const invalid = {
+  ok: false,
+  error: { code: "bad_request", message: "Requête invalide." },
+} as const;
 const notFound = {
   ok: false,
   error: { code: "not_found", message: "Sujet introuvable ou inaccessible." },

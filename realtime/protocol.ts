@@ -47,7 +47,10 @@ export interface ServerToClientEvents {
 export interface ClientToServerEvents {
   "session:ping": (ack: (result: Ack<{ userId: string }>) => void) => void;
   /** Joins a topic room; refused (same answer as a missing topic) when the user may not read it. */
-  "topic:join": (topicId: number, ack: (result: Ack<{ lastPostId: number | null }>) => void) => void;
+  "topic:join": (
+    topicId: number,
+    ack: (result: Ack<{ lastPostId: number | null }>) => void,
+  ) => void;
   "topic:leave": (topicId: number, ack?: (result: Ack) => void) => void;
   /** "I am typing" in a joined topic; relayed to the others as `typing`. */
   typing: (payload: { topicId: number }) => void;

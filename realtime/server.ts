@@ -6,8 +6,8 @@ import { Server } from "socket.io";
 
 import type { Config } from "../app/config.server";
 import { authenticate } from "../app/utils/auth.server";
-import type { RealtimeServer } from "./hub";
 import { registerForumHandlers } from "./forums";
+import type { RealtimeServer } from "./hub";
 import { registerRealtime } from "./hub";
 import { rooms } from "./protocol";
 

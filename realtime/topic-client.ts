@@ -48,7 +48,9 @@ export function followTopic(socket: ClientSocket, options: Options) {
     const fresh = posts
       .filter((post) => !seen.has(post.id) && post.id > options.lastSeenId)
       .sort((a, b) => a.id - b.id);
-    const unique = fresh.filter((post, index) => fresh.findIndex((p) => p.id === post.id) === index);
+    const unique = fresh.filter(
+      (post, index) => fresh.findIndex((p) => p.id === post.id) === index,
+    );
     if (unique.length === 0) return;
     for (const post of unique) {
       seen.add(post.id);

@@ -1,4 +1,17 @@
-import { and, asc, count, desc, eq, gt, inArray, isNotNull, isNull, lte, or, sql } from "drizzle-orm";
+import {
+  and,
+  asc,
+  count,
+  desc,
+  eq,
+  gt,
+  inArray,
+  isNotNull,
+  isNull,
+  lte,
+  or,
+  sql,
+} from "drizzle-orm";
 
 import { db, type Executor } from "../../db/client";
 import {
@@ -17,9 +30,9 @@ import {
   type Role,
 } from "../../db/schema";
 import { realtime } from "../../realtime/hub";
+import { rooms, type LivePost } from "../../realtime/protocol";
 import { enqueueIndexing } from "../../search/outbox";
 import { searchTopics, TOPICS_INDEX } from "../../search/topics";
-import { rooms, type LivePost } from "../../realtime/protocol";
 import type { AuthUser } from "../utils/auth.server";
 import { TITLE_MAX_LENGTH } from "../utils/forum-schemas";
 import { renderMarkdown } from "../utils/markdown.server";
@@ -88,7 +101,11 @@ export function topicPath(categorySlug: string, topic: { id: number; slug: strin
   return `/forums/${categorySlug}/${topic.id}-${topic.slug}`;
 }
 
-export function postPath(categorySlug: string, topic: { id: number; slug: string }, postId: number) {
+export function postPath(
+  categorySlug: string,
+  topic: { id: number; slug: string },
+  postId: number,
+) {
   return `${topicPath(categorySlug, topic)}?message=${postId}`;
 }
 
@@ -463,16 +480,14 @@ export async function listPostsAfter(topicId: number, afterId: number, limit = 1
     )
     .orderBy(asc(forumPosts.id))
     .limit(limit);
-  return rows.map(
-    (row): LivePost => ({
-      id: row.id,
-      author: { id: row.authorId, name: row.authorName ?? FORMER_MEMBER },
-      html: row.html,
-      createdAt: row.createdAt.toISOString(),
-      replyToId: row.replyToId,
-      editedAt: row.editedAt?.toISOString() ?? null,
-    }),
-  );
+  return rows.map((row): LivePost => ({
+    id: row.id,
+    author: { id: row.authorId, name: row.authorName ?? FORMER_MEMBER },
+    html: row.html,
+    createdAt: row.createdAt.toISOString(),
+    replyToId: row.replyToId,
+    editedAt: row.editedAt?.toISOString() ?? null,
+  }));
 }
 
 /** The page of a topic on which a post appears (for permalinks). */
@@ -550,7 +565,11 @@ export async function createPost(
   }
   await consume("forum-post", author.id);
   const html = renderMarkdown(input.body);
-  const category = { id: topic.categoryId, slug: topic.categorySlug, requiredRole: topic.requiredRole };
+  const category = {
+    id: topic.categoryId,
+    slug: topic.categorySlug,
+    requiredRole: topic.requiredRole,
+  };
   let created;
   try {
     created = await db.transaction(async (tx) => {
@@ -721,7 +740,10 @@ export async function editPost(
 }
 
 /** Soft delete by the author or a moderator: the post keeps its place as "message supprimé". */
-export async function deletePost(user: AuthUser, postId: number): Promise<Result<{ path: string }>> {
+export async function deletePost(
+  user: AuthUser,
+  postId: number,
+): Promise<Result<{ path: string }>> {
   const found = await postWithTopic(user, postId);
   if (!found) return failure(404, {}, "Message introuvable.");
   const { topic } = found;
@@ -758,12 +780,21 @@ export async function postRevisions(viewer: Viewer, postId: number) {
   const found = await postWithTopic(viewer, postId);
   if (!found) return null;
   const [post] = await db
-    .select({ deletedAt: forumPosts.deletedAt, hiddenAt: forumPosts.hiddenAt, html: forumPosts.html, editedAt: forumPosts.editedAt })
+    .select({
+      deletedAt: forumPosts.deletedAt,
+      hiddenAt: forumPosts.hiddenAt,
+      html: forumPosts.html,
+      editedAt: forumPosts.editedAt,
+    })
     .from(forumPosts)
     .where(eq(forumPosts.id, postId));
   if (!post || post.deletedAt || (post.hiddenAt && !isModerator(viewer))) return null;
   const revisions = await db
-    .select({ id: forumPostRevisions.id, html: forumPostRevisions.html, replacedAt: forumPostRevisions.replacedAt })
+    .select({
+      id: forumPostRevisions.id,
+      html: forumPostRevisions.html,
+      replacedAt: forumPostRevisions.replacedAt,
+    })
     .from(forumPostRevisions)
     .where(eq(forumPostRevisions.postId, postId))
     .orderBy(desc(forumPostRevisions.id));
@@ -853,8 +884,10 @@ async function notifyForPost(tx: Executor, input: NotifyInput): Promise<SavedNot
     .where(or(eq(forumFollows.topicId, topic.id), eq(forumFollows.categoryId, category.id)));
   const levels = new Map<string, FollowLevel>();
   // A topic's level overrides the category's.
-  for (const follow of follows.filter((f) => f.topicId === null)) levels.set(follow.userId, follow.level);
-  for (const follow of follows.filter((f) => f.topicId !== null)) levels.set(follow.userId, follow.level);
+  for (const follow of follows.filter((f) => f.topicId === null))
+    levels.set(follow.userId, follow.level);
+  for (const follow of follows.filter((f) => f.topicId !== null))
+    levels.set(follow.userId, follow.level);
   for (const [userId, level] of levels) {
     if (level === "watching" && !kinds.has(userId)) kinds.set(userId, "watching");
     if (level === "muted") kinds.delete(userId);
@@ -912,7 +945,9 @@ export async function setFollowLevel(
 ) {
   if ("topicId" in target) {
     if (!(await getTopic(user, target.topicId))) return false;
-    await db.delete(forumFollows).where(and(eq(forumFollows.userId, user.id), eq(forumFollows.topicId, target.topicId)));
+    await db
+      .delete(forumFollows)
+      .where(and(eq(forumFollows.userId, user.id), eq(forumFollows.topicId, target.topicId)));
     await db.insert(forumFollows).values({ userId: user.id, topicId: target.topicId, level });
     return true;
   }
@@ -921,7 +956,9 @@ export async function setFollowLevel(
     .from(forumCategories)
     .where(and(eq(forumCategories.id, target.categoryId), readableCategory(user)));
   if (!category) return false;
-  await db.delete(forumFollows).where(and(eq(forumFollows.userId, user.id), eq(forumFollows.categoryId, category.id)));
+  await db
+    .delete(forumFollows)
+    .where(and(eq(forumFollows.userId, user.id), eq(forumFollows.categoryId, category.id)));
   await db.insert(forumFollows).values({ userId: user.id, categoryId: category.id, level });
   return true;
 }
@@ -950,7 +987,9 @@ export async function listOpenReports() {
       id: forumReports.id,
       reason: forumReports.reason,
       createdAt: forumReports.createdAt,
-      reporterName: sql<string | null>`(select name from ${users} where id = ${forumReports.reporterId})`,
+      reporterName: sql<
+        string | null
+      >`(select name from ${users} where id = ${forumReports.reporterId})`,
       postId: forumPosts.id,
       postHtml: forumPosts.html,
       postHidden: isNotNull(forumPosts.hiddenAt),
@@ -1118,7 +1157,10 @@ export async function moveTopic(
   if (!topic) return failure(404, {}, "Sujet introuvable.");
   if (!category) return failure(400, { category: ["Choisissez une catégorie existante."] });
   await db.transaction(async (tx) => {
-    await tx.update(forumTopics).set({ categoryId: category.id }).where(eq(forumTopics.id, topicId));
+    await tx
+      .update(forumTopics)
+      .set({ categoryId: category.id })
+      .where(eq(forumTopics.id, topicId));
     await afterTopicWrite(tx, topicId);
   });
   // Sockets of people who may no longer read the topic are dropped from its room.

@@ -221,7 +221,10 @@ export async function action(args: ActionFunctionArgs) {
   if (intent === "hide" || intent === "restore") {
     const done = await moderatePost(user, postIdOf(), intent);
     if (!done.ok) return fail(done.status, done.formError ?? "Action impossible.");
-    return reply({ intent, message: intent === "hide" ? "Message masqué." : "Message rétabli." }, 200);
+    return reply(
+      { intent, message: intent === "hide" ? "Message masqué." : "Message rétabli." },
+      200,
+    );
   }
   if (["lock", "unlock", "pin", "unpin"].includes(intent)) {
     const flags =
@@ -281,7 +284,9 @@ export default function TopicPage() {
   const actionData = useActionData<ActionData>();
   const { topic, viewer } = data;
   const [live, setLive] = useState<PostView[]>([]);
-  const [changes, setChanges] = useState<Record<number, { html: string; editedAt: string | null } | "gone">>({});
+  const [changes, setChanges] = useState<
+    Record<number, { html: string; editedAt: string | null } | "gone">
+  >({});
   const [presence, setPresence] = useState<number | null>(null);
   const [typing, setTyping] = useState<string | null>(null);
   const typingTimer = useRef<ReturnType<typeof setTimeout>>();
@@ -331,7 +336,8 @@ export default function TopicPage() {
     const merged: PostView[] = [...data.posts, ...live.filter((p) => !known.has(p.id))];
     return merged.map((post) => {
       const change = changes[post.id];
-      if (change === "gone") return { ...post, html: "", deletedAt: post.deletedAt ?? new Date().toISOString() };
+      if (change === "gone")
+        return { ...post, html: "", deletedAt: post.deletedAt ?? new Date().toISOString() };
       return change ? { ...post, html: change.html, editedAt: change.editedAt } : post;
     });
   }, [data.posts, live, changes]);
@@ -541,7 +547,11 @@ function Post({
           <span className="visually-hidden"> (lien permanent)</span>
         </a>
         {post.editedAt ? (
-          <Link to={`?historique=${post.id}#historique`} className="badge" title="Voir l'historique">
+          <Link
+            to={`?historique=${post.id}#historique`}
+            className="badge"
+            title="Voir l'historique"
+          >
             modifié
           </Link>
         ) : null}

@@ -57,7 +57,9 @@ export async function action(args: ActionFunctionArgs) {
   }
 }
 
-export const meta: MetaFunction = () => [{ title: "Ouvrir un sujet — Forums — Territoires Internet" }];
+export const meta: MetaFunction = () => [
+  { title: "Ouvrir un sujet — Forums — Territoires Internet" },
+];
 
 export default function NewTopicPage() {
   const { category, idempotencyKey } = useLoaderData<typeof loader>();
@@ -79,7 +81,11 @@ export default function NewTopicPage() {
       <Form method="post" className="card stack" {...getFormProps(form)} noValidate>
         <FormErrors errors={form.errors} id={form.errorId} />
         <input type="hidden" name="idempotencyKey" value={idempotencyKey} />
-        <Field label="Titre" meta={fields.title} hint="Une question ou un sujet précis, en une phrase." />
+        <Field
+          label="Titre"
+          meta={fields.title}
+          hint="Une question ou un sujet précis, en une phrase."
+        />
         <TextareaField
           label="Message"
           meta={fields.body}

@@ -41,7 +41,12 @@ export default function ForumsPage() {
       <p className="muted">
         Élus et agents échangent leurs pratiques entre collectivités du réseau.
       </p>
-      <Form method="get" role="search" className="card search-form" aria-label="Rechercher dans les forums">
+      <Form
+        method="get"
+        role="search"
+        className="card search-form"
+        aria-label="Rechercher dans les forums"
+      >
         <div className="field">
           <label htmlFor="q">Rechercher un sujet</label>
           <input

@@ -65,8 +65,8 @@ export default function NotificationsPage() {
       ) : null}
       {items.length === 0 ? (
         <p className="card">
-          Aucune notification pour l'instant. Vous serez prévenu·e ici des mentions, des réponses
-          à vos sujets et des décisions de modération.
+          Aucune notification pour l'instant. Vous serez prévenu·e ici des mentions, des réponses à
+          vos sujets et des décisions de modération.
         </p>
       ) : (
         <ul className="notification-list">

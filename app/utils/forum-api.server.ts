@@ -1,5 +1,5 @@
-import type { AuthState } from "./auth.server";
 import { apiError, type ApiErrorCode } from "./api.server";
+import type { AuthState } from "./auth.server";
 import { RateLimitedError, tooManyRequests } from "./rate-limit.server";
 
 /** Reading the forums needs no token, but a token that is sent must be valid. */

@@ -47,7 +47,12 @@ export const PostsQuerySchema = z.object({
 });
 
 export const TopicsQuerySchema = z.object({
-  page: z.coerce.number({ error: "La page doit être un nombre." }).int().min(1).max(10_000).default(1),
+  page: z.coerce
+    .number({ error: "La page doit être un nombre." })
+    .int()
+    .min(1)
+    .max(10_000)
+    .default(1),
 });
 
 // ——— Page forms ———

@@ -13,7 +13,6 @@ import {
 } from "drizzle-orm/pg-core";
 
 import { roles, users } from "./accounts";
-
 import { followLevels } from "./forum-constants";
 
 export { followLevels, type FollowLevel } from "./forum-constants";

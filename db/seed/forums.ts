@@ -87,9 +87,7 @@ export async function demoForums(db: Database) {
     );
   const as = (email: string): AuthUser | null => {
     const person = people.find((p) => p.email === email);
-    return person
-      ? { ...person, profileKind: "agent", jobTitle: "" }
-      : null;
+    return person ? { ...person, profileKind: "agent", jobTitle: "" } : null;
   };
   const maelle = as("referente.vannes@demo.territoires.fr");
   const yann = as("dsi.vannes@demo.territoires.fr");

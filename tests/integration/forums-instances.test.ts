@@ -32,15 +32,12 @@ test("un client connecté à l'instance A reçoit une réponse publiée par l'in
   // adapter can carry the event to A, where the client is connected.
   expect(second.port).not.toBe(first.port);
   const received = nextEvent<PostCreatedEvent>(socket, "post:created");
-  const response = await second.request(
-    `/forums/vie-du-reseau/${topic.topicId}-sujet?index`,
-    {
-      method: "POST",
-      cookie: await loginCookie(bruno.id),
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ intent: "reply", body: "Réponse écrite sur l'instance B" }),
-    },
-  );
+  const response = await second.request(`/forums/vie-du-reseau/${topic.topicId}-sujet?index`, {
+    method: "POST",
+    cookie: await loginCookie(bruno.id),
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ intent: "reply", body: "Réponse écrite sur l'instance B" }),
+  });
   expect(response.status).toBe(302);
   const event = await received;
   expect(event.topicId).toBe(topic.topicId);

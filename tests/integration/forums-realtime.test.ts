@@ -37,9 +37,7 @@ describe("temps réel des forums", () => {
     const b = track(await connect(app, { cookie: bruno.cookie }));
     expect(await joinTopic(a, topic.topicId)).toMatchObject({ ok: true, lastPostId: topic.postId });
     expect((await joinTopic(b, topic.topicId)).ok).toBe(true);
-    const received = Promise.all(
-      [a, b].map((s) => nextEvent<PostCreatedEvent>(s, "post:created")),
-    );
+    const received = Promise.all([a, b].map((s) => nextEvent<PostCreatedEvent>(s, "post:created")));
     const token = await apiToken(bruno.user.id);
     const response = await app.request(`/api/v1/topics/${topic.topicId}/posts`, {
       method: "POST",
@@ -124,7 +122,10 @@ describe("temps réel des forums", () => {
     const topic = await openTopic(alice.user);
     const a = track(await connect(app, { cookie: alice.cookie }));
     for (const payload of [[topic.topicId], { topicId: topic.topicId }, "12", -1, 1.5, null]) {
-      expect(await joinTopic(a, payload)).toMatchObject({ ok: false, error: { code: "bad_request" } });
+      expect(await joinTopic(a, payload)).toMatchObject({
+        ok: false,
+        error: { code: "bad_request" },
+      });
     }
     const polluted = JSON.parse(`{"topicId": ${topic.topicId}, "__proto__": {"admin": true}}`);
     a.emit("typing", polluted);

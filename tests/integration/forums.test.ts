@@ -59,7 +59,10 @@ describe("pages des forums", () => {
       headers: { authorization: `Bearer ${token}` },
     });
     expect(api.status).toBe(404);
-    const write = await app.request(`/api/v1/topics/${topic.topicId}/posts`, json(token, { body: "Je force" }));
+    const write = await app.request(
+      `/api/v1/topics/${topic.topicId}/posts`,
+      json(token, { body: "Je force" }),
+    );
     expect(write.status).toBe(404);
   });
 
@@ -71,7 +74,11 @@ describe("pages des forums", () => {
     expect(html).toContain('method="post"');
     const key = /name="idempotencyKey" value="([a-z2-7]+)"/.exec(html)?.[1];
     expect(key).toBeTruthy();
-    const values = { intent: "reply", body: "Réponse envoyée deux fois", idempotencyKey: key ?? "" };
+    const values = {
+      intent: "reply",
+      body: "Réponse envoyée deux fois",
+      idempotencyKey: key ?? "",
+    };
     const [one, two] = await Promise.all([
       app.request(topic.path, { ...form(values), cookie }),
       app.request(topic.path, { ...form(values), cookie }),
@@ -87,7 +94,10 @@ describe("pages des forums", () => {
     const alice = await createTestUser();
     const topic = await openTopic(alice);
     const cookie = await loginCookie(alice.id);
-    const empty = await app.request(topic.path, { ...form({ intent: "reply", body: " " }), cookie });
+    const empty = await app.request(topic.path, {
+      ...form({ intent: "reply", body: " " }),
+      cookie,
+    });
     expect(empty.status).toBe(400);
     expect(await empty.text()).toContain("Le message est trop court.");
     const long = await app.request(topic.path, {
@@ -114,7 +124,8 @@ describe("pages des forums", () => {
     const authors = await Promise.all([1, 2, 3, 4].map(() => createTestUser()));
     const topic = await openTopic(authors[0]!);
     const ids: number[] = [topic.postId];
-    for (let i = 0; i < 32; i += 1) ids.push(await reply(authors[i % 4]!, topic.topicId, `Message n° ${i + 2}`));
+    for (let i = 0; i < 32; i += 1)
+      ids.push(await reply(authors[i % 4]!, topic.topicId, `Message n° ${i + 2}`));
     const first = await (await app.request(topic.path)).text();
     expect(first.match(/<article id="message-/g)).toHaveLength(30);
     const permalink = await app.request(`${topic.path}?message=${ids[31]}`);
@@ -153,10 +164,16 @@ describe("pages des forums", () => {
     const topic = await openTopic(alice);
     const cookie = await loginCookie(pending.id);
     expect((await app.request(topic.path, { cookie })).status).toBe(200);
-    const posted = await app.request(topic.path, { ...form({ intent: "reply", body: "Coucou" }), cookie });
+    const posted = await app.request(topic.path, {
+      ...form({ intent: "reply", body: "Coucou" }),
+      cookie,
+    });
     expect(posted.status).toBe(403);
     const token = await apiToken(pending.id);
-    const api = await app.request(`/api/v1/forums/vie-du-reseau/topics`, json(token, { title: "Un titre correct", body: "Corps" }));
+    const api = await app.request(
+      `/api/v1/forums/vie-du-reseau/topics`,
+      json(token, { title: "Un titre correct", body: "Corps" }),
+    );
     expect(api.status).toBe(403);
   });
 
@@ -197,7 +214,9 @@ describe("API des forums", () => {
       expect(response.status).toBe(201);
       ids.push(((await response.json()) as { id: number }).id);
     }
-    const after = (await (await app.request(`/api/v1/topics/${topic.id}/posts?after=${ids[0]}`)).json()) as {
+    const after = (await (
+      await app.request(`/api/v1/topics/${topic.id}/posts?after=${ids[0]}`)
+    ).json()) as {
       items: Array<{ id: number; html: string; author: { name: string } }>;
     };
     expect(after.items.map((p) => p.id)).toEqual(ids.slice(1));
@@ -225,9 +244,14 @@ describe("API des forums", () => {
   test("les erreurs de l'API ont la forme commune et nomment le champ", async () => {
     const alice = await createTestUser();
     const token = await apiToken(alice.id);
-    const bad = await app.request("/api/v1/forums/vie-du-reseau/topics", json(token, { title: "x" }));
+    const bad = await app.request(
+      "/api/v1/forums/vie-du-reseau/topics",
+      json(token, { title: "x" }),
+    );
     expect(bad.status).toBe(422);
-    const body = (await bad.json()) as { error: { code: string; fields: Record<string, string[]> } };
+    const body = (await bad.json()) as {
+      error: { code: string; fields: Record<string, string[]> };
+    };
     expect(Object.keys(body.error.fields)).toEqual(expect.arrayContaining(["title", "body"]));
     expect((await app.request("/api/v1/topics/abc/posts")).status).toBe(404);
     expect((await app.request("/api/v1/topics/1/posts?after=-3")).status).toBe(400);
@@ -301,7 +325,9 @@ describe("mentions, notifications et modération", () => {
     const cookie = await loginCookie(moderator.id);
     const queue = await app.request("/moderation/forums", { cookie });
     expect(await queue.text()).toContain("Insultant");
-    expect((await app.request("/moderation/forums", { cookie: await loginCookie(alice.id) })).status).toBe(403);
+    expect(
+      (await app.request("/moderation/forums", { cookie: await loginCookie(alice.id) })).status,
+    ).toBe(403);
     expect((await moderatePost(alice, postId, "hide")).ok).toBe(false);
     const hidden = await app.request("/moderation/forums", {
       ...form({ intent: "hide", postId: String(postId) }),
@@ -312,7 +338,9 @@ describe("mentions, notifications et modération", () => {
     expect(page).toContain("Message masqué par la modération.");
     expect(page).not.toContain("Propos déplacés");
     expect((await listNotifications(bruno.id)).items[0]).toMatchObject({ kind: "moderation" });
-    expect((await listNotifications(alice.id)).items.some((n) => n.kind === "moderation")).toBe(true);
+    expect((await listNotifications(alice.id)).items.some((n) => n.kind === "moderation")).toBe(
+      true,
+    );
   });
 
   test("un modérateur verrouille, épingle et déplace un sujet ; l'ancienne adresse redirige", async () => {
@@ -320,7 +348,9 @@ describe("mentions, notifications et modération", () => {
     const moderator = await createTestUser({ roles: ["moderator"] });
     const topic = await openTopic(alice);
     const cookie = await loginCookie(moderator.id);
-    expect((await app.request(topic.path, { ...form({ intent: "lock" }), cookie })).status).toBe(200);
+    expect((await app.request(topic.path, { ...form({ intent: "lock" }), cookie })).status).toBe(
+      200,
+    );
     const refused = await createPost(alice, { topicId: topic.topicId, body: "Encore un mot" });
     expect(refused).toMatchObject({ ok: false, status: 409 });
     const forbidden = await app.request(topic.path, {
@@ -350,7 +380,9 @@ describe("mentions, notifications et modération", () => {
     expect(home).toMatch(/Notifications<span class="badge badge--count"[^>]*>1/);
     const page = await (await app.request("/notifications", { cookie })).text();
     expect(page).toContain(`${bruno.name} a répondu`);
-    expect((await app.request("/notifications", { ...form({ intent: "read-all" }), cookie })).status).toBe(302);
+    expect(
+      (await app.request("/notifications", { ...form({ intent: "read-all" }), cookie })).status,
+    ).toBe(302);
     expect(await unreadNotificationCount(alice.id)).toBe(0);
   });
 
@@ -370,7 +402,10 @@ describe("recherche dans les forums", () => {
     await ensureIndexes();
     const alice = await createTestUser();
     const juror = await createTestUser({ roles: ["jury"] });
-    await openTopic(alice, { title: "Téléphonie IP dans les écoles", body: "Migration des standards" });
+    await openTopic(alice, {
+      title: "Téléphonie IP dans les écoles",
+      body: "Migration des standards",
+    });
     await openTopic(juror, { category: "jury-du-label", title: "Téléphonie des lauréats" });
     while ((await processOutboxBatch()) > 0) {
       // until the outbox is drained
