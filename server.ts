@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import { statSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -13,6 +14,7 @@ import pg from "pg";
 import { getConfig, setConfig, type Config } from "./app/config.server";
 import { authenticate } from "./app/utils/auth.server";
 import { logger } from "./app/utils/logger.server";
+import { closeRateLimits } from "./app/utils/rate-limit.server";
 import { closeDatabase, sqlClient } from "./db/client";
 import { registerRealtime } from "./realtime/hub";
 import { createRealtimeServer } from "./realtime/server";
@@ -30,13 +32,17 @@ export type App = {
 
 type CreateAppOptions = {
   build?: ServerBuild;
+  /** Development: re-import the build whenever `remix watch` rewrites it. */
+  reloadBuild?: boolean;
   /** Extra services started with the app and stopped by close() (the search indexer…). */
   background?: Array<{ close: () => Promise<void> | void }>;
 };
 
 async function loadBuild(): Promise<ServerBuild> {
   const buildPath = path.resolve("build/index.js");
-  return (await import(pathToFileURL(buildPath).href)) as ServerBuild;
+  // The query string makes Node import a rebuilt file instead of its cached module.
+  const version = statSync(buildPath).mtimeMs;
+  return (await import(`${pathToFileURL(buildPath).href}?v=${version}`)) as ServerBuild;
 }
 
 export async function createApp(config: Config = getConfig(), options: CreateAppOptions = {}) {
@@ -68,6 +74,9 @@ export async function createApp(config: Config = getConfig(), options: CreateApp
         },
       },
       strictTransportSecurity: config.cookieSecure,
+      // helmet's "no-referrer" makes browsers send `Origin: null` on form posts, which the CSRF
+      // check must refuse; same-origin keeps our own origin on our own forms.
+      referrerPolicy: { policy: "same-origin" },
       crossOriginEmbedderPolicy: false,
     }),
   );
@@ -114,7 +123,7 @@ export async function createApp(config: Config = getConfig(), options: CreateApp
   app.all(
     "*",
     createRequestHandler({
-      build,
+      build: options.reloadBuild ? loadBuild : build,
       mode: config.env === "production" ? "production" : "development",
       getLoadContext: (req, res) => ({
         auth: res.locals.auth,
@@ -134,7 +143,17 @@ export async function createApp(config: Config = getConfig(), options: CreateApp
 
   const httpServer = createServer(app);
   const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 2 });
-  pool.on("error", (error) => log.warn({ err: error }, "realtime adapter pool error"));
+  // The adapter's LISTEN client has no error listener of its own: without this, a PostgreSQL
+  // restart would crash the process instead of letting the adapter reconnect.
+  pool.on("connect", (client) =>
+    client.on("error", (error) =>
+      log.error(
+        { err: error.message },
+        "realtime: LISTEN connection lost, broadcasts stay local until it returns",
+      ),
+    ),
+  );
+  pool.on("error", (error) => log.warn({ err: error.message }, "realtime adapter pool error"));
   const io = createRealtimeServer(httpServer, {
     config,
     pool,
@@ -161,6 +180,7 @@ export async function createApp(config: Config = getConfig(), options: CreateApp
       registerRealtime(null);
       httpServer.closeAllConnections();
       await pool.end().catch(() => {});
+      await closeRateLimits();
       await closeDatabase();
     },
   };

@@ -2,7 +2,7 @@ import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 
 import { getConfig } from "../app/config.server";
-import { singleton } from "../app/utils/singleton.server";
+import { singleton, takeSingleton } from "../app/utils/singleton.server";
 import * as schema from "./schema";
 
 export type Database = PostgresJsDatabase<typeof schema>;
@@ -38,11 +38,7 @@ export function sqlClient() {
 }
 
 export async function closeDatabase() {
-  const store = globalThis as unknown as { __singletons?: Map<string, unknown> };
-  const existing = store.__singletons?.get("database") as ReturnType<typeof connect> | undefined;
-  if (!existing) return;
-  store.__singletons?.delete("database");
-  await existing.client.end({ timeout: 5 });
+  await takeSingleton<ReturnType<typeof connect>>("database")?.client.end({ timeout: 5 });
 }
 
 export { schema };

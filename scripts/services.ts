@@ -20,7 +20,7 @@ export type Services = {
 type Options = {
   dataDir: string;
   ephemeral?: boolean;
-  env?: NodeJS.ProcessEnv;
+  env?: Record<string, string | undefined>;
   log?: (line: string) => void;
 };
 

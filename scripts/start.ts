@@ -2,7 +2,7 @@
  * `npm start`: build if needed, start (or reuse) PostgreSQL and Meilisearch, migrate, seed on the
  * first run, then serve. Ctrl-C stops everything; the data in .data/ is kept for the next start.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import path from "node:path";
@@ -15,6 +15,7 @@ import {
 } from "./services";
 
 const root = process.cwd();
+const dev = process.argv.includes("--dev");
 const dataDir = path.resolve(process.env.DATA_DIR ?? ".data");
 
 async function newestMtime(folder: string): Promise<number> {
@@ -66,7 +67,12 @@ async function main() {
   });
   Object.assign(process.env, services.env);
   await recordRunningServices(dataDir, services);
-  process.env.NODE_ENV ??= "production";
+  process.env.NODE_ENV ??= dev ? "development" : "production";
+  if (dev) {
+    // Rebuilds on every change; the server re-imports the new build on the next request.
+    const watcher = spawn("npx", ["remix", "watch"], { stdio: "inherit", cwd: root });
+    process.on("exit", () => watcher.kill());
+  }
 
   // Loaded after the environment is complete, since the configuration is read once.
   const { runMigrations } = await import("../db/migrate");
@@ -81,7 +87,7 @@ async function main() {
     log: (line) => console.log(line),
   });
   const background = await startBackgroundJobs();
-  const created = await createApp(undefined, { background });
+  const created = await createApp(undefined, { background, reloadBuild: dev });
   running.app = created;
   const port = await created.listen();
   console.log(`Territoires Internet est prêt : http://localhost:${port} (Ctrl-C pour arrêter)`);

@@ -308,3 +308,31 @@ export async function verifyCredentialsOfUser(userId: string, password: string) 
     .where(eq(users.id, userId));
   return verifyPassword(user?.hash ?? null, password);
 }
+
+/** Admin directory of accounts, by name or email. */
+export async function searchAccounts(query: string, limit = 50) {
+  const term = `%${query
+    .trim()
+    .toLowerCase()
+    .replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return db
+    .select({
+      id: users.id,
+      name: users.name,
+      email: users.email,
+      roles: users.roles,
+      collectivityCode: memberships.collectivityCode,
+      collectivityName: collectivities.name,
+      status: memberships.status,
+    })
+    .from(users)
+    .leftJoin(memberships, and(eq(memberships.userId, users.id), ne(memberships.status, "former")))
+    .leftJoin(collectivities, eq(collectivities.code, memberships.collectivityCode))
+    .where(
+      query.trim()
+        ? sql`lower(${users.name}) like ${term} or lower(${users.email}) like ${term}`
+        : undefined,
+    )
+    .orderBy(users.name)
+    .limit(limit);
+}

@@ -12,13 +12,6 @@ import {
 import { hasRole, invalidateUserSessions, type AuthUser } from "../utils/auth.server";
 import { normalizeForSearch } from "../utils/text";
 
-export const kindLabels: Record<CollectivityKind, string> = {
-  commune: "Commune",
-  epci: "Intercommunalité (EPCI)",
-  departement: "Département",
-  region: "Région",
-};
-
 export type DirectoryQuery = {
   q?: string;
   region?: string;
@@ -81,21 +74,21 @@ export async function searchCollectivities(query: DirectoryQuery) {
     ];
   }
   const where = filters.length > 0 ? and(...filters) : undefined;
-  const [items, [totalRow]] = await Promise.all([
-    db
-      .select(collectivitySummaryColumns)
-      .from(collectivities)
-      .where(where)
-      .orderBy(
-        ...order,
-        sql`${collectivities.population} desc nulls last`,
-        asc(collectivities.code),
-      )
-      .limit(pageSize)
-      .offset((page - 1) * pageSize),
-    db.select({ total: count() }).from(collectivities).where(where),
-  ]);
-  return { items: items as CollectivitySummary[], total: totalRow?.total ?? 0, page, pageSize };
+  // One query gives the page and the total (a window count over the same scan).
+  const rows = await db
+    .select({ ...collectivitySummaryColumns, total: sql<number>`count(*) over ()`.mapWith(Number) })
+    .from(collectivities)
+    .where(where)
+    .orderBy(...order, sql`${collectivities.population} desc nulls last`, asc(collectivities.code))
+    .limit(pageSize)
+    .offset((page - 1) * pageSize);
+  let total = rows[0]?.total ?? 0;
+  if (rows.length === 0 && page > 1) {
+    const [counted] = await db.select({ total: count() }).from(collectivities).where(where);
+    total = counted?.total ?? 0;
+  }
+  const items: CollectivitySummary[] = rows.map(({ total: _total, ...item }) => item);
+  return { items, total, page, pageSize };
 }
 
 export async function getCollectivity(code: string) {

@@ -36,6 +36,9 @@ export default function PendingMemberships() {
   return (
     <div className="container">
       <h1>Adhésions en attente</h1>
+      <p>
+        <Link to="/admin/membres">Membres et rôles</Link>
+      </p>
       {result?.message ? (
         <div className="alert alert--success" role="status">
           {result.message}

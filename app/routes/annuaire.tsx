@@ -2,7 +2,8 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams, useSubmit } from "@remix-run/react";
 
 import { Pagination } from "~/components/pagination";
-import { kindLabels, listAreas, searchCollectivities } from "~/models/collectivities.server";
+import { listAreas, searchCollectivities } from "~/models/collectivities.server";
+import { kindLabels } from "~/utils/labels";
 import { DirectoryQuerySchema } from "~/utils/schemas";
 import { formatNumber } from "~/utils/text";
 

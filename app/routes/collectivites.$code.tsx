@@ -3,13 +3,9 @@ import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 
 import { MemberChip } from "~/components/member-chip";
-import {
-  decideMembership,
-  getCollectivity,
-  kindLabels,
-  listMembers,
-} from "~/models/collectivities.server";
+import { decideMembership, getCollectivity, listMembers } from "~/models/collectivities.server";
 import { requireUser } from "~/utils/auth.server";
+import { kindLabels } from "~/utils/labels";
 import { formatNumber } from "~/utils/text";
 import { z } from "~/utils/validation";
 

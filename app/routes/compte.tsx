@@ -163,6 +163,8 @@ export async function action(args: ActionFunctionArgs) {
   return reply({ intent, message: "Action inconnue." });
 }
 
+export { keepActionHeaders as headers } from "~/utils/headers";
+
 export const meta: MetaFunction = () => [{ title: "Mon compte — Territoires Internet" }];
 
 export default function AccountPage() {

@@ -70,6 +70,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return redirect(safeRedirect(redirectTo, "/"), { headers: { "Set-Cookie": cookie } });
 }
 
+export { keepActionHeaders as headers } from "~/utils/headers";
+
 export const meta: MetaFunction = () => [{ title: "Se connecter — Territoires Internet" }];
 
 export default function LoginPage() {

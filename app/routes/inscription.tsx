@@ -95,6 +95,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return redirect("/compte?bienvenue=1", { headers: { "Set-Cookie": cookie } });
 }
 
+export { keepActionHeaders as headers } from "~/utils/headers";
+
 export const meta: MetaFunction = () => [{ title: "Rejoindre le réseau — Territoires Internet" }];
 
 export default function SignupPage() {

@@ -2,7 +2,7 @@ import pg from "pg";
 import { RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
 
 import { getConfig } from "../config.server";
-import { singleton } from "./singleton.server";
+import { singleton, takeSingleton } from "./singleton.server";
 
 /** Limits shared by every instance, stored in PostgreSQL (table `rate_limits`). */
 const definitions = {
@@ -24,12 +24,20 @@ export function defineRateLimit(name: string, points: number, durationSeconds: n
 function pool() {
   return singleton("rate-limit-pool", () => {
     const created = new pg.Pool({ connectionString: getConfig().databaseUrl, max: 4 });
+    // Idle clients dropped by a PostgreSQL restart are replaced on next use.
     created.on("error", () => {});
     return created;
   });
 }
 
 const limiters = new Map<string, RateLimiterPostgres>();
+
+export async function closeRateLimits() {
+  limiters.clear();
+  await takeSingleton<pg.Pool>("rate-limit-pool")
+    ?.end()
+    .catch(() => {});
+}
 
 function limiter(name: LimitName) {
   let existing = limiters.get(name);

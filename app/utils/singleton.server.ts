@@ -10,7 +10,10 @@ export function singleton<T>(name: string, create: () => T): T {
   return store.__singletons.get(name) as T;
 }
 
-export function dropSingleton(name: string) {
+/** Removes a process-wide object and returns it, so that the caller can close it. */
+export function takeSingleton<T>(name: string): T | undefined {
   const store = globalThis as unknown as { __singletons?: Map<string, unknown> };
+  const existing = store.__singletons?.get(name) as T | undefined;
   store.__singletons?.delete(name);
+  return existing;
 }

@@ -4,7 +4,7 @@ import { sql } from "drizzle-orm";
 
 import { normalizeForSearch } from "../../app/utils/text";
 import { progress } from "../../scripts/progress";
-import type { Executor } from "../client";
+import type { Database } from "../client";
 import { collectivities, type CollectivityKind } from "../schema";
 
 type Row = typeof collectivities.$inferInsert;
@@ -127,7 +127,7 @@ const BATCH = 2000;
  * Inserts new collectivities and updates changed ones; rows that did not change are not
  * touched, so a second run writes nothing.
  */
-export async function importCog(db: Executor) {
+export async function importCog(db: Database) {
   const rows = readCog();
   const bar = progress("Import du COG", rows.length);
   let written = 0;
@@ -159,6 +159,9 @@ export async function importCog(db: Executor) {
     written += changed.length;
     bar.update(start + batch.length);
   }
+  // Bulk inserts leave GIN entries in a pending list that every search would scan linearly
+  // until the next autovacuum: flush it now, and refresh the planner's statistics.
+  if (written > 0) await db.execute(sql`vacuum analyze collectivities`);
   const seconds = bar.finish();
   return { total: rows.length, written, seconds };
 }

@@ -30,7 +30,7 @@ export default async function setup(project: TestProject) {
     dataDir,
     ephemeral: true,
     // Never the developer's DATABASE_URL or MEILI_URL: tests always get services of their own.
-    env: { NODE_ENV: "test", PATH: process.env.PATH, MEILI_BIN: process.env.MEILI_BIN },
+    env: { PATH: process.env.PATH, MEILI_BIN: process.env.MEILI_BIN },
   });
   if (!services.adminUrl) throw new Error("the test services must be embedded");
   const templateUrl = services.adminUrl.replace(/\/postgres$/, `/${TEMPLATE}`);
