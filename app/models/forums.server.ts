@@ -34,7 +34,7 @@ import { rooms, type LivePost } from "../../realtime/protocol";
 import { enqueueIndexing } from "../../search/outbox";
 import { searchTopics, TOPICS_INDEX } from "../../search/topics";
 import type { AuthUser } from "../utils/auth.server";
-import { TITLE_MAX_LENGTH } from "../utils/forum-schemas";
+import { POSTS_PER_PAGE, TITLE_MAX_LENGTH, TOPICS_PER_PAGE } from "../utils/forum-schemas";
 import { renderMarkdown } from "../utils/markdown.server";
 import { consume, defineRateLimit } from "../utils/rate-limit.server";
 import { slugify } from "../utils/text";
@@ -47,8 +47,6 @@ import {
   type SavedNotification,
 } from "./notifications.server";
 
-export const POSTS_PER_PAGE = 30;
-export const TOPICS_PER_PAGE = 25;
 /** Mentions beyond this number in one post notify nobody (mass-mention spam). */
 export const MAX_MENTIONS = 10;
 export const FORMER_MEMBER = "Ancien membre";
@@ -58,12 +56,6 @@ defineRateLimit("forum-post", 10, 60);
 defineRateLimit("forum-topic", 5, 60 * 60);
 
 export type Viewer = Pick<AuthUser, "id" | "name" | "roles"> | null;
-
-export const followLevelLabels: Record<FollowLevel, string> = {
-  watching: "Suivre",
-  normal: "Normal",
-  muted: "Silencieux",
-};
 
 // ——— Who may do what ———
 

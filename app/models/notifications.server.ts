@@ -4,6 +4,7 @@ import { db, type Executor } from "../../db/client";
 import { notifications, type NotificationKind } from "../../db/schema";
 import { realtime } from "../../realtime/hub";
 import { rooms } from "../../realtime/protocol";
+import { NOTIFICATIONS_PAGE_SIZE } from "../utils/forum-schemas";
 
 export type NewNotification = { userId: string; kind: NotificationKind; text: string; url: string };
 export type SavedNotification = NewNotification & { id: number; createdAt: Date };
@@ -53,8 +54,6 @@ async function unreadCounts(userIds: string[]) {
 export async function unreadNotificationCount(userId: string) {
   return (await unreadCounts([userId])).get(userId) ?? 0;
 }
-
-export const NOTIFICATIONS_PAGE_SIZE = 30;
 
 export async function listNotifications(userId: string, page = 1) {
   const [items, [total]] = await Promise.all([

@@ -14,7 +14,6 @@ import {
   deletePost,
   editPost,
   firstUnreadPostId,
-  followLevelLabels,
   getFollowLevel,
   getTopic,
   isModerator,
@@ -28,7 +27,6 @@ import {
   parseTopicParam,
   postPath,
   postRevisions,
-  POSTS_PER_PAGE,
   reportPost,
   setFollowLevel,
   setTopicFlags,
@@ -39,7 +37,9 @@ import { getUser, requireUser } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/dates";
 import {
   EditFormSchema,
+  followLevelLabels,
   FollowFormSchema,
+  POSTS_PER_PAGE,
   ReplyFormSchema,
   ReportFormSchema,
 } from "~/utils/forum-schemas";

@@ -5,17 +5,20 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { Pagination } from "~/components/pagination";
 import {
   canWrite,
-  followLevelLabels,
   getCategory,
   getCategoryFollowLevel,
   listTopics,
   setFollowLevel,
   topicPath,
-  TOPICS_PER_PAGE,
 } from "~/models/forums.server";
 import { getUser, requireUser } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/dates";
-import { FollowFormSchema, TopicsQuerySchema } from "~/utils/forum-schemas";
+import {
+  FollowFormSchema,
+  followLevelLabels,
+  TOPICS_PER_PAGE,
+  TopicsQuerySchema,
+} from "~/utils/forum-schemas";
 import { formatNumber } from "~/utils/text";
 
 import { followLevels } from "../../db/schema/forum-constants";

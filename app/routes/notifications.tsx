@@ -6,11 +6,11 @@ import { Pagination } from "~/components/pagination";
 import {
   listNotifications,
   markNotificationsRead,
-  NOTIFICATIONS_PAGE_SIZE,
   openNotification,
 } from "~/models/notifications.server";
 import { requireUser, safeRedirect } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/dates";
+import { NOTIFICATIONS_PAGE_SIZE } from "~/utils/forum-schemas";
 import { z } from "~/utils/validation";
 
 const kindLabels = {

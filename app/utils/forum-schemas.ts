@@ -1,8 +1,11 @@
-import { followLevels } from "../../db/schema/forum-constants";
+import { followLevels, type FollowLevel } from "../../db/schema/forum-constants";
 import { z } from "./validation";
 
 // Shared by the pages (conform, with and without JavaScript), the API and the OpenAPI document.
 export const POST_MAX_LENGTH = 20_000;
+export const POSTS_PER_PAGE = 30;
+export const TOPICS_PER_PAGE = 25;
+export const NOTIFICATIONS_PAGE_SIZE = 30;
 export const TITLE_MIN_LENGTH = 5;
 export const TITLE_MAX_LENGTH = 150;
 
@@ -94,3 +97,9 @@ export const FollowFormSchema = z.object({
 export const SearchQuerySchema = z.object({
   q: z.string().trim().max(100, "La recherche ne peut pas dépasser 100 caractères.").optional(),
 });
+
+export const followLevelLabels: Record<FollowLevel, string> = {
+  watching: "Suivre",
+  normal: "Normal",
+  muted: "Silencieux",
+};
