@@ -521,8 +521,13 @@ export async function lastReadPostId(viewerId: string, topicId: number) {
 }
 
 /** Moves the read mark forward only (reading an old page does not mark newer posts unread). */
-export async function markRead(viewerId: string, topicId: number, postId: number) {
-  await db
+export async function markRead(
+  viewerId: string,
+  topicId: number,
+  postId: number,
+  tx: Executor = db,
+) {
+  await tx
     .insert(forumReads)
     .values({ userId: viewerId, topicId, lastReadPostId: postId })
     .onConflictDoUpdate({
@@ -613,6 +618,9 @@ export async function createPost(
         replyToAuthorId,
       });
       await afterTopicWrite(tx, topic.id);
+      // One commit for everything: each commit waits for the disk, and this path is on the clock
+      // of everyone waiting for the post to appear.
+      await markRead(author.id, topic.id, post.id, tx);
       return { post, replyToId, notified };
     });
   } catch (error) {
@@ -624,7 +632,6 @@ export async function createPost(
   }
   if (!created) return failure(404, {}, "Sujet introuvable.");
   const { post } = created;
-  await markRead(author.id, topic.id, post.id);
   realtime()
     ?.to(rooms.topic(topic.id))
     .emit("post:created", {

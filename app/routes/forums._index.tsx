@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 
-import { listCategories, searchForumTopics, topicPath } from "~/models/forums.server";
+import { isModerator, listCategories, searchForumTopics, topicPath } from "~/models/forums.server";
 import { getUser } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/dates";
 import { SearchQuerySchema } from "~/utils/forum-schemas";
@@ -19,6 +19,7 @@ export async function loader(args: LoaderFunctionArgs) {
   ]);
   return {
     categories,
+    moderator: isModerator(viewer),
     q,
     queryError: parsed.success ? null : (parsed.error.issues[0]?.message ?? null),
     search:
@@ -34,13 +35,18 @@ export async function loader(args: LoaderFunctionArgs) {
 export const meta: MetaFunction = () => [{ title: "Forums — Territoires Internet" }];
 
 export default function ForumsPage() {
-  const { categories, q, search, queryError } = useLoaderData<typeof loader>();
+  const { categories, q, search, queryError, moderator } = useLoaderData<typeof loader>();
   return (
     <div className="container stack">
       <h1>Forums</h1>
       <p className="muted">
         Élus et agents échangent leurs pratiques entre collectivités du réseau.
       </p>
+      {moderator ? (
+        <p>
+          <Link to="/moderation/forums">File de modération des forums</Link>
+        </p>
+      ) : null}
       <Form
         method="get"
         role="search"

@@ -7,6 +7,7 @@ import {
   editPost,
   extractMentions,
   moderatePost,
+  openInitiativeTopic,
   reportPost,
   setFollowLevel,
 } from "../../app/models/forums.server";
@@ -186,6 +187,20 @@ describe("pages des forums", () => {
       origin: "https://evil.example",
     });
     expect(response.status).toBe(403);
+  });
+});
+
+describe("discussion d'une initiative", () => {
+  test("« Discuter de cette initiative » ouvre un seul sujet, retrouvé ensuite", async () => {
+    const alice = await createTestUser();
+    const bruno = await createTestUser();
+    const initiative = { id: "init-42", title: "Wifi public", url: "/initiatives/wifi-public" };
+    const first = await openInitiativeTopic(alice, initiative);
+    const again = await openInitiativeTopic(bruno, initiative);
+    expect(first.ok && again.ok).toBe(true);
+    if (!first.ok || !again.ok) return;
+    expect(again.value.path).toBe(first.value.path);
+    expect(first.value.path).toMatch(/^\/forums\/initiatives\/\d+-discussion-wifi-public$/);
   });
 });
 
