@@ -228,6 +228,9 @@ try {
 
   const results: Array<Record<string, string | number>> = [];
   const row = (label: string, r: Awaited<ReturnType<typeof run>>) => {
+    progress(
+      `  dernier client, message par message (ms) : ${r.lasts.map((v) => v.toFixed(0)).join(" ")}`,
+    );
     const lasts = [...r.lasts].sort((a, b) => a - b);
     results.push({
       scénario: label,
@@ -300,6 +303,13 @@ try {
     duration: 10,
     headers: { cookie: cookies[0]! },
   });
+  // The same load on a page with no data: what this machine allows any page at that moment.
+  const reference = await autocannon({
+    url: `${first.origin}/accessibilite`,
+    connections: 20,
+    duration: 5,
+    headers: { cookie: cookies[0]! },
+  });
   await second.stop();
   await first.stop();
 
@@ -307,14 +317,24 @@ try {
     `Délai POST d'une réponse → réception de post:created, ${CLIENTS} clients dans un sujet, ${POSTS} messages`,
     results,
   );
-  printTable("Rendu d'une page de sujet (30 messages), 20 connexions, 10 s", [
+  printTable("Rendu de pages, 20 connexions (autocannon)", [
     {
+      page: "sujet, 30 messages (10 s)",
       "req/s": page.requests.average.toFixed(0),
       "p50 (ms)": ms(page.latency.p50),
       "p99 (ms)": ms(page.latency.p99),
       "max (ms)": ms(page.latency.max),
       "non-2xx": page.non2xx,
       erreurs: page.errors,
+    },
+    {
+      page: "référence : /accessibilite, sans données (5 s)",
+      "req/s": reference.requests.average.toFixed(0),
+      "p50 (ms)": ms(reference.latency.p50),
+      "p99 (ms)": ms(reference.latency.p99),
+      "max (ms)": ms(reference.latency.max),
+      "non-2xx": reference.non2xx,
+      erreurs: reference.errors,
     },
   ]);
   printTable("Objectifs", [
