@@ -101,7 +101,19 @@ export async function createApp(config: Config = getConfig(), options: CreateApp
     const bearer = typeof req.headers.authorization === "string";
     if (bearer && req.path.startsWith("/api/")) return next();
     const origin = req.headers.origin;
-    if (typeof origin === "string" && config.origins.includes(origin)) return next();
+    // Remix also compares Origin with the host the request reached, and answers 500 when they
+    // differ: refuse such requests here, with a 403, before they get there.
+    const forwardedHost = req.headers["x-forwarded-host"];
+    const host =
+      (typeof forwardedHost === "string" ? forwardedHost.split(",")[0]?.trim() : undefined) ??
+      req.headers.host;
+    if (
+      typeof origin === "string" &&
+      config.origins.includes(origin) &&
+      new URL(origin).host === host
+    ) {
+      return next();
+    }
     res.status(403).type("text/plain; charset=utf-8");
     res.send("Requête refusée : origine inconnue ou absente (protection CSRF).");
   });

@@ -4,3 +4,4 @@
 import "./topics";
 
 export { indexDefinitions } from "./registry";
+import "./initiatives";

@@ -6,6 +6,11 @@ import {
   PostsQuerySchema,
   TopicsQuerySchema,
 } from "../utils/forum-schemas";
+import {
+  ApiInitiativePatchSchema,
+  ApiInitiativeSchema,
+  InitiativeQuerySchema,
+} from "../utils/initiative-schemas";
 import { CreateUserSchema, DirectoryQuerySchema } from "../utils/schemas";
 
 type Operation = {
@@ -56,6 +61,76 @@ export const operations: Operation[] = [
       "409": "Adresse déjà utilisée",
       "422": "Champs invalides",
     },
+  },
+  {
+    method: "get",
+    path: "/api/v1/initiatives",
+    summary:
+      "Initiatives publiées : avec q, classées par le moteur de recherche (avec les comptes par facette) ; sans q, les plus récentes",
+    query: InitiativeQuerySchema,
+    responses: {
+      "200":
+        "{ items: [{ id, slug, title, summary, themes, tags, year, collectivity: { code, name }, url, publishedAt, updatedAt }], total, page, facets? }",
+      "400": "Paramètre invalide",
+      "503": "Recherche momentanément indisponible",
+    },
+  },
+  {
+    method: "post",
+    path: "/api/v1/initiatives",
+    summary:
+      "Créer une initiative pour la collectivité du jeton (un administrateur peut nommer collectivityCode) ; statut « draft » par défaut",
+    auth: "token",
+    body: ApiInitiativeSchema,
+    responses: {
+      "201": "{ id, slug, url }",
+      "401": "Jeton absent ou invalide",
+      "403": "Membre non validé, ou autre collectivité",
+      "422": "Champs invalides",
+      "429": "Trop de publications",
+    },
+  },
+  {
+    method: "get",
+    path: "/api/v1/initiatives/{id}",
+    summary: "Une initiative (les brouillons ne sont visibles que de leur collectivité)",
+    responses: { "200": "L'initiative complète", "404": "Introuvable" },
+  },
+  {
+    method: "patch",
+    path: "/api/v1/initiatives/{id}",
+    summary: "Modifier une initiative de sa collectivité",
+    auth: "token",
+    body: ApiInitiativePatchSchema,
+    responses: {
+      "200": "{ id, slug, url }",
+      "403": "Initiative d'une autre collectivité",
+      "404": "Introuvable",
+      "422": "Champs invalides",
+    },
+  },
+  {
+    method: "delete",
+    path: "/api/v1/initiatives/{id}",
+    summary: "Supprimer une initiative de sa collectivité",
+    auth: "token",
+    responses: {
+      "204": "Supprimée",
+      "403": "Initiative d'une autre collectivité",
+      "404": "Introuvable",
+    },
+  },
+  {
+    method: "get",
+    path: "/api/v1/initiatives.csv",
+    summary: "Export CSV de toutes les initiatives publiées (Licence Ouverte / Etalab 2.0)",
+    responses: { "200": "text/csv, identifiants stables" },
+  },
+  {
+    method: "get",
+    path: "/api/v1/initiatives.json",
+    summary: "Export JSON de toutes les initiatives publiées (Licence Ouverte / Etalab 2.0)",
+    responses: { "200": "{ licence, generatedAt, total, items }" },
   },
   {
     method: "get",

@@ -20,7 +20,14 @@ export async function action(args: ActionFunctionArgs) {
       created.status === 409
         ? "Un compte existe déjà avec cette adresse."
         : "Certains champs sont invalides.";
-    return apiError(created.status, code, message, created.fieldErrors);
+    // The form calls the field "collectivity"; the API body calls it "collectivityCode".
+    const { collectivity, ...fields } = created.fieldErrors;
+    return apiError(
+      created.status,
+      code,
+      message,
+      collectivity ? { ...fields, collectivityCode: collectivity } : fields,
+    );
   }
   if (body.referent) {
     await decideMembership(admin, body.collectivityCode, created.value.userId, "make-referent");

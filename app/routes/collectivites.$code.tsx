@@ -2,8 +2,10 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 
+import { InitiativeCard } from "~/components/initiative-card";
 import { MemberChip } from "~/components/member-chip";
 import { decideMembership, getCollectivity, listMembers } from "~/models/collectivities.server";
+import { listCollectivityInitiatives } from "~/models/initiatives.server";
 import { requireUser } from "~/utils/auth.server";
 import { kindLabels } from "~/utils/labels";
 import { formatNumber } from "~/utils/text";
@@ -17,8 +19,11 @@ const DecisionSchema = z.object({
 export async function loader({ params, context }: LoaderFunctionArgs) {
   const collectivity = await getCollectivity(params.code ?? "");
   if (!collectivity) throw new Response("Collectivité introuvable.", { status: 404 });
-  const { members, canManage } = await listMembers(collectivity.code, context.auth.user);
-  return { collectivity, members, canManage };
+  const [{ members, canManage }, initiatives] = await Promise.all([
+    listMembers(collectivity.code, context.auth.user),
+    listCollectivityInitiatives(collectivity.code, context.auth.user),
+  ]);
+  return { collectivity, members, canManage, initiatives };
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -46,7 +51,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 export default function CollectivityPage() {
-  const { collectivity, members, canManage } = useLoaderData<typeof loader>();
+  const { collectivity, members, canManage, initiatives } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const approved = members.filter((m) => m.status === "approved");
   const pending = members.filter((m) => m.status === "pending");
@@ -163,6 +168,47 @@ export default function CollectivityPage() {
                     profileKind={m.profileKind}
                     former
                   />
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : null}
+      </section>
+
+      <section className="stack" aria-labelledby="initiatives">
+        <h2 id="initiatives">Initiatives</h2>
+        {initiatives.own.length === 0 ? (
+          <p>
+            Aucune initiative partagée pour l'instant.
+            {initiatives.canCreate ? (
+              <>
+                {" "}
+                <Link to="/initiatives/nouvelle">Partager la première</Link>.
+              </>
+            ) : null}
+          </p>
+        ) : (
+          <ul className="grid list-plain">
+            {initiatives.own.map((i) => (
+              <li key={i.id}>
+                <InitiativeCard
+                  initiative={{
+                    ...i,
+                    year: i.startYear,
+                    collectivity: { code: i.collectivityCode, name: i.collectivityName },
+                  }}
+                />
+              </li>
+            ))}
+          </ul>
+        )}
+        {initiatives.adopted.length > 0 ? (
+          <>
+            <h3>Reprises d'autres collectivités</h3>
+            <ul>
+              {initiatives.adopted.map((i) => (
+                <li key={i.id}>
+                  <Link to={`/initiatives/${i.slug}`}>{i.title}</Link> ({i.collectivityName})
                 </li>
               ))}
             </ul>

@@ -9,7 +9,8 @@ export type ApiErrorCode =
   | "validation_failed"
   | "rate_limited"
   | "payload_too_large"
-  | "method_not_allowed";
+  | "method_not_allowed"
+  | "service_unavailable";
 
 /** A JSON error in the one shape of the API: `{ error: { code, message, fields? } }`. */
 export function apiError(

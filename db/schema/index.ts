@@ -5,3 +5,4 @@ export * from "./realtime";
 export * from "./meta";
 export * from "./outbox";
 export * from "./forums";
+export * from "./initiatives";

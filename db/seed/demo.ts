@@ -1,6 +1,7 @@
 import type { Database } from "../client";
 import { demoAccounts } from "./demo-accounts";
 import { demoForums } from "./forums";
+import { demoInitiativesSeed } from "./initiatives";
 
 /**
  * Demo content, loaded once on the first start (each entry has its own marker in app_meta).
@@ -9,4 +10,5 @@ import { demoForums } from "./forums";
 export const demoSeeds: Array<{ name: string; run: (db: Database) => Promise<string> }> = [
   { name: "comptes", run: demoAccounts },
   { name: "forums", run: demoForums },
+  { name: "initiatives", run: demoInitiativesSeed },
 ];

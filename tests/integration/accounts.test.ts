@@ -322,3 +322,14 @@ describe("administration des rôles", () => {
     expect((await app.request("/compte", { cookie: organiserCookie })).status).toBe(302);
   });
 });
+
+describe("origine et hôte", () => {
+  test("une origine autorisée mais d'un autre hôte que la requête reçoit 403, pas 500", async () => {
+    const other = app.origin.replace("127.0.0.1", "localhost");
+    const response = await app.request("/connexion", {
+      ...form({ email: "a@b.fr", password: "x" }),
+      origin: other,
+    });
+    expect(response.status).toBe(403);
+  });
+});

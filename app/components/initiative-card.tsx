@@ -1,0 +1,91 @@
+import { Link } from "@remix-run/react";
+
+import { statusLabels, themeLabel, themes } from "~/utils/initiatives";
+
+// The search engine wraps matches in the control characters STX and ETX (see search/initiatives).
+// eslint-disable-next-line no-control-regex
+const HIGHLIGHT = /\u0002([^\u0003]*)\u0003/g;
+
+/** Text from the search engine with its matches marked up as <mark>, never as raw HTML. */
+export function Highlighted({ text }: { text: string }) {
+  const parts: Array<string | { mark: string }> = [];
+  let last = 0;
+  for (const match of text.matchAll(HIGHLIGHT)) {
+    parts.push(text.slice(last, match.index));
+    parts.push({ mark: match[1] ?? "" });
+    last = (match.index ?? 0) + match[0].length;
+  }
+  parts.push(text.slice(last));
+  return (
+    <>
+      {parts.map((part, i) => (typeof part === "string" ? part : <mark key={i}>{part.mark}</mark>))}
+    </>
+  );
+}
+
+/** A theme as a chip: its own colour, and always its name (never colour alone). */
+export function ThemeChip({ slug }: { slug: string }) {
+  const index = Math.max(
+    0,
+    themes.findIndex((t) => t.slug === slug),
+  );
+  return <span className={`theme-chip theme-chip--${index % 12}`}>{themeLabel(slug)}</span>;
+}
+
+export type CardData = {
+  slug: string;
+  title: string;
+  summary: string;
+  themes: string[];
+  status?: string;
+  year?: number | null;
+  collectivity: { code: string; name: string };
+  adoptions?: number;
+  highlight?: { title: string; snippet: string };
+};
+
+export function InitiativeCard({
+  initiative,
+  headingLevel = 3,
+}: {
+  initiative: CardData;
+  headingLevel?: 2 | 3;
+}) {
+  const Heading = headingLevel === 2 ? "h2" : "h3";
+  return (
+    <article className="card initiative-card">
+      <Heading className="initiative-card__title">
+        <Link to={`/initiatives/${initiative.slug}`}>
+          <Highlighted text={initiative.highlight?.title ?? initiative.title} />
+        </Link>
+        {initiative.status && initiative.status !== "published" ? (
+          <>
+            {" "}
+            <span className="badge badge--pending">
+              {statusLabels[initiative.status as keyof typeof statusLabels]}
+            </span>
+          </>
+        ) : null}
+      </Heading>
+      <p className="initiative-card__meta">
+        <Link to={`/collectivites/${initiative.collectivity.code}`}>
+          {initiative.collectivity.name}
+        </Link>
+        {initiative.year ? ` · depuis ${initiative.year}` : null}
+        {initiative.adoptions
+          ? ` · reprise par ${initiative.adoptions} collectivité${initiative.adoptions > 1 ? "s" : ""}`
+          : null}
+      </p>
+      <p className="initiative-card__summary">
+        <Highlighted text={initiative.highlight?.snippet ?? initiative.summary} />
+      </p>
+      <ul className="theme-list" aria-label="Thèmes">
+        {initiative.themes.map((slug) => (
+          <li key={slug}>
+            <ThemeChip slug={slug} />
+          </li>
+        ))}
+      </ul>
+    </article>
+  );
+}

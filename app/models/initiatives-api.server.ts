@@ -1,0 +1,98 @@
+import { apiError } from "../utils/api.server";
+import type { ApiInitiativeSchema } from "../utils/initiative-schemas";
+import { defineRateLimit } from "../utils/rate-limit.server";
+import type { z } from "../utils/validation";
+import type { InitiativeInput } from "./initiatives.server";
+
+defineRateLimit("initiative-write", 60, 60 * 60);
+
+type ApiBody = z.output<typeof ApiInitiativeSchema>;
+
+/** The API's field names (`year`) to the model's (`startYear`), leaving absent fields absent. */
+export function apiBodyToInput(body: Partial<ApiBody>): Partial<InitiativeInput> {
+  const input: Partial<InitiativeInput> = {};
+  if (body.title !== undefined) input.title = body.title;
+  if (body.summary !== undefined) input.summary = body.summary;
+  if (body.body !== undefined) input.body = body.body;
+  if (body.themes !== undefined) input.themes = body.themes;
+  if (body.tags !== undefined) input.tags = body.tags;
+  if (body.year !== undefined) input.startYear = body.year;
+  if (body.status !== undefined) input.status = body.status;
+  if (body.budgetBracket !== undefined) input.budgetBracket = body.budgetBracket;
+  if (body.links !== undefined) input.links = body.links;
+  if (body.inspiredBy !== undefined) input.inspiredBy = body.inspiredBy;
+  if (body.contributors !== undefined)
+    input.contributors = body.contributors.map((c) => ({ ...c, role: c.role }));
+  return input;
+}
+
+export type ApiItem = {
+  id: string;
+  slug: string;
+  title: string;
+  summary: string;
+  themes: string[];
+  tags: string[];
+  year: number | null;
+  collectivity: { code: string; name: string };
+  url: string;
+  publishedAt: string | null;
+  updatedAt: string;
+};
+
+export function apiItem(
+  origin: string,
+  row: {
+    id: string;
+    slug: string;
+    title: string;
+    summary: string;
+    themes: string[];
+    tags: string[];
+    startYear?: number | null;
+    year?: number | null;
+    collectivityCode?: string;
+    collectivityName?: string;
+    collectivity?: { code: string; name: string };
+    publishedAt: Date | string | null;
+    updatedAt: Date | string;
+  },
+): ApiItem {
+  const iso = (value: Date | string | null) =>
+    value === null ? null : typeof value === "string" ? value : value.toISOString();
+  return {
+    id: row.id,
+    slug: row.slug,
+    title: row.title,
+    summary: row.summary,
+    themes: row.themes,
+    tags: row.tags,
+    year: row.year ?? row.startYear ?? null,
+    collectivity: row.collectivity ?? {
+      code: row.collectivityCode ?? "",
+      name: row.collectivityName ?? "",
+    },
+    url: `${origin}/initiatives/${encodeURIComponent(row.slug)}`,
+    publishedAt: iso(row.publishedAt),
+    updatedAt: iso(row.updatedAt) ?? "",
+  };
+}
+
+/** A model failure as the API's JSON error. */
+export function apiFailure(result: {
+  status: number;
+  fieldErrors: Record<string, string[]>;
+  formError?: string;
+}) {
+  if (result.status === 404) return apiError(404, "not_found", "Ressource introuvable.");
+  if (result.status === 403)
+    return apiError(403, "forbidden", result.formError ?? "Action non autorisée.");
+  if (result.status === 409)
+    return apiError(409, "conflict", "Conflit : réessayez.", result.fieldErrors);
+  return apiError(
+    422,
+    "validation_failed",
+    result.formError ?? "Certains champs sont invalides.",
+    result.fieldErrors,
+  );
+}

@@ -1,0 +1,63 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+
+import { apiBodyToInput, apiFailure, apiItem } from "~/models/initiatives-api.server";
+import { deleteInitiative, getInitiative, updateInitiative } from "~/models/initiatives.server";
+import { methodNotAllowed, notFound, readJsonBody } from "~/utils/api.server";
+import { requireUser } from "~/utils/auth.server";
+import { ApiInitiativePatchSchema } from "~/utils/initiative-schemas";
+import { consume, RateLimitedError, tooManyRequests } from "~/utils/rate-limit.server";
+
+/** One initiative by id (drafts only for their collectivity and admins: others get 404). */
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const initiative = await getInitiative({ id: params.id ?? "", viewer: context.auth.user });
+  if (!initiative) return notFound();
+  const origin = new URL(request.url).origin;
+  return Response.json({
+    ...apiItem(origin, initiative),
+    status: initiative.status,
+    body: initiative.body,
+    bodyHtml: initiative.bodyHtml,
+    budgetBracket: initiative.budgetBracket,
+    links: initiative.links,
+    createdAt: initiative.createdAt.toISOString(),
+    inspiredBy: initiative.inspiredBy ? apiItem(origin, initiative.inspiredBy) : null,
+    contributors: initiative.contributors.map((c) => ({
+      name: c.name,
+      role: c.role,
+      member: c.userId !== null,
+    })),
+    adoptions: initiative.adoptions.map((a) => ({
+      collectivity: { code: a.collectivityCode, name: a.collectivityName },
+      note: a.note,
+      createdAt: a.createdAt.toISOString(),
+    })),
+    reuseCount: initiative.reuseCount,
+  });
+}
+
+export async function action(args: ActionFunctionArgs) {
+  const method = args.request.method;
+  if (method !== "PATCH" && method !== "DELETE")
+    return methodNotAllowed(["GET", "PATCH", "DELETE"]);
+  const user = requireUser(args);
+  try {
+    await consume("initiative-write", user.id);
+  } catch (error) {
+    if (error instanceof RateLimitedError) return tooManyRequests(error, "json") as Response;
+    throw error;
+  }
+  const lookup = { id: args.params.id ?? "" };
+  if (method === "DELETE") {
+    const deleted = await deleteInitiative(user, lookup);
+    return deleted.ok ? new Response(null, { status: 204 }) : apiFailure(deleted);
+  }
+  const body = await readJsonBody(args.request, ApiInitiativePatchSchema);
+  const updated = await updateInitiative(user, lookup, apiBodyToInput(body));
+  if (!updated.ok) return apiFailure(updated);
+  const origin = new URL(args.request.url).origin;
+  return Response.json({
+    id: updated.value.id,
+    slug: updated.value.slug,
+    url: `${origin}/initiatives/${updated.value.slug}`,
+  });
+}

@@ -1,0 +1,85 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+
+import { apiBodyToInput, apiFailure, apiItem } from "~/models/initiatives-api.server";
+import {
+  createInitiative,
+  listPublished,
+  searchInitiatives,
+  SearchUnavailableError,
+  type InitiativeInput,
+} from "~/models/initiatives.server";
+import { apiError, methodNotAllowed, readJsonBody, readQuery } from "~/utils/api.server";
+import { requireUser } from "~/utils/auth.server";
+import { ApiInitiativeSchema, InitiativeQuerySchema } from "~/utils/initiative-schemas";
+import { consume, RateLimitedError, tooManyRequests } from "~/utils/rate-limit.server";
+
+/**
+ * GET: published initiatives. With `q`, ranked by Meilisearch and with facet counts; without,
+ * the newest first straight from PostgreSQL.
+ */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const query = readQuery(request, InitiativeQuerySchema);
+  const origin = new URL(request.url).origin;
+  if (query.q) {
+    try {
+      const result = await searchInitiatives(query);
+      return Response.json({
+        items: result.items.map((hit) => apiItem(origin, hit)),
+        total: result.total,
+        page: result.page,
+        facets: result.facets,
+      });
+    } catch (error) {
+      if (!(error instanceof SearchUnavailableError)) throw error;
+      return apiError(
+        503,
+        "service_unavailable",
+        "La recherche est momentanément indisponible ; réessayez dans un instant.",
+        undefined,
+        { "Retry-After": "10" },
+      );
+    }
+  }
+  const result = await listPublished(query);
+  return Response.json({
+    items: result.items.map((row) => apiItem(origin, row)),
+    total: result.total,
+    page: result.page,
+  });
+}
+
+export async function action(args: ActionFunctionArgs) {
+  if (args.request.method !== "POST") return methodNotAllowed(["GET", "POST"]);
+  const user = requireUser(args);
+  const body = await readJsonBody(args.request, ApiInitiativeSchema);
+  try {
+    await consume("initiative-write", user.id);
+  } catch (error) {
+    if (error instanceof RateLimitedError) return tooManyRequests(error, "json") as Response;
+    throw error;
+  }
+  const input = {
+    tags: [],
+    startYear: null,
+    budgetBracket: null,
+    links: [],
+    status: "draft",
+    inspiredBy: null,
+    contributors: [],
+    ...apiBodyToInput(body),
+  } as InitiativeInput;
+  const created = await createInitiative(user, {
+    ...input,
+    collectivityCode: body.collectivityCode,
+  });
+  if (!created.ok) return apiFailure(created);
+  const origin = new URL(args.request.url).origin;
+  return Response.json(
+    {
+      id: created.value.id,
+      slug: created.value.slug,
+      url: `${origin}/initiatives/${created.value.slug}`,
+    },
+    { status: 201 },
+  );
+}

@@ -1,0 +1,91 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+
+import { InitiativeForm } from "~/components/initiative-form";
+import { approvedCollectivityOf, getCollectivity } from "~/models/collectivities.server";
+import { handleInitiativeForm } from "~/models/initiative-form.server";
+import { creditableMembers } from "~/models/initiatives.server";
+import { hasRole, requireUser } from "~/utils/auth.server";
+
+export async function loader(args: LoaderFunctionArgs) {
+  const user = requireUser(args);
+  const code = await approvedCollectivityOf(user.id);
+  const isAdmin = hasRole(user, "admin");
+  const collectivity = code ? await getCollectivity(code) : null;
+  const members = code ? await creditableMembers(code) : [];
+  const inspiredBy = new URL(args.request.url).searchParams.get("inspireeDe");
+  return {
+    collectivityName: collectivity?.name ?? null,
+    canPublish: Boolean(code) || isAdmin,
+    isAdmin,
+    members,
+    inspiredBy: inspiredBy ? `/initiatives/${inspiredBy}` : "",
+  };
+}
+
+export async function action(args: ActionFunctionArgs) {
+  const user = requireUser(args);
+  const code = await approvedCollectivityOf(user.id);
+  const members = code ? await creditableMembers(code) : [];
+  const outcome = await handleInitiativeForm(
+    user,
+    await args.request.formData(),
+    { mode: "create" },
+    members,
+  );
+  if (outcome.status === 303) {
+    return redirect(
+      `/initiatives/${outcome.slug}?${outcome.published ? "publiee" : "enregistree"}=1`,
+    );
+  }
+  return json(
+    { result: outcome.result, previewHtml: outcome.previewHtml },
+    { status: outcome.status },
+  );
+}
+
+export const meta: MetaFunction = () => [
+  { title: "Partager une initiative — Territoires Internet" },
+];
+
+export default function NewInitiativePage() {
+  const { collectivityName, canPublish, isAdmin, members, inspiredBy } =
+    useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>();
+  if (!canPublish) {
+    return (
+      <div className="narrow stack">
+        <h1>Partager une initiative</h1>
+        <p className="alert alert--info">
+          Seuls les membres validés d'une collectivité peuvent publier ses initiatives. Votre
+          adhésion est peut-être en attente : le ou la référent·e de votre collectivité la validera
+          bientôt.
+        </p>
+        <p>
+          <Link to="/initiatives">Parcourir les initiatives</Link>
+        </p>
+      </div>
+    );
+  }
+  return (
+    <div className="container stack">
+      <h1>Partager une initiative</h1>
+      <p className="muted">
+        {collectivityName ? `Au nom de ${collectivityName}. ` : null}
+        Enregistrez un brouillon à tout moment : il reste visible par votre collectivité seule
+        jusqu'à sa publication.
+      </p>
+      <InitiativeForm
+        id="nouvelle-initiative"
+        mode="create"
+        defaults={{ inspiredBy, status: "draft" }}
+        lastResult={data?.result}
+        previewHtml={data?.previewHtml}
+        members={members}
+        isAdmin={isAdmin}
+        cancelTo="/initiatives"
+      />
+    </div>
+  );
+}

@@ -1,0 +1,221 @@
+/**
+ * `npm run bench:search`: 100,000 synthetic initiatives in a throw-away PostgreSQL and
+ * Meilisearch, a full reindex from PostgreSQL, then /api/v1/initiatives?q= with facets at 10
+ * concurrent clients beside the very same requests sent straight to Meilisearch.
+ * Options: BENCH_COUNT (100000), BENCH_SECONDS (20 per side), BENCH_CLIENTS (10).
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+import { progress } from "../scripts/progress";
+import { startServices } from "../scripts/services";
+
+const COUNT = Number(process.env.BENCH_COUNT ?? 100_000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 10);
+// Both sides alternate in short rounds, so a busy neighbour on the machine weighs on both alike.
+const ROUNDS = 4;
+
+const queries: Array<Record<string, string>> = [
+  { q: "mediation numerique" },
+  { q: "conseil municipal en direct" },
+  { q: "fibre", theme: "infrastructures-thd" },
+  { q: "données ouvertes", region: "53" },
+  { q: "teleconsultation" },
+  { q: "budget participatif", theme: "democratie-citoyennete" },
+  { q: "seniors isolement" },
+  { q: "fablab mediatheque" },
+  { q: "wifi public", region: "84" },
+  { q: "formation des agents", theme: "administration-agents" },
+  { q: "covoiturage rural" },
+  { q: "inscription scolaire" },
+  { q: "archives numerisees", region: "11" },
+  { q: "portail citoyen" },
+  { q: "eclairage inteligent" },
+  { q: "visite virtuelle patrimoine" },
+  { q: "commerce de proximite", theme: "economie-emploi" },
+  { q: "sauvegarde externalisee" },
+  { q: "tiers lieu", region: "75" },
+  { q: "qualite de l'air" },
+];
+
+function percentile(sorted: number[], p: number) {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+type Sample = { latencies: number[]; errors: number; seconds: number };
+
+/** CLIENTS loops sending requests back to back for a while; collects latencies in ms. */
+async function round(send: (index: number) => Promise<Response>, seconds: number, into: Sample) {
+  const { latencies } = into;
+  let counter = 0;
+  const deadline = Date.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      while (Date.now() < deadline) {
+        const index = counter++;
+        const started = performance.now();
+        const response = await send(index);
+        await response.arrayBuffer();
+        latencies.push(performance.now() - started);
+        if (!response.ok) into.errors += 1;
+      }
+    }),
+  );
+  into.seconds += seconds;
+}
+
+function summary(sample: Sample) {
+  const sorted = [...sample.latencies].sort((a, b) => a - b);
+  return {
+    rps: sorted.length / sample.seconds,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    errors: sample.errors,
+  };
+}
+
+async function main() {
+  const dataDir = await mkdtemp(path.join(tmpdir(), "bench-search-"));
+  await chmod(dataDir, 0o755);
+  const services = await startServices({
+    dataDir,
+    ephemeral: true,
+    env: { NODE_ENV: "production", PATH: process.env.PATH, MEILI_BIN: process.env.MEILI_BIN },
+  });
+  Object.assign(process.env, services.env, {
+    NODE_ENV: "production",
+    LOG_LEVEL: "warn",
+    SEARCH_INDEXER: "false",
+    RATE_LIMITS: "false",
+    MEILI_INDEX_PREFIX: "bench_",
+  });
+  const rows: Array<[string, string]> = [];
+  try {
+    const { runMigrations } = await import("../db/migrate");
+    const { db } = await import("../db/client");
+    const { importCog } = await import("../db/seed/cog");
+    const { generateSyntheticInitiatives } = await import("../db/seed/synthetic-initiatives");
+    await import("../search/indexes");
+    const { reindex } = await import("../search/reindex");
+    const { initiativeSearchParams } = await import("../app/models/initiatives.server");
+    const { InitiativeQuerySchema } = await import("../app/utils/initiative-schemas");
+    const { indexName } = await import("../search/client");
+    const { freePort } = await import("../scripts/ports");
+
+    await runMigrations(services.env.DATABASE_URL);
+    await importCog(db);
+    const generation = progress("Corpus synthétique", COUNT);
+    const generationStart = performance.now();
+    await generateSyntheticInitiatives(db, COUNT, {
+      onProgress: (done) => generation.update(done),
+    });
+    generation.finish();
+    rows.push([
+      "Corpus généré (PostgreSQL)",
+      `${COUNT.toLocaleString("fr-FR")} initiatives en ${((performance.now() - generationStart) / 1000).toFixed(1)} s`,
+    ]);
+
+    const bar = progress("Réindexation", COUNT);
+    const reindexStart = performance.now();
+    const result = await reindex("initiatives", { onProgress: (done) => bar.update(done) });
+    bar.finish();
+    const reindexSeconds = (performance.now() - reindexStart) / 1000;
+    rows.push([
+      "Réindexation complète depuis PostgreSQL",
+      `${reindexSeconds.toFixed(1)} s (objectif < 120 s)`,
+    ]);
+    rows.push([
+      "Débit d'indexation",
+      `${Math.round(result.documents / reindexSeconds).toLocaleString("fr-FR")} documents/s`,
+    ]);
+
+    const port = await freePort();
+    if (!existsSync("build/index.js")) spawnSync("npx", ["remix", "build"], { stdio: "inherit" });
+    const child = spawn(process.execPath, ["--import", "tsx", "bench/app-server.ts"], {
+      env: { ...process.env, PORT: String(port), HOST: "127.0.0.1" },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on("data", (chunk: Buffer) => {
+        if (chunk.toString().includes("ready")) resolve();
+      });
+      child.once("exit", (code) => reject(new Error(`le serveur de l'app s'est arrêté (${code})`)));
+    });
+    const appUrl = (i: number) =>
+      `http://127.0.0.1:${port}/api/v1/initiatives?${new URLSearchParams(queries[i % queries.length]).toString()}`;
+    const meiliUrl = `${services.env.MEILI_URL}/indexes/${indexName("initiatives")}/search`;
+    const meiliBodies = queries.map((query) => {
+      const parsed = InitiativeQuerySchema.parse(query);
+      const { q, params } = initiativeSearchParams(parsed);
+      return JSON.stringify({ q, ...params });
+    });
+    const meiliHeaders = {
+      Authorization: `Bearer ${services.env.MEILI_API_KEY}`,
+      "Content-Type": "application/json",
+    };
+
+    // Warm-up of both paths, so neither pays for first-request costs in the figures.
+    for (let i = 0; i < queries.length * 2; i += 1) {
+      await (await fetch(appUrl(i))).arrayBuffer();
+      await (
+        await fetch(meiliUrl, {
+          method: "POST",
+          headers: meiliHeaders,
+          body: meiliBodies[i % queries.length],
+        })
+      ).arrayBuffer();
+    }
+    const meiliSample: Sample = { latencies: [], errors: 0, seconds: 0 };
+    const appSample: Sample = { latencies: [], errors: 0, seconds: 0 };
+    for (let r = 0; r < ROUNDS; r += 1) {
+      await round(
+        (i) =>
+          fetch(meiliUrl, {
+            method: "POST",
+            headers: meiliHeaders,
+            body: meiliBodies[i % queries.length],
+          }),
+        SECONDS / ROUNDS,
+        meiliSample,
+      );
+      await round((i) => fetch(appUrl(i)), SECONDS / ROUNDS, appSample);
+    }
+    child.kill("SIGTERM");
+    const viaMeili = summary(meiliSample);
+    const viaApp = summary(appSample);
+
+    const ms = (value: number) => `${value.toFixed(1)} ms`;
+    rows.push([
+      `Meilisearch direct, ${CLIENTS} clients`,
+      `p50 ${ms(viaMeili.p50)}, p95 ${ms(viaMeili.p95)}, ${viaMeili.rps.toFixed(0)} req/s, ${viaMeili.errors} erreurs`,
+    ]);
+    rows.push([
+      `API /api/v1/initiatives?q=, ${CLIENTS} clients`,
+      `p50 ${ms(viaApp.p50)}, p95 ${ms(viaApp.p95)}, ${viaApp.rps.toFixed(0)} req/s, ${viaApp.errors} erreurs`,
+    ]);
+    rows.push([
+      "p95 API / p95 Meilisearch",
+      `${(viaApp.p95 / viaMeili.p95).toFixed(2)} × (objectif ≤ 1,3 ×)`,
+    ]);
+  } finally {
+    await services.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+  const width = Math.max(...rows.map(([label]) => label.length));
+  console.log(
+    `\nBanc d'essai de la recherche d'initiatives (${COUNT.toLocaleString("fr-FR")} documents)`,
+  );
+  console.log(`${"".padEnd(width, "─")}───${"".padEnd(50, "─")}`);
+  for (const [label, value] of rows) console.log(`${label.padEnd(width)} │ ${value}`);
+  process.exit(0);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

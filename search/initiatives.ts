@@ -1,0 +1,172 @@
+import { and, eq, inArray, ne, sql } from "drizzle-orm";
+import type { Settings } from "meilisearch";
+
+import { populationBracket, themeLabel } from "../app/utils/initiatives";
+import { markdownToText } from "../app/utils/markdown.server";
+import { db, type Executor } from "../db/client";
+import { collectivities, initiativeAdoptions, initiatives } from "../db/schema";
+import { frenchStopWords, normalizeFrench, synonymsMap } from "./french";
+import { registerIndex } from "./registry";
+
+export const INITIATIVES_INDEX = "initiatives";
+
+/** Marks wrapping highlighted words; turned into <mark> by React, so no HTML from the index. */
+export const HIGHLIGHT_START = "\u0002";
+export const HIGHLIGHT_END = "\u0003";
+
+export type InitiativeDocument = {
+  id: string;
+  slug: string;
+  title: string;
+  summary: string;
+  tags: string[];
+  body: string;
+  collectivityName: string;
+  collectivityCode: string;
+  themes: string[];
+  themeLabels: string[];
+  region: string | null;
+  department: string | null;
+  collectivityKind: string;
+  populationBracket: string | null;
+  year: number | null;
+  status: "published" | "archived";
+  /** Milliseconds since the epoch: Meilisearch sorts numbers, not dates. */
+  publishedAt: number;
+  /** Milliseconds, compared by `search:check` with PostgreSQL. */
+  updatedAt: number;
+  updatedAtIso: string;
+  adoptions: number;
+  /** Unnormalised texts shown in results (the searchable ones are normalised). */
+  display: { title: string; summary: string; collectivityName: string };
+};
+
+export const initiativesSettings: Settings = {
+  // Order is ranking: a word in the title outweighs the same word in the body.
+  searchableAttributes: ["title", "summary", "tags", "body", "collectivityName", "themeLabels"],
+  filterableAttributes: [
+    "themes",
+    "region",
+    "department",
+    "collectivityKind",
+    "populationBracket",
+    "year",
+    "status",
+    "collectivityCode",
+  ],
+  sortableAttributes: ["publishedAt"],
+  rankingRules: ["words", "typo", "proximity", "attribute", "sort", "exactness"],
+  typoTolerance: {
+    enabled: true,
+    minWordSizeForTypos: { oneTypo: 4, twoTypos: 8 },
+    disableOnAttributes: [],
+    disableOnWords: [],
+  },
+  stopWords: frenchStopWords,
+  synonyms: synonymsMap(),
+  faceting: { maxValuesPerFacet: 200, sortFacetValuesBy: { "*": "count" } },
+  pagination: { maxTotalHits: 10_000 },
+  localizedAttributes: [{ attributePatterns: ["*"], locales: ["fra"] }],
+};
+
+const documentColumns = {
+  id: initiatives.id,
+  slug: initiatives.slug,
+  title: initiatives.title,
+  summary: initiatives.summary,
+  body: initiatives.body,
+  tags: initiatives.tags,
+  themes: initiatives.themes,
+  startYear: initiatives.startYear,
+  status: initiatives.status,
+  publishedAt: initiatives.publishedAt,
+  updatedAt: initiatives.updatedAt,
+  collectivityCode: initiatives.collectivityCode,
+  collectivityName: collectivities.name,
+  collectivityKind: collectivities.kind,
+  region: collectivities.regionCode,
+  department: collectivities.departmentCode,
+  population: collectivities.population,
+  adoptions:
+    sql<number>`(select count(*) from ${initiativeAdoptions} where ${initiativeAdoptions.initiativeId} = ${initiatives.id})`.mapWith(
+      Number,
+    ),
+};
+
+function selectDocumentRows(executor: Executor, ids: string[]) {
+  return executor
+    .select(documentColumns)
+    .from(initiatives)
+    .innerJoin(collectivities, eq(collectivities.code, initiatives.collectivityCode))
+    .where(and(inArray(initiatives.id, ids), ne(initiatives.status, "draft")));
+}
+
+type DocumentRow = Awaited<ReturnType<typeof selectDocumentRows>>[number];
+
+export function toInitiativeDocument(row: DocumentRow): InitiativeDocument | null {
+  // Drafts never leave PostgreSQL: the index is public by construction.
+  if (row.status === "draft" || !row.publishedAt) return null;
+  return {
+    id: row.id,
+    slug: row.slug,
+    title: normalizeFrench(row.title),
+    summary: normalizeFrench(row.summary),
+    tags: row.tags.map(normalizeFrench),
+    body: normalizeFrench(markdownToText(row.body)),
+    collectivityName: normalizeFrench(row.collectivityName),
+    collectivityCode: row.collectivityCode,
+    themes: row.themes,
+    themeLabels: row.themes.map(themeLabel),
+    region: row.region,
+    department: row.department,
+    collectivityKind: row.collectivityKind,
+    populationBracket: populationBracket(row.population),
+    year: row.startYear,
+    status: row.status,
+    publishedAt: row.publishedAt.getTime(),
+    updatedAt: row.updatedAt.getTime(),
+    updatedAtIso: row.updatedAt.toISOString(),
+    adoptions: row.adoptions,
+    display: { title: row.title, summary: row.summary, collectivityName: row.collectivityName },
+  };
+}
+
+/**
+ * The documents of these initiatives as PostgreSQL has them now. Ids that are missing or drafts
+ * are absent from the result, which the indexer turns into deletions.
+ */
+export async function loadInitiativeDocuments(
+  ids: string[],
+  executor: Executor = db,
+): Promise<InitiativeDocument[]> {
+  if (ids.length === 0) return [];
+  const rows = await selectDocumentRows(executor, ids);
+  return rows.map(toInitiativeDocument).filter((d): d is InitiativeDocument => d !== null);
+}
+
+/** Every id that belongs in the index, in batches, for the full reindex. */
+async function* allIndexableInitiativeIds(batchSize: number) {
+  let after = "";
+  for (;;) {
+    const rows = await db
+      .select({ id: initiatives.id })
+      .from(initiatives)
+      .where(and(ne(initiatives.status, "draft"), sql`${initiatives.id} > ${after}`))
+      .orderBy(initiatives.id)
+      .limit(batchSize);
+    if (rows.length === 0) return;
+    yield rows.map((r) => r.id);
+    after = rows[rows.length - 1]!.id;
+  }
+}
+
+registerIndex({
+  base: INITIATIVES_INDEX,
+  settings: initiativesSettings,
+  load: (ids) => loadInitiativeDocuments(ids),
+  loadAll: async function* (batchSize) {
+    for await (const ids of allIndexableInitiativeIds(batchSize)) {
+      yield await loadInitiativeDocuments(ids);
+    }
+  },
+});

@@ -1,0 +1,89 @@
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+
+import { startIndexer, type Indexer } from "../../search/indexer";
+import "../../search/indexes";
+import { startTestApp, type TestApp } from "../helpers/app";
+import { expectAccessible, launchBrowser, signedInContext } from "../helpers/browser";
+import { createTestUser, loginCookie } from "../helpers/users";
+
+let app: TestApp;
+let browser: Browser;
+let indexer: Indexer;
+beforeAll(async () => {
+  app = await startTestApp();
+  browser = await launchBrowser();
+  indexer = startIndexer({ intervalMs: 100 });
+});
+afterAll(async () => {
+  await indexer?.close();
+  await browser?.close();
+  await app?.close();
+});
+
+describe("initiatives dans le navigateur", () => {
+  test("un membre crée une initiative, la retrouve avec une faute de frappe et l'ouvre", async () => {
+    const member = await createTestUser({ collectivityCode: "60057", name: "Inès Médiatrice" });
+    const context = await signedInContext(browser, app, await loginCookie(member.id));
+    const page = await context.newPage();
+
+    await page.goto("/initiatives/nouvelle");
+    await expectAccessible(page);
+    await page.getByLabel("Titre").fill("Permanences numériques à la ludothèque municipale");
+    await page
+      .getByLabel("Résumé")
+      .fill(
+        "Chaque mercredi, une médiatrice accompagne les parents dans leurs démarches pendant que les enfants jouent.",
+      );
+    await page.getByLabel("Inclusion et médiation numérique").check();
+    await page
+      .getByLabel("Description détaillée")
+      .fill("## Le contexte\n\nDes parents **débordés**.");
+    // The live preview is rendered by the server while typing.
+    await expect.poll(() => page.locator(".preview strong").textContent()).toBe("débordés");
+    await page.getByLabel("Publiée (visible par tous)").check();
+    await page.getByRole("button", { name: "Enregistrer" }).click();
+    await page.waitForURL(/\/initiatives\/permanences-numeriques-a-la-ludotheque-municipale/);
+    await expectAccessible(page);
+
+    await page.goto("/initiatives");
+    await page.getByLabel("Mots-clés").fill("ludotheqe");
+    await expect
+      .poll(
+        async () => {
+          await page.getByRole("button", { name: "Rechercher" }).click();
+          return page
+            .getByRole("link", { name: "Permanences numériques à la ludothèque municipale" })
+            .count();
+        },
+        { timeout: 15_000 },
+      )
+      .toBe(1);
+    await expectAccessible(page);
+    await page
+      .getByRole("link", { name: "Permanences numériques à la ludothèque municipale" })
+      .click();
+    await expect
+      .poll(() => page.getByRole("heading", { level: 1 }).textContent())
+      .toContain("Permanences numériques à la ludothèque municipale");
+    await context.close();
+  });
+
+  test("un titre vide et aucun thème donnent une erreur claire sur chaque champ, sans JavaScript", async () => {
+    const member = await createTestUser({ collectivityCode: "60057" });
+    const context = await signedInContext(browser, app, await loginCookie(member.id));
+    await context.route("**/*.js", (route) => route.abort());
+    const page = await context.newPage();
+    await page.goto("/initiatives/nouvelle");
+    await page.getByLabel("Résumé").fill("Un résumé assez long pour être valide ici.");
+    await page.getByRole("button", { name: "Enregistrer" }).click();
+    await expect.poll(() => page.getByText("Le titre est requis.").count()).toBe(1);
+    await expect.poll(() => page.getByText("Choisissez au moins un thème.").count()).toBe(1);
+    // What was typed is still there.
+    expect(await page.getByLabel("Résumé").inputValue()).toBe(
+      "Un résumé assez long pour être valide ici.",
+    );
+    await expectAccessible(page);
+    await context.close();
+  });
+});

@@ -1,0 +1,146 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+
+import { freePort } from "../../scripts/ports";
+import { startEmbeddedMeilisearch, type EmbeddedMeilisearchHandle } from "../../search/embedded";
+
+/**
+ * This file stops and restarts a Meilisearch of its own (never the shared one), so the
+ * configuration points at it before any app module is loaded.
+ */
+const masterKey = "cle-maitresse-de-test-initiatives";
+let dataDir: string;
+let port: number;
+let meili: EmbeddedMeilisearchHandle | null = null;
+
+const startMeili = async () => {
+  meili = await startEmbeddedMeilisearch({ dataDir, port, masterKey });
+};
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(tmpdir(), "meili-initiatives-"));
+  port = await freePort();
+  await startMeili();
+  Object.assign(process.env, { MEILI_URL: meili!.url, MEILI_API_KEY: masterKey });
+}, 60_000);
+
+afterAll(async () => {
+  await meili?.stop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`délai dépassé : ${what}`);
+}
+
+describe("synchronisation de l'index initiatives", () => {
+  test("Meilisearch arrêté : 20 publications réussissent, puis toutes sont trouvables une seule fois à son retour", async () => {
+    const { searchInitiatives } = await import("../../app/models/initiatives.server");
+    const { startIndexer, ensureIndexes } = await import("../../search/indexer");
+    const { db } = await import("../../db/client");
+    const { outbox } = await import("../../db/schema");
+    const { sql } = await import("drizzle-orm");
+    const { createTestInitiative } = await import("../helpers/initiatives");
+    const { indexName, searchClient } = await import("../../search/client");
+    await import("../../search/indexes");
+
+    await ensureIndexes();
+    const indexer = startIndexer({ intervalMs: 50 });
+    try {
+      // The indexer is running and ready (indexes configured) before Meilisearch goes away.
+      await indexer.drain();
+      await meili!.stop();
+      const ids: string[] = [];
+      for (let i = 0; i < 20; i += 1) {
+        const created = await createTestInitiative("56260", {
+          title: `Kiosque numérique rattrapage ${i}`,
+          summary: "Une initiative publiée pendant que le moteur de recherche était arrêté.",
+        });
+        ids.push(created.id);
+      }
+      // The indexer has tried and failed: the rows wait, with their attempts counted.
+      await waitFor(
+        async () => {
+          const [row] = await db
+            .select({
+              failed: sql<number>`count(*) filter (where ${outbox.attempts} > 0)`.mapWith(Number),
+            })
+            .from(outbox);
+          return (row?.failed ?? 0) > 0;
+        },
+        15_000,
+        "l'indexeur constate l'absence de Meilisearch",
+      );
+
+      await startMeili();
+      await waitFor(
+        async () => {
+          try {
+            const result = await searchInitiatives({
+              q: "kiosque rattrapage",
+              page: 1,
+              pageSize: 50,
+            });
+            return result.total === 20;
+          } catch {
+            return false;
+          }
+        },
+        45_000,
+        "les 20 initiatives sont trouvables",
+      );
+      const result = await searchInitiatives({ q: "kiosque rattrapage", page: 1, pageSize: 50 });
+      const found = result.items.map((item) => item.id);
+      expect(new Set(found).size).toBe(found.length);
+      expect([...found].sort()).toEqual([...ids].sort());
+      const stats = await searchClient().index(indexName("initiatives")).getStats();
+      const documents = await searchClient()
+        .index(indexName("initiatives"))
+        .getDocuments({ filter: `collectivityCode = "56260"`, limit: 100, fields: ["id"] });
+      expect(documents.results.map((d) => d.id as string).sort()).toEqual([...ids].sort());
+      expect(stats.numberOfDocuments).toBe(20);
+    } finally {
+      await indexer.close();
+    }
+  }, 120_000);
+
+  test("une réindexation pendant des recherches continues ne renvoie jamais de résultat vide", async () => {
+    const { searchInitiatives } = await import("../../app/models/initiatives.server");
+    const { reindex } = await import("../../search/reindex");
+    const { drainOutbox, createTestInitiative } = await import("../helpers/initiatives");
+    for (let i = 0; i < 150; i += 1) {
+      await createTestInitiative("60057", {
+        title: `Ludothèque connectée ${i}`,
+        summary: "Une ludothèque qui prête des jeux numériques aux familles du quartier.",
+        body: "## Le projet\n\nDes jeux, des tablettes et des animations.".repeat(5),
+      });
+    }
+    await drainOutbox();
+    let searches = 0;
+    const empty: number[] = [];
+    let done = false;
+    const loop = (async () => {
+      while (!done) {
+        const result = await searchInitiatives({ q: "ludotheque connectee", page: 1, pageSize: 5 });
+        searches += 1;
+        if (result.total === 0) empty.push(searches);
+      }
+    })();
+    const first = await reindex("initiatives");
+    const second = await reindex("initiatives");
+    done = true;
+    await loop;
+    expect(first.documents).toBeGreaterThanOrEqual(170);
+    expect(second.documents).toBe(first.documents);
+    expect(searches).toBeGreaterThan(10);
+    expect(empty).toEqual([]);
+  }, 180_000);
+});
