@@ -18,6 +18,7 @@ import { ensureIndexes, processOutboxBatch } from "../../search/indexer";
 import "../../search/indexes";
 import { form, startTestApp, type TestApp } from "../helpers/app";
 import { openTopic, prepareForums, reply } from "../helpers/forums";
+import { createTestInitiative } from "../helpers/initiatives";
 import { apiToken, createTestUser, loginCookie } from "../helpers/users";
 
 let app: TestApp;
@@ -202,6 +203,25 @@ describe("discussion d'une initiative", () => {
     expect(again.value.path).toBe(first.value.path);
     expect(first.value.path).toMatch(/^\/forums\/initiatives\/\d+-discussion-wifi-public$/);
   });
+});
+
+test("le bouton « Discuter de cette initiative » ouvre le sujet puis y ramène", async () => {
+  const alice = await createTestUser();
+  const initiative = await createTestInitiative(alice.collectivityCode, {
+    title: "Conseillers numériques itinérants",
+  });
+  const cookie = await loginCookie(alice.id);
+  const page = await (await app.request(`/initiatives/${initiative.slug}`, { cookie })).text();
+  expect(page).toContain("Discuter de cette initiative");
+  const first = await app.request(`/forums/discuter/${initiative.slug}`, { ...form({}), cookie });
+  expect(first.status).toBe(302);
+  const path = first.headers.get("location") ?? "";
+  expect(path).toMatch(/^\/forums\/initiatives\/\d+-discussion-conseillers-numeriques/);
+  const again = await app.request(`/forums/discuter/${initiative.slug}`, { ...form({}), cookie });
+  expect(again.headers.get("location")).toBe(path);
+  expect(await (await app.request(path)).text()).toContain(`/initiatives/${initiative.slug}`);
+  const missing = await app.request("/forums/discuter/inconnue", { ...form({}), cookie });
+  expect(missing.status).toBe(404);
 });
 
 describe("API des forums", () => {
