@@ -416,6 +416,7 @@ export async function listPosts(viewer: Viewer, topic: Topic, page = 1) {
       deletedAt: forumPosts.deletedAt,
       hiddenAt: forumPosts.hiddenAt,
       ...authorColumns,
+      total: sql<number>`(count(*) over ())::int`,
     })
     .from(forumPosts)
     .leftJoin(users, eq(users.id, forumPosts.authorId))
@@ -428,11 +429,17 @@ export async function listPosts(viewer: Viewer, topic: Topic, page = 1) {
     .orderBy(asc(forumPosts.id))
     .limit(POSTS_PER_PAGE)
     .offset((page - 1) * POSTS_PER_PAGE);
-  const [total] = await db
-    .select({ total: count() })
-    .from(forumPosts)
-    .where(eq(forumPosts.topicId, topic.id));
-  const items = rows.map((row) => {
+  // The total rides along with the rows (one round trip); only a page past the end asks apart.
+  const total =
+    rows[0]?.total ??
+    (
+      await db
+        .select({ total: count() })
+        .from(forumPosts)
+        .where(eq(forumPosts.topicId, topic.id))
+    )[0]?.total ??
+    0;
+  const items = rows.map(({ total: _total, ...row }) => {
     const post = withAuthor(row);
     const gone = post.deletedAt !== null || (post.hiddenAt !== null && !moderator);
     return {
@@ -443,7 +450,7 @@ export async function listPosts(viewer: Viewer, topic: Topic, page = 1) {
       mine: viewer !== null && post.authorId === viewer.id,
     };
   });
-  return { items, total: total?.total ?? 0 };
+  return { items, total };
 }
 
 export type ListedPost = Awaited<ReturnType<typeof listPosts>>["items"][number];
@@ -510,6 +517,27 @@ export async function firstUnreadPostId(viewerId: string, topicId: number) {
     .orderBy(asc(forumPosts.id))
     .limit(1);
   return post?.id ?? null;
+}
+
+/** What the topic page needs to know about its reader, in one query. */
+export async function readerState(viewer: NonNullable<Viewer>, topic: Topic) {
+  const [row] = await db.execute<{
+    last_read: string | null;
+    level: FollowLevel | null;
+    approved: boolean;
+  }>(sql`select
+      (select last_read_post_id from ${forumReads}
+        where user_id = ${viewer.id} and topic_id = ${topic.id}) as last_read,
+      (select level from ${forumFollows}
+        where user_id = ${viewer.id} and (topic_id = ${topic.id} or category_id = ${topic.categoryId})
+        order by topic_id nulls last limit 1) as level,
+      exists (select 1 from ${memberships}
+        where user_id = ${viewer.id} and status = 'approved') as approved`);
+  return {
+    lastReadPostId: Number(row?.last_read ?? 0),
+    followLevel: row?.level ?? ("normal" as FollowLevel),
+    mayWrite: isModerator(viewer) || Boolean(row?.approved),
+  };
 }
 
 export async function lastReadPostId(viewerId: string, topicId: number) {

@@ -9,15 +9,12 @@ import { FormErrors, TextareaField } from "~/components/forms";
 import { MemberChip } from "~/components/member-chip";
 import { Pagination } from "~/components/pagination";
 import {
-  canWrite,
   createPost,
   deletePost,
   editPost,
   firstUnreadPostId,
-  getFollowLevel,
   getTopic,
   isModerator,
-  lastReadPostId,
   listCategories,
   listPosts,
   markRead,
@@ -27,6 +24,7 @@ import {
   parseTopicParam,
   postPath,
   postRevisions,
+  readerState,
   reportPost,
   setFollowLevel,
   setTopicFlags,
@@ -80,13 +78,14 @@ export async function loader(args: LoaderFunctionArgs) {
   }
   const requested = idParam.safeParse(search.get("page") ?? "1");
   const page = requested.success ? requested.data : 1;
-  const [posts, readBefore, followLevel, mayWrite, categories] = await Promise.all([
+  const [posts, reader, categories] = await Promise.all([
     listPosts(viewer, topic, page),
-    viewer ? lastReadPostId(viewer.id, topic.id) : Promise.resolve(0),
-    viewer ? getFollowLevel(viewer.id, topic) : Promise.resolve(null),
-    canWrite(viewer),
+    viewer ? readerState(viewer, topic) : Promise.resolve(null),
     isModerator(viewer) ? listCategories(viewer) : Promise.resolve([]),
   ]);
+  const readBefore = reader?.lastReadPostId ?? 0;
+  const followLevel = reader?.followLevel ?? null;
+  const mayWrite = reader?.mayWrite ?? false;
   const totalPages = Math.max(1, Math.ceil(posts.total / POSTS_PER_PAGE));
   if (page > totalPages) throw redirect(`${canonical}?page=${totalPages}`);
   const lastOnPage = posts.items.at(-1)?.id ?? 0;

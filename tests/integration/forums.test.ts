@@ -160,6 +160,28 @@ describe("pages des forums", () => {
     expect(after).not.toContain("Version deux");
   });
 
+  test("les messages non lus sont comptés, séparés par « Nouveaux messages » et atteignables d'un lien", async () => {
+    const alice = await createTestUser();
+    const bruno = await createTestUser();
+    const topic = await openTopic(alice, { title: "Sujet pour les non-lus" });
+    const cookie = await loginCookie(bruno.id);
+    expect(await (await app.request(topic.path, { cookie })).text()).not.toContain(
+      "Nouveaux messages",
+    );
+    const unread = await reply(alice, topic.topicId, "Une nouveauté");
+    const rowOf = async () => {
+      const html = await (await app.request("/forums/vie-du-reseau", { cookie })).text();
+      return html.split("<tr").find((row) => row.includes("Sujet pour les non-lus")) ?? "";
+    };
+    expect(await rowOf()).toMatch(/1(<!-- -->)? non lu/);
+    const jump = await app.request(`${topic.path}?nonlu=1`, { cookie });
+    expect(jump.headers.get("location")).toBe(`${topic.path}?message=${unread}`);
+    const page = await (await app.request(topic.path, { cookie })).text();
+    expect(page.indexOf("Nouveaux messages")).toBeGreaterThan(-1);
+    expect(page.indexOf("Nouveaux messages")).toBeLessThan(page.indexOf("Une nouveauté"));
+    expect(await rowOf()).not.toContain("non lu");
+  });
+
   test("un membre en attente de validation lit mais ne publie pas", async () => {
     const pending = await createTestUser({ approved: false });
     const alice = await createTestUser();
