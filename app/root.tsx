@@ -11,6 +11,8 @@ import {
 } from "@remix-run/react";
 
 import { GeneralErrorBoundary } from "./components/error-boundary";
+import { NotificationBadge } from "./components/notification-badge";
+import { unreadNotificationCount } from "./models/notifications.server";
 import "./load-context";
 import styles from "./styles/app.css";
 
@@ -33,6 +35,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
   return {
     cspNonce: context.cspNonce,
     user: user ? { id: user.id, name: user.name, roles: user.roles } : null,
+    unreadNotifications: user ? await unreadNotificationCount(user.id) : 0,
   };
 }
 
@@ -89,6 +92,9 @@ export function Layout({ children }: { children: React.ReactNode }) {
                       <NavLink to="/admin/adhesions">Administration</NavLink>
                     </li>
                   ) : null}
+                  <li>
+                    <NotificationBadge initialCount={data?.unreadNotifications ?? 0} />
+                  </li>
                   <li>
                     <NavLink to="/compte">{user.name}</NavLink>
                   </li>

@@ -1,3 +1,5 @@
+import type { NotificationKind } from "../db/schema/forums";
+
 /**
  * The socket.io contract shared by the server and the browser. Event names are `domain:verb`;
  * room names come from the helpers below, never from string literals elsewhere.
@@ -7,13 +9,43 @@ export type Ack<T extends object = object> =
 
 export type SocketUser = { id: string; name: string };
 
+// ——— Forums ———
+
+/** A post as pushed to a topic room: `html` is already sanitised on the server. */
+export type LivePost = {
+  id: number;
+  author: { id: string | null; name: string };
+  html: string;
+  createdAt: string;
+  replyToId?: number | null;
+  editedAt?: string | null;
+};
+
+export type PostCreatedEvent = { topicId: number; post: LivePost };
+export type PostUpdatedEvent = { topicId: number; post: LivePost };
+export type PostDeletedEvent = { topicId: number; postId: number };
+export type TypingEvent = { topicId: number; user: SocketUser };
+export type PresenceEvent = { topicId: number; count: number };
+export type NotificationEvent = {
+  id: number;
+  kind: NotificationKind;
+  text: string;
+  url: string;
+  createdAt: string;
+  unreadCount: number;
+};
+
 // Later domains add their events here.
 export interface ServerToClientEvents {
   "session:ended": (payload: { reason: "logout" | "password" | "revoked" | "deleted" }) => void;
   /** Sent to `rooms.event(id)` after a registration, cancellation or capacity change commits. */
   "event:places": (payload: EventPlaces) => void;
-  /** Sent to `rooms.user(id)` when an in-app notification is stored for them. */
-  "notification:new": (payload: NotificationPayload) => void;
+  "post:created": (payload: PostCreatedEvent) => void;
+  "post:updated": (payload: PostUpdatedEvent) => void;
+  "post:deleted": (payload: PostDeletedEvent) => void;
+  typing: (payload: TypingEvent) => void;
+  presence: (payload: PresenceEvent) => void;
+  notification: (payload: NotificationEvent) => void;
 }
 
 /** `placesLeft` is null when the event has no capacity limit. */
@@ -24,13 +56,19 @@ export type EventPlaces = {
   waitlisted: number;
 };
 
-export type NotificationPayload = { id: string; title: string; body: string; url: string | null };
-
 export interface ClientToServerEvents {
   "session:ping": (ack: (result: Ack<{ userId: string }>) => void) => void;
   /** Follow the places left of a published event (joins `rooms.event(id)`). */
   "event:watch": (payload: { eventId: string }, ack: (result: Ack<EventPlaces>) => void) => void;
   "event:unwatch": (payload: { eventId: string }, ack: (result: Ack) => void) => void;
+  /** Joins a topic room; refused (same answer as a missing topic) when the user may not read it. */
+  "topic:join": (
+    topicId: number,
+    ack: (result: Ack<{ lastPostId: number | null }>) => void,
+  ) => void;
+  "topic:leave": (topicId: number, ack?: (result: Ack) => void) => void;
+  /** "I am typing" in a joined topic; relayed to the others as `typing`. */
+  typing: (payload: { topicId: number }) => void;
 }
 
 export interface SocketData {
@@ -42,4 +80,5 @@ export const rooms = {
   user: (userId: string) => `user:${userId}`,
   session: (sessionId: string) => `session:${sessionId}`,
   event: (eventId: string) => `event:${eventId}`,
+  topic: (topicId: number) => `topic:${topicId}`,
 };

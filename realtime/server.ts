@@ -7,6 +7,7 @@ import { Server } from "socket.io";
 import type { Config } from "../app/config.server";
 import { authenticate } from "../app/utils/auth.server";
 import { registerEventHandlers } from "./events";
+import { registerForumHandlers } from "./forums";
 import type { RealtimeServer } from "./hub";
 import { registerRealtime } from "./hub";
 import { rooms } from "./protocol";
@@ -65,6 +66,7 @@ export function createRealtimeServer(httpServer: HttpServer, options: Options): 
   io.on("connection", (socket) => {
     void socket.join(rooms.user(socket.data.user.id));
     if (socket.data.sessionId) void socket.join(rooms.session(socket.data.sessionId));
+    registerForumHandlers(io, socket);
     socket.on("session:ping", (ack) => {
       if (typeof ack !== "function") return;
       ack({ ok: true, userId: socket.data.user.id });

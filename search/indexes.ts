@@ -3,5 +3,6 @@
  */
 import "./events";
 import "./initiatives";
+import "./topics";
 
 export { indexDefinitions } from "./registry";

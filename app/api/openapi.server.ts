@@ -7,6 +7,12 @@ import {
   RegistrationApiSchema,
 } from "../utils/event-schemas";
 import {
+  NewPostSchema,
+  NewTopicSchema,
+  PostsQuerySchema,
+  TopicsQuerySchema,
+} from "../utils/forum-schemas";
+import {
   ApiInitiativePatchSchema,
   ApiInitiativeSchema,
   InitiativeQuerySchema,
@@ -131,6 +137,60 @@ export const operations: Operation[] = [
     path: "/api/v1/initiatives.json",
     summary: "Export JSON de toutes les initiatives publiées (Licence Ouverte / Etalab 2.0)",
     responses: { "200": "{ licence, generatedAt, total, items }" },
+  },
+  {
+    method: "get",
+    path: "/api/v1/forums",
+    summary: "Les catégories des forums lisibles par le demandeur, avec leurs compteurs",
+    responses: { "200": "{ items }", "401": "Jeton invalide" },
+  },
+  {
+    method: "get",
+    path: "/api/v1/forums/{category}/topics",
+    summary: "Les sujets d'une catégorie (épinglés d'abord, puis par activité)",
+    query: TopicsQuerySchema,
+    responses: { "200": "{ items, total, page }", "404": "Catégorie introuvable ou réservée" },
+  },
+  {
+    method: "post",
+    path: "/api/v1/forums/{category}/topics",
+    summary:
+      "Ouvrir un sujet (membres validés). En-tête facultatif Idempotency-Key : un renvoi avec la même clé ne crée rien de plus.",
+    auth: "token",
+    body: NewTopicSchema,
+    responses: {
+      "201": "{ id, url }",
+      "401": "Jeton absent ou invalide",
+      "403": "Adhésion non validée",
+      "404": "Catégorie introuvable ou réservée",
+      "422": "Champs invalides",
+      "429": "Trop de sujets ouverts (Retry-After)",
+    },
+  },
+  {
+    method: "get",
+    path: "/api/v1/topics/{id}/posts",
+    summary:
+      "Les messages visibles d'un sujet après l'identifiant `after`, dans l'ordre (rattrapage après reconnexion)",
+    query: PostsQuerySchema,
+    responses: { "200": "{ items, hasMore, lastPostId }", "404": "Sujet introuvable ou réservé" },
+  },
+  {
+    method: "post",
+    path: "/api/v1/topics/{id}/posts",
+    summary:
+      "Répondre dans un sujet (membres validés). En-tête facultatif Idempotency-Key : un renvoi avec la même clé renvoie le même message.",
+    auth: "token",
+    body: NewPostSchema,
+    responses: {
+      "201": "{ id, url }",
+      "401": "Jeton absent ou invalide",
+      "403": "Adhésion non validée",
+      "404": "Sujet introuvable ou réservé",
+      "409": "Sujet verrouillé",
+      "422": "Champs invalides",
+      "429": "Trop de messages (Retry-After)",
+    },
   },
   {
     method: "get",

@@ -2,7 +2,8 @@ import { Link } from "@remix-run/react";
 
 import { formatLabels } from "~/utils/event-schemas";
 import { dateBlock, formatRange, zoneLabel } from "~/utils/event-time";
-import { themeLabel, themes } from "~/utils/themes";
+
+import { ThemeChip } from "./initiative-card";
 
 export type EventCardData = {
   slug: string;
@@ -18,14 +19,6 @@ export type EventCardData = {
   placesLeft: number | null;
   waitlisted?: number;
 };
-
-/** A theme as a chip: its label always written, the colour only a help. */
-export function ThemeChip({ slug }: { slug: string }) {
-  const index = themes.findIndex((t) => t.slug === slug);
-  return (
-    <span className={`theme-chip theme-chip--${index >= 0 ? index : 0}`}>{themeLabel(slug)}</span>
-  );
-}
 
 export function PlacesLeft({
   placesLeft,

@@ -12,6 +12,7 @@ import {
   users,
   type EventFormat,
   type EventStatus,
+  type NotificationKind,
   type ProgrammeItem,
   type RegistrationStatus,
 } from "../../db/schema";
@@ -34,9 +35,43 @@ import { defineRateLimit } from "../utils/rate-limit.server";
 import { slugify } from "../utils/text";
 import { accountDeletionHooks, failure, isUniqueViolation, type Result } from "./accounts.server";
 import { approvedCollectivityOf } from "./collectivities.server";
-import { deliver, notify, type Delivery } from "./notifications.server";
+import {
+  createNotifications,
+  publishNotifications,
+  type SavedNotification,
+} from "./notifications.server";
 
 export const EVENTS_INDEX = "events";
+
+type Delivery = SavedNotification;
+
+/** Stores one notification per person inside the transaction; `deliver` pushes them after it. */
+async function notify(
+  tx: Executor,
+  userIds: string[],
+  notification: { kind: NotificationKind; title: string; body: string; url: string },
+): Promise<Delivery[]> {
+  const text = `${notification.title} — ${notification.body}`.slice(0, 5_000);
+  return createNotifications(
+    tx,
+    [...new Set(userIds)].map((userId) => ({
+      userId,
+      kind: notification.kind,
+      text,
+      url: notification.url,
+    })),
+  );
+}
+
+/** After commit: the notifications reach the open pages of their recipients. */
+function deliver(saved: Delivery[]) {
+  publishNotifications(saved).catch((error: unknown) =>
+    logger().warn(
+      { err: error instanceof Error ? error.message : String(error) },
+      "notifications non poussées",
+    ),
+  );
+}
 
 // Registering (page or API), per person: generous for people, a brake for scripts.
 defineRateLimit("event-registration", 30, 60);
@@ -607,7 +642,7 @@ async function notifyChange(
     tx,
     registered.map((r) => r.userId),
     {
-      kind: "event:changed",
+      kind: "event-changed",
       title: `Événement modifié : ${values.title ?? event.title}`,
       body: `Vérifiez la date, le lieu et le lien : l'événement a lieu ${formatRange(values.startsAt as Date, values.endsAt as Date, zone)} (${zoneLabel(zone)}).`,
       url: `/evenements/${event.slug}`,
@@ -634,7 +669,7 @@ async function cancelLocked(tx: Transaction, event: EventDetail): Promise<Delive
     tx,
     registered.map((r) => r.userId),
     {
-      kind: "event:cancelled",
+      kind: "event-cancelled",
       title: `Événement annulé : ${event.title}`,
       body: `L'événement prévu le ${formatInZone(event.startsAt, event.timeZone)} est annulé par ses organisateurs.`,
       url: `/evenements/${event.slug}`,
@@ -839,7 +874,7 @@ async function fillFromWaitlist(
     tx,
     next.map((r) => r.userId),
     {
-      kind: "event:promoted",
+      kind: "event-promoted",
       title: `Place confirmée : ${event.title}`,
       body: "Une place s'est libérée : votre inscription est confirmée. Si vous ne pouvez plus venir, annulez-la pour la laisser à quelqu'un d'autre.",
       url: `/evenements/${event.slug}`,
@@ -1026,7 +1061,7 @@ export async function messageAttendees(
       tx,
       recipients.map((r) => r.userId),
       {
-        kind: "event:message",
+        kind: "event-message",
         title: `${event.title} : ${message.subject}`,
         body: message.body,
         url: `/evenements/${event.slug}`,

@@ -1,78 +1,103 @@
-import { and, desc, eq, isNull, sql } from "drizzle-orm";
+import { and, count, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 
 import { db, type Executor } from "../../db/client";
-import { notifications } from "../../db/schema";
+import { notifications, type NotificationKind } from "../../db/schema";
 import { realtime } from "../../realtime/hub";
-import { rooms, type NotificationPayload } from "../../realtime/protocol";
-import { randomId } from "../utils/ids.server";
+import { rooms } from "../../realtime/protocol";
+import { NOTIFICATIONS_PAGE_SIZE } from "../utils/forum-schemas";
 
-export type NewNotification = { kind: string; title: string; body?: string; url?: string | null };
-export type Delivery = { userId: string; payload: NotificationPayload };
+export type NewNotification = { userId: string; kind: NotificationKind; text: string; url: string };
+export type SavedNotification = NewNotification & { id: number; createdAt: Date };
 
-/**
- * Stores one notification per user inside the caller's transaction and returns what to push once
- * it commits (`deliver`), so nobody is told about something that was rolled back.
- */
-export async function notify(
+/** Writes notifications inside the caller's transaction; publish them after it commits. */
+export async function createNotifications(
   tx: Executor,
-  userIds: string[],
-  notification: NewNotification,
-): Promise<Delivery[]> {
-  if (userIds.length === 0) return [];
-  const rows = [...new Set(userIds)].map((userId) => ({
-    id: randomId(),
-    userId,
-    kind: notification.kind,
-    title: notification.title.slice(0, 200),
-    body: (notification.body ?? "").slice(0, 5_000),
-    url: notification.url ?? null,
-  }));
-  for (let i = 0; i < rows.length; i += 1_000) {
-    await tx.insert(notifications).values(rows.slice(i, i + 1_000));
-  }
-  return rows.map((row) => ({
-    userId: row.userId,
-    payload: { id: row.id, title: row.title, body: row.body, url: row.url },
-  }));
+  items: NewNotification[],
+): Promise<SavedNotification[]> {
+  if (items.length === 0) return [];
+  return tx.insert(notifications).values(items).returning({
+    id: notifications.id,
+    userId: notifications.userId,
+    kind: notifications.kind,
+    text: notifications.text,
+    url: notifications.url,
+    createdAt: notifications.createdAt,
+  });
 }
 
-/** Pushes stored notifications to the users' open pages (after commit). */
-export function deliver(deliveries: Delivery[]) {
+/** Pushes committed notifications to each recipient's own room, with their new unread count. */
+export async function publishNotifications(saved: SavedNotification[]) {
   const io = realtime();
-  if (!io) return;
-  for (const { userId, payload } of deliveries) {
-    io.to(rooms.user(userId)).emit("notification:new", payload);
+  if (!io || saved.length === 0) return;
+  const counts = await unreadCounts([...new Set(saved.map((n) => n.userId))]);
+  for (const item of saved) {
+    io.to(rooms.user(item.userId)).emit("notification", {
+      id: item.id,
+      kind: item.kind,
+      text: item.text,
+      url: item.url,
+      createdAt: item.createdAt.toISOString(),
+      unreadCount: counts.get(item.userId) ?? 1,
+    });
   }
 }
 
-export async function listNotifications(userId: string, limit = 50) {
-  return db
-    .select({
-      id: notifications.id,
-      kind: notifications.kind,
-      title: notifications.title,
-      body: notifications.body,
-      url: notifications.url,
-      createdAt: notifications.createdAt,
-      readAt: notifications.readAt,
-    })
+async function unreadCounts(userIds: string[]) {
+  const rows = await db
+    .select({ userId: notifications.userId, total: count() })
     .from(notifications)
-    .where(eq(notifications.userId, userId))
-    .orderBy(desc(notifications.createdAt))
-    .limit(limit);
+    .where(and(inArray(notifications.userId, userIds), isNull(notifications.readAt)))
+    .groupBy(notifications.userId);
+  return new Map(rows.map((row) => [row.userId, row.total]));
 }
 
-export async function unreadCount(userId: string) {
-  const [row] = await db
-    .select({ total: sql<number>`count(*)::int` })
-    .from(notifications)
-    .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)));
-  return row?.total ?? 0;
+export async function unreadNotificationCount(userId: string) {
+  return (await unreadCounts([userId])).get(userId) ?? 0;
 }
 
-export async function markAllRead(userId: string) {
-  await db
+export async function listNotifications(userId: string, page = 1) {
+  const [items, [total]] = await Promise.all([
+    db
+      .select({
+        id: notifications.id,
+        kind: notifications.kind,
+        text: notifications.text,
+        url: notifications.url,
+        createdAt: notifications.createdAt,
+        readAt: notifications.readAt,
+      })
+      .from(notifications)
+      .where(eq(notifications.userId, userId))
+      .orderBy(desc(notifications.id))
+      .limit(NOTIFICATIONS_PAGE_SIZE)
+      .offset((page - 1) * NOTIFICATIONS_PAGE_SIZE),
+    db.select({ total: count() }).from(notifications).where(eq(notifications.userId, userId)),
+  ]);
+  return { items, total: total?.total ?? 0 };
+}
+
+/** Marks one notification (when `id` is given) or all of them as read; scoped to the owner. */
+export async function markNotificationsRead(userId: string, id?: number) {
+  const updated = await db
     .update(notifications)
-    .set({ readAt: new Date() })
-    .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)));
+    .set({ readAt: sql`now()` })
+    .where(
+      and(
+        eq(notifications.userId, userId),
+        isNull(notifications.readAt),
+        id === undefined ? undefined : eq(notifications.id, id),
+      ),
+    )
+    .returning({ url: notifications.url });
+  return updated;
+}
+
+/** The target of a notification, marking it read on the way (the link of the list). */
+export async function openNotification(userId: string, id: number) {
+  const [row] = await db
+    .update(notifications)
+    .set({ readAt: sql`coalesce(${notifications.readAt}, now())` })
+    .where(and(eq(notifications.userId, userId), eq(notifications.id, id)))
+    .returning({ url: notifications.url });
+  return row?.url ?? null;
 }

@@ -10,7 +10,8 @@ import {
 } from "@remix-run/react";
 import { useEffect, useState } from "react";
 
-import { PlacesLeft, ThemeChip } from "~/components/event-card";
+import { PlacesLeft } from "~/components/event-card";
+import { ThemeChip } from "~/components/initiative-card";
 import { MemberChip } from "~/components/member-chip";
 import {
   cancelRegistration,

@@ -144,6 +144,14 @@ export default function InitiativePage() {
               </Link>
             </p>
           ) : null}
+          {signedIn && initiative.status === "published" ? (
+            // Hook of the forums domain: opens or finds the initiative's discussion topic.
+            <Form method="post" action={`/forums/discuter/${initiative.slug}`}>
+              <button type="submit" className="secondary">
+                Discuter de cette initiative
+              </button>
+            </Form>
+          ) : null}
         </header>
 
         {saved && !result ? (

@@ -5,5 +5,5 @@ export * from "./realtime";
 export * from "./meta";
 export * from "./outbox";
 export * from "./events";
-export * from "./notifications";
+export * from "./forums";
 export * from "./initiatives";

@@ -1,6 +1,7 @@
 import type { Database } from "../client";
 import { demoAccounts } from "./demo-accounts";
 import { demoEvents } from "./demo-events";
+import { demoForums } from "./forums";
 import { demoInitiativesSeed } from "./initiatives";
 
 /**
@@ -9,6 +10,7 @@ import { demoInitiativesSeed } from "./initiatives";
  */
 export const demoSeeds: Array<{ name: string; run: (db: Database) => Promise<string> }> = [
   { name: "comptes", run: demoAccounts },
+  { name: "forums", run: demoForums },
   { name: "initiatives", run: demoInitiativesSeed },
   { name: "evenements", run: demoEvents },
 ];

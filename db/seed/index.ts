@@ -4,6 +4,7 @@ import type { Database } from "../client";
 import { appMeta, collectivities } from "../schema";
 import { importCog } from "./cog";
 import { demoSeeds } from "./demo";
+import { ensureForumCategories } from "./forums";
 
 /**
  * First-run seeding: the directory when it is empty, then each domain's demo content once
@@ -20,6 +21,8 @@ export async function seedIfNeeded(
       `Annuaire importé : ${result.total} collectivités en ${result.seconds.toFixed(1)} s.`,
     );
   }
+  // Reference data, not demo content: production needs the forum categories too.
+  await ensureForumCategories(db);
   if (!options.demo) return;
   for (const seed of demoSeeds) {
     const key = `demo:${seed.name}`;

@@ -143,7 +143,7 @@ describe("inscriptions aux événements", () => {
       .where(
         and(
           eq(notifications.userId, firstWaiting.userId),
-          eq(notifications.kind, "event:promoted"),
+          eq(notifications.kind, "event-promoted"),
         ),
       );
     expect(notes).toHaveLength(1);
@@ -239,7 +239,7 @@ describe("inscriptions aux événements", () => {
     const notes = await db
       .select()
       .from(notifications)
-      .where(and(eq(notifications.userId, member.id), eq(notifications.kind, "event:cancelled")));
+      .where(and(eq(notifications.userId, member.id), eq(notifications.kind, "event-cancelled")));
     expect(notes).toHaveLength(1);
   });
 
@@ -261,9 +261,9 @@ describe("inscriptions aux événements", () => {
     const notes = await db
       .select()
       .from(notifications)
-      .where(and(eq(notifications.userId, member.id), eq(notifications.kind, "event:changed")));
+      .where(and(eq(notifications.userId, member.id), eq(notifications.kind, "event-changed")));
     expect(notes).toHaveLength(1);
-    expect(notes[0]!.body).toContain("vendredi 11 juin 2027, de 14 h 00 à 16 h 00");
+    expect(notes[0]!.text).toContain("vendredi 11 juin 2027, de 14 h 00 à 16 h 00");
   });
 
   test("baisser la jauge sous le nombre de confirmés ne désinscrit personne ; la remonter promeut dans l'ordre", async () => {

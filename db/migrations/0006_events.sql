@@ -51,17 +51,6 @@ CREATE TABLE "events" (
 	"cancelled_at" timestamp with time zone
 );
 --> statement-breakpoint
-CREATE TABLE "notifications" (
-	"id" text PRIMARY KEY NOT NULL,
-	"user_id" text NOT NULL,
-	"kind" text NOT NULL,
-	"title" text NOT NULL,
-	"body" text DEFAULT '' NOT NULL,
-	"url" text,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"read_at" timestamp with time zone
-);
---> statement-breakpoint
 ALTER TABLE "event_calendar_tokens" ADD CONSTRAINT "event_calendar_tokens_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "event_organisers" ADD CONSTRAINT "event_organisers_event_id_events_id_fk" FOREIGN KEY ("event_id") REFERENCES "public"."events"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "event_organisers" ADD CONSTRAINT "event_organisers_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -70,7 +59,6 @@ ALTER TABLE "event_registrations" ADD CONSTRAINT "event_registrations_user_id_us
 ALTER TABLE "events" ADD CONSTRAINT "events_collectivity_code_collectivities_code_fk" FOREIGN KEY ("collectivity_code") REFERENCES "public"."collectivities"("code") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "events" ADD CONSTRAINT "events_created_by_users_id_fk" FOREIGN KEY ("created_by") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "events" ADD CONSTRAINT "events_commune_code_collectivities_code_fk" FOREIGN KEY ("commune_code") REFERENCES "public"."collectivities"("code") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "notifications" ADD CONSTRAINT "notifications_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "event_calendar_tokens_hash" ON "event_calendar_tokens" USING btree ("token_hash");--> statement-breakpoint
 CREATE INDEX "event_organisers_user" ON "event_organisers" USING btree ("user_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "event_registrations_person" ON "event_registrations" USING btree ("event_id","user_id");--> statement-breakpoint
@@ -80,5 +68,4 @@ CREATE UNIQUE INDEX "events_slug" ON "events" USING btree ("slug");--> statement
 CREATE INDEX "events_status_start" ON "events" USING btree ("status","starts_at");--> statement-breakpoint
 CREATE INDEX "events_collectivity" ON "events" USING btree ("collectivity_code","starts_at");--> statement-breakpoint
 CREATE INDEX "events_themes" ON "events" USING gin ("themes");--> statement-breakpoint
-CREATE INDEX "events_area" ON "events" USING btree ("region_code","department_code","starts_at");--> statement-breakpoint
-CREATE INDEX "notifications_user" ON "notifications" USING btree ("user_id","created_at");
+CREATE INDEX "events_area" ON "events" USING btree ("region_code","department_code","starts_at");

@@ -1,0 +1,151 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+
+import { Pagination } from "~/components/pagination";
+import {
+  canWrite,
+  getCategory,
+  getCategoryFollowLevel,
+  listTopics,
+  setFollowLevel,
+  topicPath,
+} from "~/models/forums.server";
+import { getUser, requireUser } from "~/utils/auth.server";
+import { formatDateTime } from "~/utils/dates";
+import {
+  FollowFormSchema,
+  followLevelLabels,
+  TOPICS_PER_PAGE,
+  TopicsQuerySchema,
+} from "~/utils/forum-schemas";
+import { formatNumber } from "~/utils/text";
+
+import { followLevels } from "../../db/schema/forum-constants";
+
+export async function loader(args: LoaderFunctionArgs) {
+  const viewer = getUser(args);
+  const category = await getCategory(viewer, args.params.category ?? "");
+  if (!category) throw new Response("Catégorie introuvable.", { status: 404 });
+  const parsed = TopicsQuerySchema.safeParse(
+    Object.fromEntries(new URL(args.request.url).searchParams),
+  );
+  const page = parsed.success ? parsed.data.page : 1;
+  const [topics, mayWrite, followLevel] = await Promise.all([
+    listTopics(viewer, category.id, page),
+    canWrite(viewer),
+    viewer ? getCategoryFollowLevel(viewer.id, category.id) : Promise.resolve(null),
+  ]);
+  return {
+    category,
+    page,
+    total: topics.total,
+    topics: topics.items.map((t) => ({ ...t, path: topicPath(category.slug, t) })),
+    signedIn: viewer !== null,
+    mayWrite,
+    followLevel,
+  };
+}
+
+export async function action(args: ActionFunctionArgs) {
+  const user = requireUser(args);
+  const category = await getCategory(user, args.params.category ?? "");
+  if (!category) throw new Response("Catégorie introuvable.", { status: 404 });
+  const parsed = FollowFormSchema.safeParse(Object.fromEntries(await args.request.formData()));
+  if (!parsed.success) throw new Response("Niveau de suivi inconnu.", { status: 400 });
+  await setFollowLevel(user, { categoryId: category.id }, parsed.data.level);
+  return redirect(`/forums/${category.slug}?suivi=1`);
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `${data?.category.title ?? "Catégorie"} — Forums — Territoires Internet` },
+];
+
+export default function CategoryPage() {
+  const { category, topics, page, total, signedIn, mayWrite, followLevel } =
+    useLoaderData<typeof loader>();
+  return (
+    <div className="container stack">
+      <nav aria-label="Fil d'Ariane" className="breadcrumb">
+        <Link to="/forums">Forums</Link> › <span aria-current="page">{category.title}</span>
+      </nav>
+      <h1>{category.title}</h1>
+      <p className="muted">{category.description}</p>
+      <div className="actions">
+        {mayWrite ? (
+          <Link to={`/forums/${category.slug}/nouveau`} className="button">
+            Ouvrir un sujet
+          </Link>
+        ) : signedIn ? (
+          <p className="muted">Vous pourrez ouvrir un sujet une fois votre adhésion validée.</p>
+        ) : (
+          <Link to={`/connexion?redirectTo=/forums/${category.slug}`}>
+            Connectez-vous pour participer
+          </Link>
+        )}
+        {followLevel ? (
+          <Form method="post" className="follow-form">
+            <input type="hidden" name="intent" value="follow" />
+            <label htmlFor="category-follow">Notifications de la catégorie</label>
+            <select id="category-follow" name="level" defaultValue={followLevel}>
+              {followLevels.map((level) => (
+                <option key={level} value={level}>
+                  {followLevelLabels[level]}
+                </option>
+              ))}
+            </select>
+            <button type="submit" className="secondary">
+              Enregistrer
+            </button>
+          </Form>
+        ) : null}
+      </div>
+      {topics.length === 0 ? (
+        <p className="card">
+          Aucun sujet pour l'instant.{" "}
+          {mayWrite ? "Ouvrez le premier pour lancer la discussion !" : null}
+        </p>
+      ) : (
+        <div className="table-wrap">
+          <table className="topic-table">
+            <caption className="visually-hidden">
+              Sujets de la catégorie {category.title}, page {page}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Sujet</th>
+                <th scope="col">Messages</th>
+                <th scope="col">Dernière activité</th>
+              </tr>
+            </thead>
+            <tbody>
+              {topics.map((topic) => (
+                <tr key={topic.id} className={topic.unread > 0 ? "topic--unread" : undefined}>
+                  <td>
+                    {topic.pinned ? <span className="badge">Épinglé</span> : null}{" "}
+                    {topic.locked ? <span className="badge">Verrouillé</span> : null}{" "}
+                    <Link to={topic.path}>{topic.title}</Link>
+                    <br />
+                    <small className="muted">par {topic.authorName}</small>
+                    {signedIn && topic.unread > 0 ? (
+                      <>
+                        {" "}
+                        <Link to={`${topic.path}?nonlu=1`} className="badge badge--unread">
+                          {formatNumber(topic.unread)} non lu{topic.unread > 1 ? "s" : ""}
+                          <span className="visually-hidden"> : aller au premier non lu</span>
+                        </Link>
+                      </>
+                    ) : null}
+                  </td>
+                  <td>{formatNumber(topic.postCount)}</td>
+                  <td>{formatDateTime(topic.lastActivityAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <Pagination page={page} pageSize={TOPICS_PER_PAGE} total={total} />
+    </div>
+  );
+}

@@ -1,0 +1,360 @@
+/**
+ * `npm run bench:realtime`: 1,000 socket.io clients in one forum topic room, on one app instance
+ * and then spread over two (rooms shared by the postgres adapter). For at least 20 replies, the
+ * delay from sending the POST to each client's receipt of `post:created`; the same clients
+ * measured against a bare socket.io broadcast (the floor); and the topic page (30 posts) rendered
+ * under autocannon at 20 connections.
+ * Targets: app p99 <= floor p99 + 50 ms (one instance), + 100 ms (two); page p99 < 100 ms.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createInterface } from "node:readline";
+
+import autocannon from "autocannon";
+import { io as connectSocket } from "socket.io-client";
+
+import type { ClientSocket } from "../realtime/topic-client";
+import { freePort } from "../scripts/ports";
+import { startServices } from "../scripts/services";
+import { ms, percentile, printTable } from "./lib";
+
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 1000);
+const POSTS = Number(process.env.BENCH_POSTS ?? 25);
+const READERS = 50;
+
+const progress = (line: string) => process.stderr.write(`${line}\n`);
+
+// ——— Services and data ———
+const dataDir = await mkdtemp(path.join(tmpdir(), "territoires-bench-rt-"));
+await chmod(dataDir, 0o755);
+const services = await startServices({
+  dataDir,
+  ephemeral: true,
+  env: { PATH: process.env.PATH, MEILI_BIN: process.env.MEILI_BIN },
+});
+const baseEnv: NodeJS.ProcessEnv = {
+  ...process.env,
+  ...services.env,
+  NODE_ENV: "production" as const,
+  LOG_LEVEL: "silent",
+  RATE_LIMITS: "false",
+  SEARCH_INDEXER: "false",
+  HOST: "127.0.0.1",
+};
+Object.assign(process.env, baseEnv);
+const children: ChildProcess[] = [];
+
+async function cleanup() {
+  for (const child of children) child.kill("SIGTERM");
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  await services.stop();
+  await rm(dataDir, { recursive: true, force: true });
+}
+
+try {
+  const { runMigrations } = await import("../db/migrate");
+  await runMigrations(services.env.DATABASE_URL);
+  const { db } = await import("../db/client");
+  const { collectivities } = await import("../db/schema");
+  const { ensureForumCategories } = await import("../db/seed/forums");
+  const { createAccount, upsertAdmin } = await import("../app/models/accounts.server");
+  const { createApiToken, createSession } = await import("../app/utils/auth.server");
+  const { createPost, createTopic } = await import("../app/models/forums.server");
+
+  await db
+    .insert(collectivities)
+    .values({ code: "56260", kind: "commune", name: "Vannes", searchName: "vannes" })
+    .onConflictDoNothing();
+  await ensureForumCategories(db);
+  const admin = await upsertAdmin({
+    email: "admin@bench.fr",
+    password: "une phrase de passe solide",
+    name: "Admin",
+  });
+  const people = [];
+  for (let i = 0; i < READERS + 1; i += 1) {
+    const created = await createAccount({
+      email: `lecteur${i}@bench.fr`,
+      password: "une phrase de passe solide",
+      name: `Lectrice ${i}`,
+      jobTitle: "Agente",
+      profileKind: "agent",
+      collectivityCode: "56260",
+      approvedBy: admin.userId,
+    });
+    if (!created.ok) throw new Error("account");
+    people.push({
+      id: created.value.userId,
+      name: `Lectrice ${i}`,
+      email: `lecteur${i}@bench.fr`,
+      roles: ["member" as const],
+      profileKind: "agent" as const,
+      jobTitle: "Agente",
+    });
+  }
+  const poster = people[0]!;
+  const topic = await createTopic(poster, {
+    categorySlug: "vie-du-reseau",
+    title: "Sujet de mesure des performances",
+    body: "Premier message, avec du **markdown** et un [lien](https://exemple.fr).",
+  });
+  if (!topic.ok) throw new Error("topic");
+  const topicId = topic.value.topicId;
+  for (let i = 0; i < 40; i += 1) {
+    await createPost(people[1 + (i % READERS)]!, {
+      topicId,
+      body: `Réponse ${i} : retour d'expérience sur le **budget participatif**, avec une liste :\n\n- un\n- deux\n\n> une citation`,
+    });
+  }
+  const token = (await createApiToken(poster.id, "bench")).token;
+  const cookies = await Promise.all(
+    people.slice(1).map(async (p) => (await createSession(p.id)).split(";")[0]!),
+  );
+  const { closeDatabase } = await import("../db/client");
+  await closeDatabase();
+
+  async function startServer(mode: "app" | "bare") {
+    const port = await freePort();
+    const origin = `http://127.0.0.1:${port}`;
+    const profile = process.env.BENCH_PROFILE ? ["--cpu-prof", "--cpu-prof-dir=/tmp/rt-prof"] : [];
+    const child = spawn(
+      process.execPath,
+      [...profile, "--import", "tsx", "bench/realtime-server.ts", mode],
+      {
+        env: { ...baseEnv, PORT: String(port), APP_ORIGIN: origin },
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
+    children.push(child);
+    const lines = createInterface({ input: child.stdout! });
+    await new Promise<void>((resolve, reject) => {
+      child.once("exit", (code) => reject(new Error(`server ${mode} exited ${String(code)}`)));
+      lines.on("line", (line) => {
+        if (line.startsWith("ready")) resolve();
+      });
+    });
+    return {
+      origin,
+      stop: () => {
+        child.kill("SIGTERM");
+        return new Promise((resolve) => child.once("exit", resolve));
+      },
+    };
+  }
+
+  type Receipt = { at: number };
+  const receipts = new Map<number, Receipt[]>();
+
+  async function connectClients(origins: string[], join: boolean) {
+    const sockets: ClientSocket[] = [];
+    for (let start = 0; start < CLIENTS; start += 50) {
+      const batch = await Promise.all(
+        Array.from({ length: Math.min(50, CLIENTS - start) }, (_, k) => {
+          const i = start + k;
+          const origin = origins[i % origins.length]!;
+          const socket = connectSocket(origin, {
+            transports: ["websocket"],
+            extraHeaders: { Origin: origin, Cookie: cookies[i % cookies.length]! },
+            reconnection: false,
+            forceNew: true,
+          }) as ClientSocket;
+          socket.on("post:created", (event) => {
+            const at = performance.now();
+            // Events may arrive before the POST has answered with the id.
+            let list = receipts.get(event.post.id);
+            if (!list) receipts.set(event.post.id, (list = []));
+            list.push({ at });
+          });
+          return new Promise<ClientSocket>((resolve, reject) => {
+            socket.once("connect", () => {
+              if (!join) return resolve(socket);
+              socket.emit("topic:join", topicId, (result) =>
+                result.ok ? resolve(socket) : reject(new Error("join refused")),
+              );
+            });
+            socket.once("connect_error", reject);
+          });
+        }),
+      );
+      sockets.push(...batch);
+    }
+    progress(`  ${sockets.length} clients connectés`);
+    return sockets;
+  }
+
+  async function waitAll(id: number, timeoutMs = 10_000) {
+    const started = performance.now();
+    while ((receipts.get(id)?.length ?? 0) < CLIENTS) {
+      if (performance.now() - started > timeoutMs) break;
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+  }
+
+  /** Sends `POSTS` messages one after the other; returns every receipt delay and the last-client delays. */
+  async function run(send: (i: number) => Promise<number>) {
+    const all: number[] = [];
+    const lasts: number[] = [];
+    let missing = 0;
+    for (let i = 0; i < POSTS + 3; i += 1) {
+      const t0 = performance.now();
+      const id = await send(i);
+      await waitAll(id);
+      const got = receipts.get(id) ?? [];
+      // The first three posts warm up caches and connections and are not counted.
+      if (i >= 3) {
+        missing += CLIENTS - got.length;
+        const delays = got.map((r) => r.at - t0);
+        all.push(...delays);
+        lasts.push(Math.max(...delays));
+      }
+      receipts.delete(id);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    all.sort((a, b) => a - b);
+    return { all, lasts, missing };
+  }
+
+  const postReply = (origin: string) => async (i: number) => {
+    const response = await fetch(`${origin}/api/v1/topics/${topicId}/posts`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ body: `Mesure ${i} : une réponse de longueur *ordinaire*.` }),
+    });
+    if (response.status !== 201) throw new Error(`POST ${response.status}`);
+    return ((await response.json()) as { id: number }).id;
+  };
+
+  const results: Array<Record<string, string | number>> = [];
+  const row = (label: string, r: Awaited<ReturnType<typeof run>>) => {
+    progress(
+      `  dernier client, message par message (ms) : ${r.lasts.map((v) => v.toFixed(0)).join(" ")}`,
+    );
+    const lasts = [...r.lasts].sort((a, b) => a - b);
+    results.push({
+      scénario: label,
+      messages: r.lasts.length,
+      réceptions: r.all.length,
+      "p50 (ms)": ms(percentile(r.all, 50)),
+      "p99 (ms)": ms(percentile(r.all, 99)),
+      "max (ms)": ms(r.all.at(-1) ?? 0),
+      "dernier client p50 (ms)": ms(percentile(lasts, 50)),
+      manquants: r.missing,
+    });
+    return percentile(r.all, 99);
+  };
+
+  // Bare socket.io floor.
+  progress("Socket.io nu (plancher)…");
+  const bare = await startServer("bare");
+  let sockets = await connectClients([bare.origin], false);
+  let counter = 1_000_000;
+  const floorP99 = row(
+    "socket.io nu, 1 processus",
+    await run(async () => {
+      counter += 1;
+      const id = counter;
+      const response = await fetch(bare.origin, {
+        method: "POST",
+        body: JSON.stringify({
+          topicId,
+          post: {
+            id,
+            author: { id: poster.id, name: poster.name },
+            html: "<p>Mesure : une réponse de longueur <em>ordinaire</em>.</p>",
+            createdAt: new Date().toISOString(),
+          },
+        }),
+      });
+      await response.arrayBuffer();
+      return id;
+    }),
+  );
+  for (const socket of sockets) socket.close();
+  await bare.stop();
+
+  // One app instance.
+  progress("Application, une instance…");
+  const first = await startServer("app");
+  sockets = await connectClients([first.origin], true);
+  const oneP99 = row("application, 1 instance", await runApp([first.origin]));
+  for (const socket of sockets) socket.close();
+
+  // Two app instances sharing rooms through PostgreSQL.
+  progress("Application, deux instances…");
+  const second = await startServer("app");
+  sockets = await connectClients([first.origin, second.origin], true);
+  const twoP99 = row("application, 2 instances", await runApp([first.origin, second.origin]));
+  for (const socket of sockets) socket.close();
+
+  async function runApp(origins: string[]) {
+    // With two instances, replies alternate between them: half the clients are always remote.
+    const senders = origins.map(postReply);
+    return run((i) => senders[i % senders.length]!(i));
+  }
+
+  // Topic page rendering.
+  progress("Rendu de la page d'un sujet (autocannon)…");
+  const pagePath = `/forums/vie-du-reseau/${topicId}-sujet-de-mesure-des-performances?page=1`;
+  const page = await autocannon({
+    url: `${first.origin}${pagePath}`,
+    connections: 20,
+    duration: 10,
+    headers: { cookie: cookies[0]! },
+  });
+  // The same load on a page with no data: what this machine allows any page at that moment.
+  const reference = await autocannon({
+    url: `${first.origin}/accessibilite`,
+    connections: 20,
+    duration: 5,
+    headers: { cookie: cookies[0]! },
+  });
+  await second.stop();
+  await first.stop();
+
+  printTable(
+    `Délai POST d'une réponse → réception de post:created, ${CLIENTS} clients dans un sujet, ${POSTS} messages`,
+    results,
+  );
+  printTable("Rendu de pages, 20 connexions (autocannon)", [
+    {
+      page: "sujet, 30 messages (10 s)",
+      "req/s": page.requests.average.toFixed(0),
+      "p50 (ms)": ms(page.latency.p50),
+      "p99 (ms)": ms(page.latency.p99),
+      "max (ms)": ms(page.latency.max),
+      "non-2xx": page.non2xx,
+      erreurs: page.errors,
+    },
+    {
+      page: "référence : /accessibilite, sans données (5 s)",
+      "req/s": reference.requests.average.toFixed(0),
+      "p50 (ms)": ms(reference.latency.p50),
+      "p99 (ms)": ms(reference.latency.p99),
+      "max (ms)": ms(reference.latency.max),
+      "non-2xx": reference.non2xx,
+      erreurs: reference.errors,
+    },
+  ]);
+  printTable("Objectifs", [
+    {
+      objectif: "1 instance : p99 ≤ plancher + 50 ms",
+      mesure: `${ms(oneP99)} ≤ ${ms(floorP99 + 50)}`,
+      résultat: oneP99 <= floorP99 + 50 ? "atteint" : "MANQUÉ",
+    },
+    {
+      objectif: "2 instances : p99 ≤ plancher + 100 ms",
+      mesure: `${ms(twoP99)} ≤ ${ms(floorP99 + 100)}`,
+      résultat: twoP99 <= floorP99 + 100 ? "atteint" : "MANQUÉ",
+    },
+    {
+      objectif: "page de sujet : p99 < 100 ms",
+      mesure: `${ms(page.latency.p99)} ms`,
+      résultat: page.latency.p99 < 100 ? "atteint" : "MANQUÉ",
+    },
+  ]);
+} finally {
+  await cleanup();
+}
+process.exit(0);

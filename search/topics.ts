@@ -1,0 +1,133 @@
+import { asc, eq, gt, inArray } from "drizzle-orm";
+
+import { db } from "../db/client";
+import { forumCategories, forumPosts, forumTopics } from "../db/schema";
+import { indexName, searchClient } from "./client";
+import { registerIndex } from "./registry";
+
+/** Base name of the forum topics index (prefixed per deployment and per test file). */
+export const TOPICS_INDEX = "topics";
+
+export const topicsIndexSettings = {
+  searchableAttributes: ["title", "excerpt", "categoryTitle"],
+  filterableAttributes: ["requiredRole", "categorySlug"],
+  sortableAttributes: ["lastActivityAt"],
+  localizedAttributes: [{ attributePatterns: ["*"], locales: ["fra"] }],
+};
+
+export type TopicDocument = {
+  id: string;
+  title: string;
+  slug: string;
+  excerpt: string;
+  categorySlug: string;
+  categoryTitle: string;
+  /** Null for public categories: the search filter keeps restricted topics from others. */
+  requiredRole: string | null;
+  postCount: number;
+  lastActivityAt: number;
+  updatedAt: number;
+};
+
+/** The search documents of some topics, read from PostgreSQL (missing ids are deleted ones). */
+export async function loadTopicDocuments(documentIds: string[]): Promise<TopicDocument[]> {
+  const ids = documentIds.filter((id) => /^\d{1,9}$/.test(id)).map(Number);
+  if (ids.length === 0) return [];
+  const rows = await db
+    .select({
+      id: forumTopics.id,
+      title: forumTopics.title,
+      slug: forumTopics.slug,
+      postCount: forumTopics.postCount,
+      lastActivityAt: forumTopics.lastActivityAt,
+      categorySlug: forumCategories.slug,
+      categoryTitle: forumCategories.title,
+      requiredRole: forumCategories.requiredRole,
+    })
+    .from(forumTopics)
+    .innerJoin(forumCategories, eq(forumCategories.id, forumTopics.categoryId))
+    .where(inArray(forumTopics.id, ids));
+  const firstPosts = await db
+    .selectDistinctOn([forumPosts.topicId], {
+      topicId: forumPosts.topicId,
+      body: forumPosts.body,
+      deletedAt: forumPosts.deletedAt,
+      hiddenAt: forumPosts.hiddenAt,
+    })
+    .from(forumPosts)
+    .where(inArray(forumPosts.topicId, ids))
+    .orderBy(forumPosts.topicId, forumPosts.id);
+  const excerpts = new Map(
+    firstPosts.map((p) => [p.topicId, p.deletedAt || p.hiddenAt ? "" : p.body.slice(0, 1000)]),
+  );
+  return rows.map((row) => ({
+    ...row,
+    id: String(row.id),
+    excerpt: excerpts.get(row.id) ?? "",
+    lastActivityAt: row.lastActivityAt.getTime(),
+    updatedAt: row.lastActivityAt.getTime(),
+  }));
+}
+
+registerIndex({
+  base: TOPICS_INDEX,
+  settings: topicsIndexSettings,
+  load: loadTopicDocuments,
+  loadAll: async function* (batchSize) {
+    let after = 0;
+    for (;;) {
+      const rows = await db
+        .select({ id: forumTopics.id })
+        .from(forumTopics)
+        .where(gt(forumTopics.id, after))
+        .orderBy(asc(forumTopics.id))
+        .limit(batchSize);
+      if (rows.length === 0) return;
+      yield loadTopicDocuments(rows.map((row) => String(row.id)));
+      after = rows.at(-1)?.id ?? after;
+    }
+  },
+});
+
+export type TopicHit = Pick<
+  TopicDocument,
+  "title" | "slug" | "categorySlug" | "categoryTitle" | "postCount"
+> & { id: number; excerpt: string };
+
+/** Searches topics among the categories the viewer's roles may read; null when search is down. */
+export async function searchTopics(
+  query: string,
+  viewerRoles: readonly string[] | null,
+): Promise<{ hits: TopicHit[]; total: number } | null> {
+  const allowed = viewerRoles ?? [];
+  const filter = allowed.includes("admin")
+    ? undefined
+    : allowed.length > 0
+      ? `requiredRole IS NULL OR requiredRole IN [${allowed.map((r) => JSON.stringify(r)).join(", ")}]`
+      : "requiredRole IS NULL";
+  try {
+    const result = await searchClient()
+      .index<TopicDocument>(indexName(TOPICS_INDEX))
+      .search(query, {
+        filter,
+        limit: 20,
+        attributesToRetrieve: ["id", "title", "slug", "categorySlug", "categoryTitle", "postCount"],
+        attributesToCrop: ["excerpt"],
+        cropLength: 30,
+      });
+    return {
+      hits: result.hits.map((hit) => ({
+        id: Number(hit.id),
+        title: hit.title,
+        slug: hit.slug,
+        categorySlug: hit.categorySlug,
+        categoryTitle: hit.categoryTitle,
+        postCount: hit.postCount,
+        excerpt: (hit._formatted?.excerpt as string | undefined) ?? "",
+      })),
+      total: result.estimatedTotalHits ?? result.hits.length,
+    };
+  } catch {
+    return null;
+  }
+}

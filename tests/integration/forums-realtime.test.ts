@@ -1,0 +1,232 @@
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+
+import type { LivePost, PostCreatedEvent } from "../../realtime/protocol";
+import { followTopic, type ClientSocket } from "../../realtime/topic-client";
+import { startTestApp, type TestApp } from "../helpers/app";
+import { openTopic, prepareForums, reply } from "../helpers/forums";
+import { connect, joinTopic, nextEvent, socketFor } from "../helpers/sockets";
+import { apiToken, createTestUser, loginCookie } from "../helpers/users";
+
+let app: TestApp;
+const sockets: ClientSocket[] = [];
+const track = (socket: ClientSocket) => {
+  sockets.push(socket);
+  return socket;
+};
+
+beforeAll(async () => {
+  app = await startTestApp();
+  await prepareForums();
+});
+afterAll(async () => {
+  for (const socket of sockets) socket.close();
+  await app.close();
+});
+
+async function member(options: Parameters<typeof createTestUser>[0] = {}) {
+  const user = await createTestUser(options);
+  return { user, cookie: await loginCookie(user.id) };
+}
+
+describe("temps réel des forums", () => {
+  test("une réponse publiée par l'API arrive en direct à tous les membres présents dans le sujet", async () => {
+    const alice = await member();
+    const bruno = await member();
+    const topic = await openTopic(alice.user);
+    const a = track(await connect(app, { cookie: alice.cookie }));
+    const b = track(await connect(app, { cookie: bruno.cookie }));
+    expect(await joinTopic(a, topic.topicId)).toMatchObject({ ok: true, lastPostId: topic.postId });
+    expect((await joinTopic(b, topic.topicId)).ok).toBe(true);
+    const received = Promise.all([a, b].map((s) => nextEvent<PostCreatedEvent>(s, "post:created")));
+    const token = await apiToken(bruno.user.id);
+    const response = await app.request(`/api/v1/topics/${topic.topicId}/posts`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ body: "Bonjour **à tous**" }),
+    });
+    expect(response.status).toBe(201);
+    const { id } = (await response.json()) as { id: number };
+    for (const event of await received) {
+      expect(event).toMatchObject({
+        topicId: topic.topicId,
+        post: { id, author: { id: bruno.user.id, name: bruno.user.name } },
+      });
+      expect(event.post.html).toContain("<strong>à tous</strong>");
+      expect(typeof event.post.createdAt).toBe("string");
+    }
+  });
+
+  test("la présence compte les membres qui lisent le sujet", async () => {
+    const alice = await member();
+    const bruno = await member();
+    const topic = await openTopic(alice.user);
+    const a = track(await connect(app, { cookie: alice.cookie }));
+    await joinTopic(a, topic.topicId);
+    const counted = nextEvent<{ count: number }>(a, "presence", (p) => p.count === 2);
+    const b = track(await connect(app, { cookie: bruno.cookie }));
+    await joinTopic(b, topic.topicId);
+    expect((await counted).count).toBe(2);
+  });
+
+  test("« typing » est relayé aux autres membres du sujet, pas à l'auteur", async () => {
+    const alice = await member();
+    const bruno = await member();
+    const topic = await openTopic(alice.user);
+    const a = track(await connect(app, { cookie: alice.cookie }));
+    const b = track(await connect(app, { cookie: bruno.cookie }));
+    await joinTopic(a, topic.topicId);
+    await joinTopic(b, topic.topicId);
+    const seen = nextEvent<{ topicId: number; user: { id: string } }>(b, "typing");
+    a.emit("typing", { topicId: topic.topicId });
+    expect(await seen).toEqual({
+      topicId: topic.topicId,
+      user: { id: alice.user.id, name: alice.user.name },
+    });
+  });
+
+  test("un membre sans le rôle requis ne peut pas rejoindre un sujet réservé et n'en reçoit rien", async () => {
+    const juror = await member({ roles: ["jury"] });
+    const outsider = await member();
+    const topic = await openTopic(juror.user, { category: "jury-du-label" });
+    const j = track(await connect(app, { cookie: juror.cookie }));
+    const o = track(await connect(app, { cookie: outsider.cookie }));
+    const refused = await joinTopic(o, topic.topicId);
+    expect(refused).toMatchObject({ ok: false, error: { code: "not_found" } });
+    // Same answer as a topic that does not exist.
+    expect(await joinTopic(o, 999_999)).toEqual(refused);
+    expect((await joinTopic(j, topic.topicId)).ok).toBe(true);
+    let leaked = false;
+    o.on("post:created", () => {
+      leaked = true;
+    });
+    const delivered = nextEvent<PostCreatedEvent>(j, "post:created");
+    await reply(juror.user, topic.topicId, "Délibération confidentielle");
+    await delivered;
+    // The juror's copy arrived; the outsider's would have been sent at the same moment.
+    await new Promise((resolve) => o.emit("session:ping", resolve));
+    expect(leaked).toBe(false);
+  });
+
+  test("une connexion sans session, avec une session invalide ou depuis une origine étrangère est refusée", async () => {
+    await expect(connect(app)).rejects.toThrow(/unauthorized/);
+    await expect(
+      connect(app, { cookie: "ti_session=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" }),
+    ).rejects.toThrow(/unauthorized/);
+    const { cookie } = await member();
+    await expect(connect(app, { cookie, origin: "https://evil.example" })).rejects.toThrow();
+    await expect(connect(app, { cookie, origin: null })).rejects.toThrow();
+  });
+
+  test("les charges utiles invalides sont refusées sans planter le serveur", async () => {
+    const alice = await member();
+    const topic = await openTopic(alice.user);
+    const a = track(await connect(app, { cookie: alice.cookie }));
+    for (const payload of [[topic.topicId], { topicId: topic.topicId }, "12", -1, 1.5, null]) {
+      expect(await joinTopic(a, payload)).toMatchObject({
+        ok: false,
+        error: { code: "bad_request" },
+      });
+    }
+    const polluted = JSON.parse(`{"topicId": ${topic.topicId}, "__proto__": {"admin": true}}`);
+    a.emit("typing", polluted);
+    expect(({} as Record<string, unknown>).admin).toBeUndefined();
+    const huge = await new Promise<{ ok: boolean; error?: { code: string } }>((resolve) =>
+      a.emit("topic:join", "x".repeat(10_000) as unknown as number, resolve),
+    );
+    expect(huge).toMatchObject({ ok: false, error: { code: "payload_too_large" } });
+    // Still connected and answering.
+    expect((await joinTopic(a, topic.topicId)).ok).toBe(true);
+  });
+
+  test("un client qui inonde le serveur d'événements est déconnecté", async () => {
+    const alice = await member();
+    const a = track(await connect(app, { cookie: alice.cookie }));
+    const disconnected = new Promise<string>((resolve) => a.once("disconnect", resolve));
+    for (let i = 0; i < 150; i += 1) a.emit("typing", { topicId: 1 });
+    expect(await disconnected).toBe("io server disconnect");
+  });
+
+  test("après une coupure, le client récupère les messages manqués une seule fois et dans l'ordre", async () => {
+    const alice = await member();
+    const bruno = await member();
+    const topic = await openTopic(alice.user);
+    const socket = track(socketFor(app, { cookie: bruno.cookie }));
+    const shown: LivePost[] = [];
+    let synced = 0;
+    const waitSynced = (target: number) =>
+      new Promise<void>((resolve) => {
+        const check = setInterval(() => {
+          if (synced >= target) {
+            clearInterval(check);
+            resolve();
+          }
+        }, 10);
+      });
+    const follower = followTopic(socket, {
+      topicId: topic.topicId,
+      lastSeenId: topic.postId,
+      fetchAfter: async (after) => {
+        const response = await app.request(
+          `/api/v1/topics/${topic.topicId}/posts?after=${after}&limit=2`,
+          { cookie: bruno.cookie },
+        );
+        expect(response.status).toBe(200);
+        return (await response.json()) as { items: LivePost[]; hasMore: boolean };
+      },
+      onPosts: (posts) => shown.push(...posts),
+      onSynced: () => {
+        synced += 1;
+      },
+    });
+    await waitSynced(1);
+    const first = await reply(alice.user, topic.topicId, "Avant la coupure");
+    await new Promise<void>((resolve) => {
+      const check = setInterval(() => {
+        if (shown.length === 1) {
+          clearInterval(check);
+          resolve();
+        }
+      }, 10);
+    });
+    socket.disconnect();
+    const missed = [];
+    for (const text of ["Manqué 1", "Manqué 2", "Manqué 3", "Manqué 4", "Manqué 5"]) {
+      missed.push(await reply(alice.user, topic.topicId, text));
+    }
+    socket.connect();
+    await waitSynced(2);
+    const after = await reply(alice.user, topic.topicId, "Après la reconnexion");
+    await new Promise<void>((resolve) => {
+      const check = setInterval(() => {
+        if (shown.some((p) => p.id === after)) {
+          clearInterval(check);
+          resolve();
+        }
+      }, 10);
+    });
+    expect(shown.map((p) => p.id)).toEqual([first, ...missed, after]);
+    follower.stop();
+  });
+
+  test("la limite de messages par personne répond 429 à l'API avec Retry-After", async () => {
+    const alice = await member();
+    const topic = await openTopic(alice.user);
+    const token = await apiToken(alice.user.id);
+    const statuses: number[] = [];
+    let last: Response | undefined;
+    for (let i = 0; i < 11; i += 1) {
+      last = await app.request(`/api/v1/topics/${topic.topicId}/posts`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: JSON.stringify({ body: `Message ${i}` }),
+      });
+      statuses.push(last.status);
+    }
+    expect(statuses.slice(0, 10).every((s) => s === 201)).toBe(true);
+    expect(statuses[10]).toBe(429);
+    expect(Number(last?.headers.get("retry-after"))).toBeGreaterThan(0);
+    const body = (await last?.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe("rate_limited");
+    expect(body.error.message).toMatch(/Réessayez/);
+  });
+});
