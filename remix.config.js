@@ -11,6 +11,8 @@ export default {
     v3_fetcherPersist: true,
     v3_relativeSplatPath: true,
     v3_throwAbortReason: true,
-    v3_lazyRouteDiscovery: true,
+    // Lazy route discovery matches every route against each document request to build a partial
+    // manifest: with ~50 routes the full manifest is cheaper than that work.
+    v3_lazyRouteDiscovery: false,
   },
 };

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { statSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -51,6 +51,8 @@ export async function createApp(config: Config = getConfig(), options: CreateApp
   const build = options.build ?? (await loadBuild());
   const app = express();
   app.disable("x-powered-by");
+  // Remix parses the URL itself; the simple parser spares Express a costly qs parse per request.
+  app.set("query parser", "simple");
   if (config.trustProxy) app.set("trust proxy", true);
 
   app.use((req, res, next) => {
@@ -80,9 +82,18 @@ export async function createApp(config: Config = getConfig(), options: CreateApp
       crossOriginEmbedderPolicy: false,
     }),
   );
-  app.use(compression());
+  // Level 4 keeps most of the size gain of the default (6) for about half of its CPU.
+  app.use(compression({ level: 4 }));
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
-  app.use(express.static("public", { maxAge: "1h" }));
+  // Only paths that name a file of public/ reach the static handler: it would otherwise stat
+  // the disk on every page and API request.
+  const publicEntries = new Set(readdirSync("public").filter((name) => name !== "build"));
+  const publicFiles = express.static("public", { maxAge: "1h", index: false });
+  app.use((req, res, next) => {
+    const first = req.path.split("/")[1] ?? "";
+    if (publicEntries.has(first)) return publicFiles(req, res, next);
+    next();
+  });
 
   app.get("/healthz", async (_req, res) => {
     const down: string[] = [];

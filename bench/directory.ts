@@ -2,13 +2,29 @@
  * `npm run bench:directory`: COG import time, then p50/p95 of /api/v1/collectivities?q= for 20
  * typical queries at 10 concurrent clients (target: p95 under 50 ms).
  */
-import { getOk, measure, ms, printTable, startBenchEnvironment } from "./lib";
+import { getOk, loadPaths, ms, printTable, startBenchEnvironment } from "./lib";
 
 const queries = [
-  "q=Lavoncourt", "q=vannes", "q=70120", "q=paris", "q=st%20etienne", "q=marseille", "q=56000",
-  "q=beauvais", "q=orleans", "q=Saint-Martin", "q=lyon&kind=commune", "q=CC%20du", "q=metropole",
-  "q=bretagne&kind=region", "q=fort-de-france", "q=29019", "q=200000172", "q=ville&department=70",
-  "q=les%20sables", "q=aix",
+  "q=Lavoncourt",
+  "q=vannes",
+  "q=70120",
+  "q=paris",
+  "q=st%20etienne",
+  "q=marseille",
+  "q=56000",
+  "q=beauvais",
+  "q=orleans",
+  "q=Saint-Martin",
+  "q=lyon&kind=commune",
+  "q=CC%20du",
+  "q=metropole",
+  "q=bretagne&kind=region",
+  "q=fort-de-france",
+  "q=29019",
+  "q=200000172",
+  "q=ville&department=70",
+  "q=les%20sables",
+  "q=aix",
 ];
 
 const env = await startBenchEnvironment();
@@ -18,10 +34,22 @@ try {
   const again = await importCog(db);
   // Warm-up: plans cached, connections opened.
   for (const query of queries) await getOk(`${env.origin}/api/v1/collectivities?${query}`);
-  const stats = await measure(10, 2000, (i) => getOk(`${env.origin}/api/v1/collectivities?${queries[i % queries.length]}`));
+  const stats = await loadPaths(
+    env.origin,
+    queries.map((query) => `/api/v1/collectivities?${query}`),
+    { connections: 10, amount: 4000 },
+  );
   printTable("Annuaire : import du COG", [
-    { étape: "premier import", secondes: env.importSeconds?.toFixed(1) ?? "?", "lignes écrites": "toutes" },
-    { étape: "second import (idempotent)", secondes: again.seconds.toFixed(1), "lignes écrites": again.written },
+    {
+      étape: "premier import",
+      secondes: env.importSeconds?.toFixed(1) ?? "?",
+      "lignes écrites": "toutes",
+    },
+    {
+      étape: "second import (idempotent)",
+      secondes: again.seconds.toFixed(1),
+      "lignes écrites": again.written,
+    },
   ]);
   printTable("GET /api/v1/collectivities?q= — 20 requêtes types, 10 clients simultanés", [
     {

@@ -2,6 +2,8 @@ import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
+import autocannon from "autocannon";
+
 import { freePort } from "../scripts/ports";
 import { startServices } from "../scripts/services";
 
@@ -12,7 +14,11 @@ import { startServices } from "../scripts/services";
 export async function startBenchEnvironment(options: { importDirectory?: boolean } = {}) {
   const dataDir = await mkdtemp(path.join(tmpdir(), "territoires-bench-"));
   await chmod(dataDir, 0o755);
-  const services = await startServices({ dataDir, ephemeral: true, env: { PATH: process.env.PATH, MEILI_BIN: process.env.MEILI_BIN } });
+  const services = await startServices({
+    dataDir,
+    ephemeral: true,
+    env: { PATH: process.env.PATH, MEILI_BIN: process.env.MEILI_BIN },
+  });
   const port = await freePort();
   Object.assign(process.env, services.env, {
     NODE_ENV: "production",
@@ -44,7 +50,16 @@ export async function startBenchEnvironment(options: { importDirectory?: boolean
   };
 }
 
-export type Stats = { count: number; seconds: number; rps: number; p50: number; p95: number; p99: number; max: number; errors: number };
+export type Stats = {
+  count: number;
+  seconds: number;
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  errors: number;
+};
 
 export function percentile(sorted: number[], p: number) {
   if (sorted.length === 0) return 0;
@@ -55,7 +70,11 @@ export function percentile(sorted: number[], p: number) {
  * Runs `task` `total` times with `concurrency` workers and returns exact latency percentiles
  * (milliseconds). A task that throws counts as an error.
  */
-export async function measure(concurrency: number, total: number, task: (i: number) => Promise<void>): Promise<Stats> {
+export async function measure(
+  concurrency: number,
+  total: number,
+  task: (i: number) => Promise<void>,
+): Promise<Stats> {
   const latencies: number[] = [];
   let next = 0;
   let errors = 0;
@@ -88,6 +107,48 @@ export async function measure(concurrency: number, total: number, task: (i: numb
   };
 }
 
+/**
+ * Load with autocannon (a lighter client than fetch, so the machine's two cores go to the app):
+ * `connections` clients cycle through `paths` until `amount` requests are done; latencies of every
+ * response are kept for exact percentiles.
+ */
+export async function loadPaths(
+  origin: string,
+  paths: string[],
+  options: { connections: number; amount: number },
+): Promise<Stats> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const started = performance.now();
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: origin,
+        connections: options.connections,
+        amount: options.amount,
+        requests: paths.map((path) => ({ method: "GET" as const, path })),
+      },
+      (error, done) => (error ? reject(error) : resolve(done)),
+    );
+    instance.on("response", (_client, statusCode, _bytes, responseTime) => {
+      if (statusCode >= 200 && statusCode < 300) latencies.push(responseTime);
+      else errors += 1;
+    });
+  });
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return {
+    count: latencies.length + errors,
+    seconds,
+    rps: (latencies.length + errors) / seconds,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    max: latencies.at(-1) ?? 0,
+    errors: errors + result.errors,
+  };
+}
+
 /** GET a URL and fail unless it answers 2xx (the body is read, as a client would). */
 export async function getOk(url: string, headers?: Record<string, string>) {
   const response = await fetch(url, { headers });
@@ -101,7 +162,9 @@ export const ms = (value: number) => value.toFixed(1);
 export function printTable(title: string, rows: Array<Record<string, string | number>>) {
   const columns = Object.keys(rows[0] ?? {});
   const cells = rows.map((row) => columns.map((column) => String(row[column] ?? "")));
-  const widths = columns.map((column, i) => Math.max(column.length, ...cells.map((row) => row[i]!.length)));
+  const widths = columns.map((column, i) =>
+    Math.max(column.length, ...cells.map((row) => row[i]!.length)),
+  );
   const line = (values: string[]) => values.map((value, i) => value.padEnd(widths[i]!)).join("  ");
   console.log(`\n${title}`);
   console.log(line(columns));
