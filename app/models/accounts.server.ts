@@ -222,6 +222,12 @@ export async function deleteAccount(userId: string) {
 /** Domains register here what they must anonymise or delete when an account goes. */
 export const accountDeletionHooks: Array<(tx: Executor, userId: string) => Promise<void>> = [];
 
+/** Domains register here what they hold about a person, for the RGPD export. */
+export const accountExportSections: Array<{
+  name: string;
+  load: (userId: string) => Promise<unknown>;
+}> = [];
+
 /** Replaces a user's roles; sessions end so that the next request sees the new rights. */
 export async function setRoles(userId: string, roles: Role[]) {
   const unique = [...new Set<Role>(["member", ...roles])];
@@ -298,7 +304,15 @@ export async function exportAccountData(userId: string) {
     })
     .from(memberships)
     .where(eq(memberships.userId, userId));
-  return { exportedAt: new Date().toISOString(), profile, memberships: history, apiTokens: tokens };
+  const sections: Record<string, unknown> = {};
+  for (const section of accountExportSections) sections[section.name] = await section.load(userId);
+  return {
+    exportedAt: new Date().toISOString(),
+    profile,
+    memberships: history,
+    apiTokens: tokens,
+    ...sections,
+  };
 }
 
 export async function verifyCredentialsOfUser(userId: string, password: string) {

@@ -33,7 +33,13 @@ import { randomId, sha256 } from "../utils/ids.server";
 import { logger } from "../utils/logger.server";
 import { defineRateLimit } from "../utils/rate-limit.server";
 import { slugify } from "../utils/text";
-import { accountDeletionHooks, failure, isUniqueViolation, type Result } from "./accounts.server";
+import {
+  accountDeletionHooks,
+  accountExportSections,
+  failure,
+  isUniqueViolation,
+  type Result,
+} from "./accounts.server";
 import { approvedCollectivityOf } from "./collectivities.server";
 import {
   createNotifications,
@@ -1125,6 +1131,20 @@ accountDeletionHooks.push(async (executor, userId) => {
       .where(and(eq(eventRegistrations.eventId, eventId), eq(eventRegistrations.userId, userId)));
     if (event?.status === "published") await fillFromWaitlist(tx, event);
   }
+});
+
+accountExportSections.push({
+  name: "eventRegistrations",
+  load: (userId) =>
+    db
+      .select({
+        eventId: eventRegistrations.eventId,
+        status: eventRegistrations.status,
+        showPublicly: eventRegistrations.showPublicly,
+        createdAt: eventRegistrations.createdAt,
+      })
+      .from(eventRegistrations)
+      .where(eq(eventRegistrations.userId, userId)),
 });
 
 /**

@@ -38,7 +38,13 @@ import { POSTS_PER_PAGE, TITLE_MAX_LENGTH, TOPICS_PER_PAGE } from "../utils/foru
 import { renderMarkdown } from "../utils/markdown.server";
 import { consume, defineRateLimit } from "../utils/rate-limit.server";
 import { slugify } from "../utils/text";
-import { accountDeletionHooks, failure, isUniqueViolation, type Result } from "./accounts.server";
+import {
+  accountDeletionHooks,
+  accountExportSections,
+  failure,
+  isUniqueViolation,
+  type Result,
+} from "./accounts.server";
 import { approvedCollectivityOf } from "./collectivities.server";
 import {
   createNotifications,
@@ -433,10 +439,7 @@ export async function listPosts(viewer: Viewer, topic: Topic, page = 1) {
   const total =
     rows[0]?.total ??
     (
-      await db
-        .select({ total: count() })
-        .from(forumPosts)
-        .where(eq(forumPosts.topicId, topic.id))
+      await db.select({ total: count() }).from(forumPosts).where(eq(forumPosts.topicId, topic.id))
     )[0]?.total ??
     0;
   const items = rows.map(({ total: _total, ...row }) => {
@@ -1220,4 +1223,18 @@ accountDeletionHooks.push(async (tx, userId) => {
   await tx.update(forumTopics).set({ authorId: null }).where(eq(forumTopics.authorId, userId));
   await tx.delete(forumFollows).where(eq(forumFollows.userId, userId));
   await tx.delete(forumReads).where(eq(forumReads.userId, userId));
+});
+
+accountExportSections.push({
+  name: "forumPosts",
+  load: (userId) =>
+    db
+      .select({
+        id: forumPosts.id,
+        topicId: forumPosts.topicId,
+        body: forumPosts.body,
+        createdAt: forumPosts.createdAt,
+      })
+      .from(forumPosts)
+      .where(eq(forumPosts.authorId, userId)),
 });

@@ -27,7 +27,13 @@ import type { InitiativeQuery } from "../utils/initiative-schemas";
 import { populationBracket, reservedSlugs } from "../utils/initiatives";
 import { renderMarkdown } from "../utils/markdown.server";
 import { slugify } from "../utils/text";
-import { accountDeletionHooks, failure, isUniqueViolation, type Result } from "./accounts.server";
+import {
+  accountDeletionHooks,
+  accountExportSections,
+  failure,
+  isUniqueViolation,
+  type Result,
+} from "./accounts.server";
 import { approvedCollectivityOf } from "./collectivities.server";
 
 export type Viewer = Pick<AuthUser, "id" | "roles"> | null;
@@ -682,6 +688,29 @@ accountDeletionHooks.push(async (tx, userId) => {
     .update(initiativeContributors)
     .set({ userId: null, name: "Ancien membre", role: "" })
     .where(eq(initiativeContributors.userId, userId));
+});
+
+accountExportSections.push({
+  name: "initiatives",
+  load: async (userId) => ({
+    created: await db
+      .select({
+        id: initiatives.id,
+        slug: initiatives.slug,
+        title: initiatives.title,
+        status: initiatives.status,
+        createdAt: initiatives.createdAt,
+      })
+      .from(initiatives)
+      .where(eq(initiatives.createdBy, userId)),
+    credited: await db
+      .select({
+        initiativeId: initiativeContributors.initiativeId,
+        role: initiativeContributors.role,
+      })
+      .from(initiativeContributors)
+      .where(eq(initiativeContributors.userId, userId)),
+  }),
 });
 
 // ——— Search (Meilisearch) ———

@@ -1,17 +1,37 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 
+import { EventCard } from "~/components/event-card";
+import { InitiativeCard } from "~/components/initiative-card";
 import { getProfile } from "~/models/accounts.server";
 import { networkFigures } from "~/models/collectivities.server";
+import { listEvents, myEvents, placesLeft } from "~/models/events.server";
+import { listPublished } from "~/models/initiatives.server";
+import { unreadNotificationCount } from "~/models/notifications.server";
 import { formatNumber } from "~/utils/text";
 
 export async function loader({ context }: LoaderFunctionArgs) {
   const user = context.auth.user;
-  const [figures, profile] = await Promise.all([
+  const [figures, profile, latest, upcoming, mine, unread] = await Promise.all([
     networkFigures(),
     user ? getProfile(user.id) : Promise.resolve(null),
+    listPublished({ page: 1, pageSize: 3 }),
+    listEvents({ period: "upcoming", pageSize: 3 }, user),
+    user ? myEvents(user.id) : Promise.resolve([]),
+    user ? unreadNotificationCount(user.id) : Promise.resolve(0),
   ]);
-  return { figures, profile };
+  return {
+    figures,
+    profile,
+    latest: latest.items.map((i) => ({
+      ...i,
+      year: i.startYear,
+      collectivity: { code: i.collectivityCode, name: i.collectivityName },
+    })),
+    upcoming: upcoming.items.map((e) => ({ ...e, placesLeft: placesLeft(e) })),
+    myUpcoming: mine.filter((e) => new Date(e.endsAt) > new Date()).slice(0, 3),
+    unread,
+  };
 }
 
 const reasons = [
@@ -42,7 +62,7 @@ const reasons = [
 ];
 
 export default function Index() {
-  const { figures, profile } = useLoaderData<typeof loader>();
+  const { figures, profile, latest, upcoming, myUpcoming, unread } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   return (
     <div className="container">
@@ -82,6 +102,74 @@ export default function Index() {
             </p>
           </>
         )}
+      </section>
+      {profile ? (
+        <section aria-labelledby="pour-vous" className="stack">
+          <h2 id="pour-vous">Pour vous</h2>
+          <ul className="figures">
+            <li>
+              <strong>{unread}</strong>
+              <Link to="/notifications">
+                notification{unread > 1 ? "s" : ""} non lue{unread > 1 ? "s" : ""}
+              </Link>
+            </li>
+            <li>
+              <strong>{myUpcoming.length}</strong>
+              <Link to="/evenements/mes-evenements">
+                inscription{myUpcoming.length > 1 ? "s" : ""} à venir
+              </Link>
+            </li>
+          </ul>
+          {myUpcoming.length > 0 ? (
+            <ul className="list-plain">
+              {myUpcoming.map((event) => (
+                <li key={event.slug}>
+                  <Link to={`/evenements/${event.slug}`}>{event.title}</Link>
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </section>
+      ) : null}
+      <section aria-labelledby="nouveautes">
+        <h2 id="nouveautes">Dernières initiatives partagées</h2>
+        {latest.length === 0 ? (
+          <p>
+            Aucune initiative publiée pour l'instant :{" "}
+            <Link to="/initiatives/nouvelle">partagez la vôtre</Link>.
+          </p>
+        ) : (
+          <ul className="grid list-plain">
+            {latest.map((initiative) => (
+              <li key={initiative.slug}>
+                <InitiativeCard initiative={initiative} />
+              </li>
+            ))}
+          </ul>
+        )}
+        <p>
+          <Link to="/initiatives">Toutes les initiatives</Link>
+        </p>
+      </section>
+      <section aria-labelledby="agenda">
+        <h2 id="agenda">Prochains événements</h2>
+        {upcoming.length === 0 ? (
+          <p>
+            Aucun événement annoncé. Organisateur ou organisatrice ?{" "}
+            <Link to="/evenements/nouveau">Publiez le vôtre</Link>.
+          </p>
+        ) : (
+          <ul className="grid list-plain">
+            {upcoming.map((event) => (
+              <li key={event.slug}>
+                <EventCard event={event} />
+              </li>
+            ))}
+          </ul>
+        )}
+        <p>
+          <Link to="/evenements">Tout l'agenda</Link>
+        </p>
       </section>
       <section aria-labelledby="chiffres">
         <h2 id="chiffres">Le réseau en chiffres</h2>

@@ -261,6 +261,10 @@ describe("compte et RGPD", () => {
     expect(data.profile.email).toBe(me.email);
     expect(JSON.stringify(data)).not.toContain("Quelqu'un d'autre");
     expect(JSON.stringify(data)).not.toContain("argon2");
+    // Every domain adds its section: what I wrote and where I registered is mine to take away.
+    expect(Object.keys(data)).toEqual(
+      expect.arrayContaining(["initiatives", "forumPosts", "eventRegistrations"]),
+    );
   });
 
   test("supprimer son compte efface le profil et les sessions", async () => {
