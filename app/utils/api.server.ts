@@ -28,6 +28,31 @@ export function apiError(
 
 export const notFound = () => apiError(404, "not_found", "Ressource introuvable.");
 
+const failureCodes: Record<number, ApiErrorCode> = {
+  400: "bad_request",
+  403: "forbidden",
+  404: "not_found",
+  409: "conflict",
+  422: "validation_failed",
+};
+
+/**
+ * A model failure (`{ ok: false, status, fieldErrors, formError? }`) as the API's JSON error.
+ * `messageWithoutFields` is what is said when the model gave neither fields nor a message.
+ */
+export function modelFailure(
+  failure: { status: number; fieldErrors: Record<string, string[]>; formError?: string },
+  messageWithoutFields = "Certains champs sont invalides.",
+) {
+  const hasFields = Object.keys(failure.fieldErrors).length > 0;
+  return apiError(
+    failure.status,
+    failureCodes[failure.status] ?? "bad_request",
+    failure.formError ?? (hasFields ? "Certains champs sont invalides." : messageWithoutFields),
+    hasFields ? failure.fieldErrors : undefined,
+  );
+}
+
 export function fieldErrors(error: z.ZodError): Record<string, string[]> {
   const fields: Record<string, string[]> = {};
   for (const issue of error.issues) {

@@ -1,4 +1,4 @@
-import { apiError, type ApiErrorCode } from "./api.server";
+import { apiError } from "./api.server";
 import type { AuthState } from "./auth.server";
 import { RateLimitedError, tooManyRequests } from "./rate-limit.server";
 
@@ -8,29 +8,6 @@ export function optionalApiViewer(context: { auth: AuthState }) {
     throw apiError(401, "unauthorized", "Jeton d'API invalide ou révoqué.");
   }
   return context.auth.user;
-}
-
-const codes: Record<number, ApiErrorCode> = {
-  400: "bad_request",
-  403: "forbidden",
-  404: "not_found",
-  409: "conflict",
-  422: "validation_failed",
-};
-
-/** A model failure as the API's JSON error. */
-export function apiFailure(failure: {
-  status: number;
-  fieldErrors: Record<string, string[]>;
-  formError?: string;
-}) {
-  const fields = Object.keys(failure.fieldErrors).length > 0 ? failure.fieldErrors : undefined;
-  return apiError(
-    failure.status,
-    codes[failure.status] ?? "bad_request",
-    failure.formError ?? "Certains champs sont invalides.",
-    fields,
-  );
 }
 
 /** Runs a write, turning a passed rate limit into the API's 429. */
