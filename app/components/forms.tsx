@@ -122,6 +122,47 @@ export function RadioGroup({
   );
 }
 
+/** The values a multi-valued field starts with: conform gives one value alone as a string. */
+export function initialValues(initialValue: unknown): string[] {
+  if (Array.isArray(initialValue)) return initialValue.filter((v) => typeof v === "string");
+  return typeof initialValue === "string" && initialValue !== "" ? [initialValue] : [];
+}
+
+/** Checkboxes in a fieldset whose legend is the question; `layout` is the class of the list. */
+export function CheckboxGroup({
+  legend,
+  meta,
+  options,
+  layout = "choices",
+}: {
+  legend: string;
+  meta: FieldMetadata<string[] | undefined>;
+  options: ReadonlyArray<{ value: string; label: string }>;
+  layout?: "choices" | "checkbox-grid";
+}) {
+  const checked = new Set(initialValues(meta.initialValue));
+  return (
+    <fieldset className="field" aria-describedby={meta.errors ? meta.errorId : undefined}>
+      <legend>{legend}</legend>
+      <div className={layout}>
+        {options.map((option) => (
+          <label key={option.value}>
+            <input
+              type="checkbox"
+              name={meta.name}
+              value={option.value}
+              defaultChecked={checked.has(option.value)}
+              aria-invalid={meta.errors ? true : undefined}
+            />
+            {option.label}
+          </label>
+        ))}
+      </div>
+      <ErrorList id={meta.errorId} errors={meta.errors} />
+    </fieldset>
+  );
+}
+
 export function FormErrors({ errors, id }: { errors?: string[] | null; id?: string }) {
   if (!errors || errors.length === 0) return null;
   return (
