@@ -281,17 +281,14 @@ export async function createTopic(
         })
         .returning({ id: forumTopics.id });
       if (!topic) throw new Error("topic insert returned nothing");
-      const [post] = await tx
-        .insert(forumPosts)
-        .values({
-          topicId: topic.id,
-          authorId: author.id,
-          body: input.body,
-          html,
-          idempotencyKey: input.idempotencyKey ?? null,
-        })
-        .returning({ id: forumPosts.id, createdAt: forumPosts.createdAt });
-      if (!post) throw new Error("post insert returned nothing");
+      const post = await insertPost(tx, {
+        topicId: topic.id,
+        authorId: author.id,
+        replyToId: null,
+        body: input.body,
+        html,
+        idempotencyKey: input.idempotencyKey ?? null,
+      });
       await tx
         .update(forumTopics)
         .set({ postCount: 1, lastPostId: post.id, lastActivityAt: post.createdAt })
@@ -331,6 +328,26 @@ export async function createTopic(
     }
     throw error;
   }
+}
+
+/** Writes a post (of a new topic or a reply) and returns its id and time. */
+async function insertPost(
+  tx: Executor,
+  values: {
+    topicId: number;
+    authorId: string;
+    replyToId: number | null;
+    body: string;
+    html: string;
+    idempotencyKey: string | null;
+  },
+) {
+  const [post] = await tx
+    .insert(forumPosts)
+    .values(values)
+    .returning({ id: forumPosts.id, createdAt: forumPosts.createdAt });
+  if (!post) throw new Error("post insert returned nothing");
+  return post;
 }
 
 async function findByIdempotencyKey(authorId: string, key: string) {
@@ -433,10 +450,7 @@ export async function listPosts(viewer: Viewer, topic: Topic, page = 1) {
   const total =
     rows[0]?.total ??
     (
-      await db
-        .select({ total: count() })
-        .from(forumPosts)
-        .where(eq(forumPosts.topicId, topic.id))
+      await db.select({ total: count() }).from(forumPosts).where(eq(forumPosts.topicId, topic.id))
     )[0]?.total ??
     0;
   const items = rows.map(({ total: _total, ...row }) => {
@@ -616,18 +630,14 @@ export async function createPost(
         replyToId = parent?.id ?? null;
         replyToAuthorId = parent?.authorId ?? null;
       }
-      const [post] = await tx
-        .insert(forumPosts)
-        .values({
-          topicId: topic.id,
-          authorId: author.id,
-          replyToId,
-          body: input.body,
-          html,
-          idempotencyKey: input.idempotencyKey ?? null,
-        })
-        .returning({ id: forumPosts.id, createdAt: forumPosts.createdAt });
-      if (!post) throw new Error("post insert returned nothing");
+      const post = await insertPost(tx, {
+        topicId: topic.id,
+        authorId: author.id,
+        replyToId,
+        body: input.body,
+        html,
+        idempotencyKey: input.idempotencyKey ?? null,
+      });
       await tx
         .update(forumTopics)
         .set({
