@@ -7,9 +7,10 @@ import {
   notFound,
   readJsonBody,
   readQuery,
+  withApiRateLimit,
 } from "~/utils/api.server";
 import { requireUser } from "~/utils/auth.server";
-import { optionalApiViewer, withApiRateLimit } from "~/utils/forum-api.server";
+import { optionalApiViewer } from "~/utils/forum-api.server";
 import { NewTopicSchema, TopicsQuerySchema } from "~/utils/forum-schemas";
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {

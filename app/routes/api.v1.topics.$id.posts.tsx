@@ -7,9 +7,10 @@ import {
   notFound,
   readJsonBody,
   readQuery,
+  withApiRateLimit,
 } from "~/utils/api.server";
 import { requireUser } from "~/utils/auth.server";
-import { optionalApiViewer, withApiRateLimit } from "~/utils/forum-api.server";
+import { optionalApiViewer } from "~/utils/forum-api.server";
 import { NewPostSchema, PostsQuerySchema } from "~/utils/forum-schemas";
 
 function topicIdOf(param: string | undefined) {

@@ -1,5 +1,7 @@
 import type { z } from "zod";
 
+import { consume, RateLimitedError, tooManyRequests, type LimitName } from "./rate-limit.server";
+
 export type ApiErrorCode =
   | "bad_request"
   | "unauthorized"
@@ -117,4 +119,20 @@ export function methodNotAllowed(allowed: string[]) {
   return apiError(405, "method_not_allowed", "Méthode non autorisée.", undefined, {
     Allow: allowed.join(", "),
   });
+}
+
+/** Runs a write, turning a passed rate limit into the API's 429. */
+export async function withApiRateLimit<T>(run: () => Promise<T>): Promise<T | Response> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof RateLimitedError) return tooManyRequests(error, "json") as Response;
+    throw error;
+  }
+}
+
+/** Counts one API write against a rate limit: the 429 answer once it is passed, else null. */
+export async function apiRateLimit(name: LimitName, key: string): Promise<Response | null> {
+  const limited = await withApiRateLimit(() => consume(name, key));
+  return limited instanceof Response ? limited : null;
 }
