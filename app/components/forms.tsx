@@ -2,6 +2,8 @@ import type { FieldMetadata } from "@conform-to/react";
 import { getInputProps, getSelectProps, getTextareaProps } from "@conform-to/react";
 import type { ReactNode } from "react";
 
+import { formatNumber } from "~/utils/text";
+
 export function ErrorList({ id, errors }: { id?: string; errors?: string[] | null }) {
   if (!errors || errors.length === 0) return null;
   return (
@@ -86,6 +88,43 @@ export function SelectField({
         {children}
       </select>
       <ErrorList id={meta.errorId} errors={meta.errors} />
+    </div>
+  );
+}
+
+export type FilterOption = { value: string; label: string; count?: number };
+
+/**
+ * A select of a GET filter form: an empty first choice ("Toutes les régions"), then the options,
+ * each with its number of results when known. Keyed on the value so that it follows the URL.
+ */
+export function FilterSelect({
+  name,
+  id = name,
+  label,
+  empty,
+  options,
+  value,
+}: {
+  name: string;
+  id?: string;
+  label: string;
+  empty: string;
+  options: ReadonlyArray<FilterOption>;
+  value: string | undefined | null;
+}) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} name={name} defaultValue={value ?? ""} key={value ?? ""}>
+        <option value="">{empty}</option>
+        {options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+            {option.count !== undefined ? ` (${formatNumber(option.count)})` : ""}
+          </option>
+        ))}
+      </select>
     </div>
   );
 }
