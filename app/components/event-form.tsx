@@ -6,7 +6,9 @@ import { EventFormSchema, formatLabels } from "~/utils/event-schemas";
 import { themes } from "~/utils/themes";
 
 import { CollectivityPicker, type Candidate } from "./collectivity-picker";
-import { ErrorList, Field, FormErrors, RadioGroup, TextareaField } from "./forms";
+import { CheckboxGroup, ErrorList, Field, FormErrors, RadioGroup, TextareaField } from "./forms";
+
+const themeOptions = themes.map((theme) => ({ value: theme.slug, label: theme.label }));
 
 export type EventFormDefaults = {
   title?: string;
@@ -54,9 +56,6 @@ export function EventForm({
     shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: EventFormSchema }),
   });
-  const chosenThemes = new Set(
-    ([] as string[]).concat((fields.themes.initialValue as string[] | string | undefined) ?? []),
-  );
   const dateField = (meta: typeof fields.startsAt, label: string, hint?: string) => {
     const hintId = `${meta.id}-hint`;
     const props = getInputProps(meta, { type: "datetime-local", ariaDescribedBy: hintId });
@@ -81,26 +80,12 @@ export function EventForm({
         rows={8}
         hint="Texte en markdown : **gras**, *italique*, listes avec « - », liens [texte](https://…)."
       />
-      <fieldset
-        className="field"
-        aria-describedby={fields.themes.errors ? fields.themes.errorId : undefined}
-      >
-        <legend>Thèmes (un à quatre)</legend>
-        <div className="checkbox-grid">
-          {themes.map((theme) => (
-            <label key={theme.slug}>
-              <input
-                type="checkbox"
-                name={fields.themes.name}
-                value={theme.slug}
-                defaultChecked={chosenThemes.has(theme.slug)}
-              />
-              {theme.label}
-            </label>
-          ))}
-        </div>
-        <ErrorList id={fields.themes.errorId} errors={fields.themes.errors} />
-      </fieldset>
+      <CheckboxGroup
+        legend="Thèmes (un à quatre)"
+        meta={fields.themes}
+        options={themeOptions}
+        layout="checkbox-grid"
+      />
       <RadioGroup
         legend="Format"
         meta={fields.format}

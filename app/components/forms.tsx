@@ -2,6 +2,8 @@ import type { FieldMetadata } from "@conform-to/react";
 import { getInputProps, getSelectProps, getTextareaProps } from "@conform-to/react";
 import type { ReactNode } from "react";
 
+import { formatNumber } from "~/utils/text";
+
 export function ErrorList({ id, errors }: { id?: string; errors?: string[] | null }) {
   if (!errors || errors.length === 0) return null;
   return (
@@ -90,6 +92,43 @@ export function SelectField({
   );
 }
 
+export type FilterOption = { value: string; label: string; count?: number };
+
+/**
+ * A select of a GET filter form: an empty first choice ("Toutes les régions"), then the options,
+ * each with its number of results when known. Keyed on the value so that it follows the URL.
+ */
+export function FilterSelect({
+  name,
+  id = name,
+  label,
+  empty,
+  options,
+  value,
+}: {
+  name: string;
+  id?: string;
+  label: string;
+  empty: string;
+  options: ReadonlyArray<FilterOption>;
+  value: string | undefined | null;
+}) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} name={name} defaultValue={value ?? ""} key={value ?? ""}>
+        <option value="">{empty}</option>
+        {options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+            {option.count !== undefined ? ` (${formatNumber(option.count)})` : ""}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
 /** Radio buttons in a fieldset whose legend is the question. */
 export function RadioGroup({
   legend,
@@ -111,6 +150,47 @@ export function RadioGroup({
               name={meta.name}
               value={option.value}
               defaultChecked={meta.initialValue === option.value}
+              aria-invalid={meta.errors ? true : undefined}
+            />
+            {option.label}
+          </label>
+        ))}
+      </div>
+      <ErrorList id={meta.errorId} errors={meta.errors} />
+    </fieldset>
+  );
+}
+
+/** The values a multi-valued field starts with: conform gives one value alone as a string. */
+export function initialValues(initialValue: unknown): string[] {
+  if (Array.isArray(initialValue)) return initialValue.filter((v) => typeof v === "string");
+  return typeof initialValue === "string" && initialValue !== "" ? [initialValue] : [];
+}
+
+/** Checkboxes in a fieldset whose legend is the question; `layout` is the class of the list. */
+export function CheckboxGroup({
+  legend,
+  meta,
+  options,
+  layout = "choices",
+}: {
+  legend: string;
+  meta: FieldMetadata<string[] | undefined>;
+  options: ReadonlyArray<{ value: string; label: string }>;
+  layout?: "choices" | "checkbox-grid";
+}) {
+  const checked = new Set(initialValues(meta.initialValue));
+  return (
+    <fieldset className="field" aria-describedby={meta.errors ? meta.errorId : undefined}>
+      <legend>{legend}</legend>
+      <div className={layout}>
+        {options.map((option) => (
+          <label key={option.value}>
+            <input
+              type="checkbox"
+              name={meta.name}
+              value={option.value}
+              defaultChecked={checked.has(option.value)}
               aria-invalid={meta.errors ? true : undefined}
             />
             {option.label}

@@ -32,6 +32,19 @@ export function ThemeChip({ slug }: { slug: string }) {
   return <span className={`theme-chip theme-chip--${index % 12}`}>{themeLabel(slug)}</span>;
 }
 
+/** The themes of an initiative as a list of chips. */
+export function ThemeList({ themes }: { themes: string[] }) {
+  return (
+    <ul className="theme-list" aria-label="Thèmes">
+      {themes.map((slug) => (
+        <li key={slug}>
+          <ThemeChip slug={slug} />
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 export type CardData = {
   slug: string;
   title: string;
@@ -43,6 +56,38 @@ export type CardData = {
   adoptions?: number;
   highlight?: { title: string; snippet: string };
 };
+
+/** An initiative as the models list it, with its collectivity's code and name flattened. */
+type InitiativeRow = Omit<CardData, "year" | "collectivity"> & {
+  startYear: number | null;
+  collectivityCode: string;
+  collectivityName: string;
+};
+
+export function toCardData(row: InitiativeRow): CardData {
+  return {
+    ...row,
+    year: row.startYear,
+    collectivity: { code: row.collectivityCode, name: row.collectivityName },
+  };
+}
+
+/** Initiatives as a grid of cards (a collectivity's own, related ones). */
+export function InitiativeCardGrid({
+  initiatives,
+}: {
+  initiatives: Array<InitiativeRow & { id: string }>;
+}) {
+  return (
+    <ul className="grid list-plain">
+      {initiatives.map((initiative) => (
+        <li key={initiative.id}>
+          <InitiativeCard initiative={toCardData(initiative)} />
+        </li>
+      ))}
+    </ul>
+  );
+}
 
 export function InitiativeCard({
   initiative,
@@ -79,13 +124,7 @@ export function InitiativeCard({
       <p className="initiative-card__summary">
         <Highlighted text={initiative.highlight?.snippet ?? initiative.summary} />
       </p>
-      <ul className="theme-list" aria-label="Thèmes">
-        {initiative.themes.map((slug) => (
-          <li key={slug}>
-            <ThemeChip slug={slug} />
-          </li>
-        ))}
-      </ul>
+      <ThemeList themes={initiative.themes} />
     </article>
   );
 }

@@ -3,9 +3,19 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import { Form, Link, useFetcher } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 
-import { ErrorList, Field, FormErrors, SelectField, TextareaField } from "~/components/forms";
+import {
+  CheckboxGroup,
+  ErrorList,
+  Field,
+  FormErrors,
+  initialValues,
+  SelectField,
+  TextareaField,
+} from "~/components/forms";
 import { InitiativeFormSchema } from "~/utils/initiative-schemas";
 import { budgetLabels, statusLabels, SUMMARY_MAX, themes } from "~/utils/initiatives";
+
+const themeOptions = themes.map((theme) => ({ value: theme.slug, label: theme.label }));
 
 export type InitiativeFormDefaults = {
   title?: string;
@@ -89,18 +99,7 @@ export function InitiativeForm({
   };
   const shownPreview = preview.data?.html ?? previewHtml;
   const similar = suggestions.data?.items ?? [];
-  const selectedThemes = fields.themes.initialValue;
-  const checkedThemes = Array.isArray(selectedThemes)
-    ? selectedThemes
-    : selectedThemes
-      ? [selectedThemes]
-      : [];
-  const memberValue = fields.memberContributors.initialValue;
-  const checkedMembers = Array.isArray(memberValue)
-    ? memberValue
-    : memberValue
-      ? [memberValue]
-      : [];
+  const checkedMembers = initialValues(fields.memberContributors.initialValue);
   const titleProps = getInputProps(fields.title, { type: "text" });
   const statusOptions =
     mode === "create"
@@ -169,27 +168,7 @@ export function InitiativeForm({
         </p>
       </div>
 
-      <fieldset
-        className="field"
-        aria-describedby={fields.themes.errors ? fields.themes.errorId : undefined}
-      >
-        <legend>Thèmes (un à quatre)</legend>
-        <div className="choices">
-          {themes.map((theme) => (
-            <label key={theme.slug}>
-              <input
-                type="checkbox"
-                name={fields.themes.name}
-                value={theme.slug}
-                defaultChecked={checkedThemes.includes(theme.slug)}
-                aria-invalid={fields.themes.errors ? true : undefined}
-              />
-              {theme.label}
-            </label>
-          ))}
-        </div>
-        <ErrorList id={fields.themes.errorId} errors={fields.themes.errors} />
-      </fieldset>
+      <CheckboxGroup legend="Thèmes (un à quatre)" meta={fields.themes} options={themeOptions} />
 
       <div className="form-columns">
         <div className="stack">

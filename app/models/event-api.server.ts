@@ -1,6 +1,6 @@
 import type { z } from "zod";
 
-import { apiError, type ApiErrorCode } from "../utils/api.server";
+import { modelFailure } from "../utils/api.server";
 import type { EventCreateApiSchema } from "../utils/event-schemas";
 import { placesLeft, type EventInput, type EventSummary } from "./events.server";
 
@@ -45,25 +45,7 @@ export function inputFromApi(body: z.output<typeof EventCreateApiSchema>): Event
   };
 }
 
-const codes: Record<number, ApiErrorCode> = {
-  400: "bad_request",
-  403: "forbidden",
-  404: "not_found",
-  409: "conflict",
-  422: "validation_failed",
-};
-
 /** A model failure in the API's error shape. */
-export function failureResponse(failure: {
-  status: number;
-  fieldErrors: Record<string, string[]>;
-  formError?: string;
-}) {
-  const hasFields = Object.keys(failure.fieldErrors).length > 0;
-  return apiError(
-    failure.status,
-    codes[failure.status] ?? "bad_request",
-    failure.formError ?? (hasFields ? "Certains champs sont invalides." : "Requête refusée."),
-    hasFields ? failure.fieldErrors : undefined,
-  );
+export function failureResponse(failure: Parameters<typeof modelFailure>[0]) {
+  return modelFailure(failure, "Requête refusée.");
 }

@@ -287,17 +287,14 @@ export async function createTopic(
         })
         .returning({ id: forumTopics.id });
       if (!topic) throw new Error("topic insert returned nothing");
-      const [post] = await tx
-        .insert(forumPosts)
-        .values({
-          topicId: topic.id,
-          authorId: author.id,
-          body: input.body,
-          html,
-          idempotencyKey: input.idempotencyKey ?? null,
-        })
-        .returning({ id: forumPosts.id, createdAt: forumPosts.createdAt });
-      if (!post) throw new Error("post insert returned nothing");
+      const post = await insertPost(tx, {
+        topicId: topic.id,
+        authorId: author.id,
+        replyToId: null,
+        body: input.body,
+        html,
+        idempotencyKey: input.idempotencyKey ?? null,
+      });
       await tx
         .update(forumTopics)
         .set({ postCount: 1, lastPostId: post.id, lastActivityAt: post.createdAt })
@@ -337,6 +334,26 @@ export async function createTopic(
     }
     throw error;
   }
+}
+
+/** Writes a post (of a new topic or a reply) and returns its id and time. */
+async function insertPost(
+  tx: Executor,
+  values: {
+    topicId: number;
+    authorId: string;
+    replyToId: number | null;
+    body: string;
+    html: string;
+    idempotencyKey: string | null;
+  },
+) {
+  const [post] = await tx
+    .insert(forumPosts)
+    .values(values)
+    .returning({ id: forumPosts.id, createdAt: forumPosts.createdAt });
+  if (!post) throw new Error("post insert returned nothing");
+  return post;
 }
 
 async function findByIdempotencyKey(authorId: string, key: string) {
@@ -619,18 +636,14 @@ export async function createPost(
         replyToId = parent?.id ?? null;
         replyToAuthorId = parent?.authorId ?? null;
       }
-      const [post] = await tx
-        .insert(forumPosts)
-        .values({
-          topicId: topic.id,
-          authorId: author.id,
-          replyToId,
-          body: input.body,
-          html,
-          idempotencyKey: input.idempotencyKey ?? null,
-        })
-        .returning({ id: forumPosts.id, createdAt: forumPosts.createdAt });
-      if (!post) throw new Error("post insert returned nothing");
+      const post = await insertPost(tx, {
+        topicId: topic.id,
+        authorId: author.id,
+        replyToId,
+        body: input.body,
+        html,
+        idempotencyKey: input.idempotencyKey ?? null,
+      });
       await tx
         .update(forumTopics)
         .set({

@@ -127,6 +127,27 @@ const cardColumns = {
   collectivityName: collectivities.name,
 };
 
+/** Initiatives with their collectivity's name, as cards; the caller adds where, order and limit. */
+function selectCards() {
+  return db
+    .select(cardColumns)
+    .from(initiatives)
+    .innerJoin(collectivities, eq(collectivities.code, initiatives.collectivityCode));
+}
+
+/** What the page of an initiative and the open-data exports show beyond the card. */
+const detailColumns = {
+  ...cardColumns,
+  body: initiatives.body,
+  budgetBracket: initiatives.budgetBracket,
+  links: initiatives.links,
+  inspiredById: initiatives.inspiredById,
+  createdAt: initiatives.createdAt,
+  collectivityKind: collectivities.kind,
+  regionCode: collectivities.regionCode,
+  departmentCode: collectivities.departmentCode,
+};
+
 export type InitiativeCard = {
   id: string;
   slug: string;
@@ -155,16 +176,8 @@ export async function getInitiative({
   const scope = await viewerScope(viewer);
   const [row] = await db
     .select({
-      ...cardColumns,
-      body: initiatives.body,
-      budgetBracket: initiatives.budgetBracket,
-      links: initiatives.links,
-      inspiredById: initiatives.inspiredById,
-      createdAt: initiatives.createdAt,
-      collectivityKind: collectivities.kind,
+      ...detailColumns,
       population: collectivities.population,
-      regionCode: collectivities.regionCode,
-      departmentCode: collectivities.departmentCode,
     })
     .from(initiatives)
     .innerJoin(collectivities, eq(collectivities.code, initiatives.collectivityCode))
@@ -179,17 +192,11 @@ export async function getInitiative({
     listContributors(row.id),
     listAdoptions(row.id),
     row.inspiredById
-      ? db
-          .select(cardColumns)
-          .from(initiatives)
-          .innerJoin(collectivities, eq(collectivities.code, initiatives.collectivityCode))
+      ? selectCards()
           .where(and(eq(initiatives.id, row.inspiredById), ne(initiatives.status, "draft")))
           .then((rows) => rows[0] ?? null)
       : null,
-    db
-      .select(cardColumns)
-      .from(initiatives)
-      .innerJoin(collectivities, eq(collectivities.code, initiatives.collectivityCode))
+    selectCards()
       .where(and(eq(initiatives.inspiredById, row.id), ne(initiatives.status, "draft")))
       .orderBy(desc(initiatives.publishedAt))
       .limit(20),
@@ -253,10 +260,7 @@ export async function relatedInitiatives(initiative: { id: string; themes: strin
     initiative.themes.map((t) => sql`${t}`),
     sql`, `,
   )}]::text[]`;
-  return db
-    .select(cardColumns)
-    .from(initiatives)
-    .innerJoin(collectivities, eq(collectivities.code, initiatives.collectivityCode))
+  return selectCards()
     .where(
       and(
         eq(initiatives.status, "published"),
@@ -275,10 +279,7 @@ export async function relatedInitiatives(initiative: { id: string; themes: strin
 export async function listDrafts(viewer: NonNullable<Viewer>) {
   const scope = await viewerScope(viewer);
   if (!scope.admin && !scope.collectivityCode) return [];
-  return db
-    .select(cardColumns)
-    .from(initiatives)
-    .innerJoin(collectivities, eq(collectivities.code, initiatives.collectivityCode))
+  return selectCards()
     .where(
       and(
         eq(initiatives.status, "draft"),
@@ -293,10 +294,7 @@ export async function listDrafts(viewer: NonNullable<Viewer>) {
 export async function listCollectivityInitiatives(code: string, viewer: Viewer) {
   const scope = await viewerScope(viewer);
   const [own, adopted] = await Promise.all([
-    db
-      .select(cardColumns)
-      .from(initiatives)
-      .innerJoin(collectivities, eq(collectivities.code, initiatives.collectivityCode))
+    selectCards()
       .where(and(eq(initiatives.collectivityCode, code), visibleTo(scope)))
       .orderBy(sql`${initiatives.publishedAt} desc nulls first`),
     db
@@ -326,15 +324,7 @@ export async function creditableMembers(collectivityCode: string) {
 export async function listPublishedForExport() {
   return db
     .select({
-      ...cardColumns,
-      body: initiatives.body,
-      budgetBracket: initiatives.budgetBracket,
-      links: initiatives.links,
-      inspiredById: initiatives.inspiredById,
-      createdAt: initiatives.createdAt,
-      collectivityKind: collectivities.kind,
-      regionCode: collectivities.regionCode,
-      departmentCode: collectivities.departmentCode,
+      ...detailColumns,
       adoptions:
         sql<number>`(select count(*) from ${initiativeAdoptions} where ${initiativeAdoptions.initiativeId} = ${initiatives.id})`.mapWith(
           Number,
@@ -363,10 +353,7 @@ export async function listPublished(query: InitiativeQuery) {
   if (query.year) filters.push(eq(initiatives.startYear, query.year));
   const where = and(...filters);
   const [items, [total]] = await Promise.all([
-    db
-      .select(cardColumns)
-      .from(initiatives)
-      .innerJoin(collectivities, eq(collectivities.code, initiatives.collectivityCode))
+    selectCards()
       .where(where)
       .orderBy(desc(initiatives.publishedAt), asc(initiatives.id))
       .limit(query.pageSize)

@@ -1,11 +1,14 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams, useSubmit } from "@remix-run/react";
 
+import { FilterSelect } from "~/components/forms";
 import { Pagination } from "~/components/pagination";
 import { listAreas, searchCollectivities } from "~/models/collectivities.server";
 import { kindLabels } from "~/utils/labels";
 import { DirectoryQuerySchema } from "~/utils/schemas";
 import { formatNumber } from "~/utils/text";
+
+const kindOptions = Object.entries(kindLabels).map(([value, label]) => ({ value, label }));
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const params = Object.fromEntries(new URL(request.url).searchParams);
@@ -54,39 +57,30 @@ export default function DirectoryPage() {
           />
         </div>
         <div className="filters">
-          <div className="field">
-            <label htmlFor="region">Région</label>
-            <select id="region" name="region" defaultValue={params.get("region") ?? ""}>
-              <option value="">Toutes</option>
-              {areas.regions.map((r) => (
-                <option key={r.code} value={r.code}>
-                  {r.name}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="department">Département</label>
-            <select id="department" name="department" defaultValue={params.get("department") ?? ""}>
-              <option value="">Tous</option>
-              {areas.departments.map((d) => (
-                <option key={d.code} value={d.code}>
-                  {d.code} — {d.name}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="kind">Type</label>
-            <select id="kind" name="kind" defaultValue={params.get("kind") ?? ""}>
-              <option value="">Tous</option>
-              {Object.entries(kindLabels).map(([value, label]) => (
-                <option key={value} value={value}>
-                  {label}
-                </option>
-              ))}
-            </select>
-          </div>
+          <FilterSelect
+            name="region"
+            label="Région"
+            empty="Toutes"
+            options={areas.regions.map((r) => ({ value: r.code, label: r.name }))}
+            value={params.get("region")}
+          />
+          <FilterSelect
+            name="department"
+            label="Département"
+            empty="Tous"
+            options={areas.departments.map((d) => ({
+              value: d.code,
+              label: `${d.code} — ${d.name}`,
+            }))}
+            value={params.get("department")}
+          />
+          <FilterSelect
+            name="kind"
+            label="Type"
+            empty="Tous"
+            options={kindOptions}
+            value={params.get("kind")}
+          />
           <div>
             <button type="submit">Rechercher</button>
           </div>

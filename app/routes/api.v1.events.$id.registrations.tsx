@@ -2,10 +2,9 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 
 import { failureResponse } from "~/models/event-api.server";
 import { myRegistration, register } from "~/models/events.server";
-import { apiError, fieldErrors, methodNotAllowed } from "~/utils/api.server";
+import { apiError, apiRateLimit, fieldErrors, methodNotAllowed } from "~/utils/api.server";
 import { requireUser } from "~/utils/auth.server";
 import { RegistrationApiSchema } from "~/utils/event-schemas";
-import { consume, RateLimitedError, tooManyRequests } from "~/utils/rate-limit.server";
 
 export const loader = () => methodNotAllowed(["POST"]);
 
@@ -35,12 +34,8 @@ export async function action(args: ActionFunctionArgs) {
       fieldErrors(body.error),
     );
   }
-  try {
-    await consume("event-registration", user.id);
-  } catch (error) {
-    if (error instanceof RateLimitedError) return tooManyRequests(error, "json") as Response;
-    throw error;
-  }
+  const limited = await apiRateLimit("event-registration", user.id);
+  if (limited) return limited;
   const eventId = args.params.id ?? "";
   const result = await register(user, eventId, body.data);
   if (!result.ok) {

@@ -1,9 +1,16 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 
 import { createTopic, getCategory, listTopics, topicPath } from "~/models/forums.server";
-import { methodNotAllowed, notFound, readJsonBody, readQuery } from "~/utils/api.server";
+import {
+  methodNotAllowed,
+  modelFailure,
+  notFound,
+  readJsonBody,
+  readQuery,
+  withApiRateLimit,
+} from "~/utils/api.server";
 import { requireUser } from "~/utils/auth.server";
-import { apiFailure, optionalApiViewer, withApiRateLimit } from "~/utils/forum-api.server";
+import { optionalApiViewer } from "~/utils/forum-api.server";
 import { NewTopicSchema, TopicsQuerySchema } from "~/utils/forum-schemas";
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
@@ -39,7 +46,7 @@ export async function action(args: ActionFunctionArgs) {
     createTopic(user, { ...input, categorySlug: args.params.category ?? "", idempotencyKey }),
   );
   if (result instanceof Response) return result;
-  if (!result.ok) return apiFailure(result);
+  if (!result.ok) return modelFailure(result);
   const origin = new URL(args.request.url).origin;
   return Response.json(
     { id: result.value.topicId, url: `${origin}${result.value.path}` },

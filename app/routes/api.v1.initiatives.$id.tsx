@@ -2,10 +2,9 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 
 import { apiBodyToInput, apiFailure, apiItem } from "~/models/initiatives-api.server";
 import { deleteInitiative, getInitiative, updateInitiative } from "~/models/initiatives.server";
-import { methodNotAllowed, notFound, readJsonBody } from "~/utils/api.server";
+import { apiRateLimit, methodNotAllowed, notFound, readJsonBody } from "~/utils/api.server";
 import { requireUser } from "~/utils/auth.server";
 import { ApiInitiativePatchSchema } from "~/utils/initiative-schemas";
-import { consume, RateLimitedError, tooManyRequests } from "~/utils/rate-limit.server";
 
 /** One initiative by id (drafts only for their collectivity and admins: others get 404). */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -40,12 +39,8 @@ export async function action(args: ActionFunctionArgs) {
   if (method !== "PATCH" && method !== "DELETE")
     return methodNotAllowed(["GET", "PATCH", "DELETE"]);
   const user = requireUser(args);
-  try {
-    await consume("initiative-write", user.id);
-  } catch (error) {
-    if (error instanceof RateLimitedError) return tooManyRequests(error, "json") as Response;
-    throw error;
-  }
+  const limited = await apiRateLimit("initiative-write", user.id);
+  if (limited) return limited;
   const lookup = { id: args.params.id ?? "" };
   if (method === "DELETE") {
     const deleted = await deleteInitiative(user, lookup);

@@ -8,10 +8,15 @@ import {
   SearchUnavailableError,
   type InitiativeInput,
 } from "~/models/initiatives.server";
-import { apiError, methodNotAllowed, readJsonBody, readQuery } from "~/utils/api.server";
+import {
+  apiError,
+  apiRateLimit,
+  methodNotAllowed,
+  readJsonBody,
+  readQuery,
+} from "~/utils/api.server";
 import { requireUser } from "~/utils/auth.server";
 import { ApiInitiativeSchema, InitiativeQuerySchema } from "~/utils/initiative-schemas";
-import { consume, RateLimitedError, tooManyRequests } from "~/utils/rate-limit.server";
 
 /**
  * GET: published initiatives. With `q`, ranked by Meilisearch and with facet counts; without,
@@ -52,12 +57,8 @@ export async function action(args: ActionFunctionArgs) {
   if (args.request.method !== "POST") return methodNotAllowed(["GET", "POST"]);
   const user = requireUser(args);
   const body = await readJsonBody(args.request, ApiInitiativeSchema);
-  try {
-    await consume("initiative-write", user.id);
-  } catch (error) {
-    if (error instanceof RateLimitedError) return tooManyRequests(error, "json") as Response;
-    throw error;
-  }
+  const limited = await apiRateLimit("initiative-write", user.id);
+  if (limited) return limited;
   const input = {
     tags: [],
     startYear: null,

@@ -1,9 +1,16 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 
 import { createPost, getTopic, listPostsAfter, postPath } from "~/models/forums.server";
-import { methodNotAllowed, notFound, readJsonBody, readQuery } from "~/utils/api.server";
+import {
+  methodNotAllowed,
+  modelFailure,
+  notFound,
+  readJsonBody,
+  readQuery,
+  withApiRateLimit,
+} from "~/utils/api.server";
 import { requireUser } from "~/utils/auth.server";
-import { apiFailure, optionalApiViewer, withApiRateLimit } from "~/utils/forum-api.server";
+import { optionalApiViewer } from "~/utils/forum-api.server";
 import { NewPostSchema, PostsQuerySchema } from "~/utils/forum-schemas";
 
 function topicIdOf(param: string | undefined) {
@@ -40,7 +47,7 @@ export async function action(args: ActionFunctionArgs) {
     createPost(user, { topicId, body: input.body, replyToId: input.replyToId, idempotencyKey }),
   );
   if (result instanceof Response) return result;
-  if (!result.ok) return apiFailure(result);
+  if (!result.ok) return modelFailure(result);
   const origin = new URL(args.request.url).origin;
   return Response.json(
     { id: result.value.postId, url: `${origin}${result.value.path}` },

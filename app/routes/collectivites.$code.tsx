@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 
 import { EventCard } from "~/components/event-card";
-import { InitiativeCard } from "~/components/initiative-card";
+import { InitiativeCardGrid } from "~/components/initiative-card";
 import { MemberChip } from "~/components/member-chip";
 import { decideMembership, getCollectivity, listMembers } from "~/models/collectivities.server";
 import { listEvents, placesLeft } from "~/models/events.server";
@@ -230,19 +230,7 @@ export default function CollectivityPage() {
             ) : null}
           </p>
         ) : (
-          <ul className="grid list-plain">
-            {initiatives.own.map((i) => (
-              <li key={i.id}>
-                <InitiativeCard
-                  initiative={{
-                    ...i,
-                    year: i.startYear,
-                    collectivity: { code: i.collectivityCode, name: i.collectivityName },
-                  }}
-                />
-              </li>
-            ))}
-          </ul>
+          <InitiativeCardGrid initiatives={initiatives.own} />
         )}
         {initiatives.adopted.length > 0 ? (
           <>

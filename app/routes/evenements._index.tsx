@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 
 import { EventCard } from "~/components/event-card";
+import { FilterSelect } from "~/components/forms";
 import { Pagination } from "~/components/pagination";
 import { listAreas } from "~/models/collectivities.server";
 import {
@@ -16,6 +17,9 @@ import { formatLabels } from "~/utils/event-schemas";
 import { formatMonth, monthBounds, monthKey, PARIS } from "~/utils/event-time";
 import { themes, themeSlugs } from "~/utils/themes";
 import { z } from "~/utils/validation";
+
+const themeOptions = themes.map((t) => ({ value: t.slug, label: t.label }));
+const formatOptions = Object.entries(formatLabels).map(([value, label]) => ({ value, label }));
 
 const blankToUndefined = (value: unknown) => (value === "" ? undefined : value);
 
@@ -159,50 +163,37 @@ export default function EventsPage() {
           <label htmlFor="q">Rechercher</label>
           <input id="q" name="q" type="search" defaultValue={query.q ?? ""} />
         </div>
-        <div className="field">
-          <label htmlFor="theme">Thème</label>
-          <select id="theme" name="theme" defaultValue={query.theme ?? ""}>
-            <option value="">Tous les thèmes</option>
-            {themes.map((t) => (
-              <option key={t.slug} value={t.slug}>
-                {t.label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="region">Région</label>
-          <select id="region" name="region" defaultValue={query.region ?? ""}>
-            <option value="">Toutes les régions</option>
-            {data.areas.regions.map((r) => (
-              <option key={r.code} value={r.code}>
-                {r.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="departement">Département</label>
-          <select id="departement" name="departement" defaultValue={query.departement ?? ""}>
-            <option value="">Tous les départements</option>
-            {data.areas.departments.map((d) => (
-              <option key={d.code} value={d.code}>
-                {d.code} — {d.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="format">Format</label>
-          <select id="format" name="format" defaultValue={query.format ?? ""}>
-            <option value="">Tous les formats</option>
-            {Object.entries(formatLabels).map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </div>
+        <FilterSelect
+          name="theme"
+          label="Thème"
+          empty="Tous les thèmes"
+          options={themeOptions}
+          value={query.theme}
+        />
+        <FilterSelect
+          name="region"
+          label="Région"
+          empty="Toutes les régions"
+          options={data.areas.regions.map((r) => ({ value: r.code, label: r.name }))}
+          value={query.region}
+        />
+        <FilterSelect
+          name="departement"
+          label="Département"
+          empty="Tous les départements"
+          options={data.areas.departments.map((d) => ({
+            value: d.code,
+            label: `${d.code} — ${d.name}`,
+          }))}
+          value={query.departement}
+        />
+        <FilterSelect
+          name="format"
+          label="Format"
+          empty="Tous les formats"
+          options={formatOptions}
+          value={query.format}
+        />
         <div className="field">
           <label htmlFor="mois">Mois</label>
           <input id="mois" name="mois" type="month" defaultValue={query.mois ?? ""} />

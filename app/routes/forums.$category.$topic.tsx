@@ -5,6 +5,7 @@ import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useEffect, useMemo, useRef, useState } from "react";
 
+import { FollowForm } from "~/components/follow-form";
 import { FormErrors, TextareaField } from "~/components/forms";
 import { MemberChip } from "~/components/member-chip";
 import { Pagination } from "~/components/pagination";
@@ -35,7 +36,6 @@ import { getUser, requireUser } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/dates";
 import {
   EditFormSchema,
-  followLevelLabels,
   FollowFormSchema,
   POSTS_PER_PAGE,
   ReplyFormSchema,
@@ -46,7 +46,6 @@ import { RateLimitedError, retryAfterMessage } from "~/utils/rate-limit.server";
 import { getSocket } from "~/utils/socket.client";
 import { z } from "~/utils/validation";
 
-import { followLevels } from "../../db/schema/forum-constants";
 import type { LivePost } from "../../realtime/protocol";
 import { followTopic } from "../../realtime/topic-client";
 
@@ -434,24 +433,17 @@ export default function TopicPage() {
       )}
 
       {data.followLevel ? (
-        <Form method="post" className="card follow-form">
-          <input type="hidden" name="intent" value="follow" />
-          <label htmlFor="topic-follow">Notifications pour ce sujet</label>
-          <select id="topic-follow" name="level" defaultValue={data.followLevel}>
-            {followLevels.map((level) => (
-              <option key={level} value={level}>
-                {followLevelLabels[level]}
-              </option>
-            ))}
-          </select>
-          <button type="submit" className="secondary">
-            Enregistrer
-          </button>
+        <FollowForm
+          id="topic-follow"
+          label="Notifications pour ce sujet"
+          level={data.followLevel}
+          className="card follow-form"
+        >
           <p className="hint">
             Suivre : chaque nouveau message. Normal : mentions et réponses à vos messages.
             Silencieux : rien.
           </p>
-        </Form>
+        </FollowForm>
       ) : null}
 
       {data.moderator ? (

@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 
+import { FollowForm } from "~/components/follow-form";
 import { Pagination } from "~/components/pagination";
 import {
   canWrite,
@@ -13,15 +14,8 @@ import {
 } from "~/models/forums.server";
 import { getUser, requireUser } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/dates";
-import {
-  FollowFormSchema,
-  followLevelLabels,
-  TOPICS_PER_PAGE,
-  TopicsQuerySchema,
-} from "~/utils/forum-schemas";
+import { FollowFormSchema, TOPICS_PER_PAGE, TopicsQuerySchema } from "~/utils/forum-schemas";
 import { formatNumber } from "~/utils/text";
-
-import { followLevels } from "../../db/schema/forum-constants";
 
 export async function loader(args: LoaderFunctionArgs) {
   const viewer = getUser(args);
@@ -84,20 +78,11 @@ export default function CategoryPage() {
           </Link>
         )}
         {followLevel ? (
-          <Form method="post" className="follow-form">
-            <input type="hidden" name="intent" value="follow" />
-            <label htmlFor="category-follow">Notifications de la catégorie</label>
-            <select id="category-follow" name="level" defaultValue={followLevel}>
-              {followLevels.map((level) => (
-                <option key={level} value={level}>
-                  {followLevelLabels[level]}
-                </option>
-              ))}
-            </select>
-            <button type="submit" className="secondary">
-              Enregistrer
-            </button>
-          </Form>
+          <FollowForm
+            id="category-follow"
+            label="Notifications de la catégorie"
+            level={followLevel}
+          />
         ) : null}
       </div>
       {topics.length === 0 ? (

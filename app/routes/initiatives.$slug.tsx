@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 
-import { InitiativeCard, ThemeChip } from "~/components/initiative-card";
+import { InitiativeCardGrid, ThemeList } from "~/components/initiative-card";
 import { MemberChip } from "~/components/member-chip";
 import {
   adoptInitiative,
@@ -126,13 +126,7 @@ export default function InitiativePage() {
             ({kindLabels[initiative.collectivityKind]})
             {initiative.publishedAt ? ` · publiée le ${formatDate(initiative.publishedAt)}` : null}
           </p>
-          <ul className="theme-list" aria-label="Thèmes">
-            {initiative.themes.map((slug) => (
-              <li key={slug}>
-                <ThemeChip slug={slug} />
-              </li>
-            ))}
-          </ul>
+          <ThemeList themes={initiative.themes} />
           <p className="lead">{initiative.summary}</p>
           {initiative.canEdit ? (
             <p className="actions">
@@ -333,19 +327,7 @@ export default function InitiativePage() {
         {related.length > 0 ? (
           <section aria-labelledby="proches" className="stack">
             <h2 id="proches">Sur les mêmes thèmes</h2>
-            <ul className="grid list-plain">
-              {related.map((r) => (
-                <li key={r.id}>
-                  <InitiativeCard
-                    initiative={{
-                      ...r,
-                      year: r.startYear,
-                      collectivity: { code: r.collectivityCode, name: r.collectivityName },
-                    }}
-                  />
-                </li>
-              ))}
-            </ul>
+            <InitiativeCardGrid initiatives={related} />
           </section>
         ) : null}
       </article>

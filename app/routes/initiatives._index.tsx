@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 
+import { FilterSelect, type FilterOption } from "~/components/forms";
 import { InitiativeCard } from "~/components/initiative-card";
 import { Pagination } from "~/components/pagination";
 import { listAreas } from "~/models/collectivities.server";
@@ -67,15 +68,13 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   },
 ];
 
-type Option = { value: string; label: string; count?: number };
-
 /** Options of a facet, with their counts; a selected value stays listed even with 0 result. */
 function facetOptions(
   all: Array<{ value: string; label: string }>,
   counts: Record<string, number> | undefined,
   selected: string[],
   keepEmpty = false,
-): Option[] {
+): FilterOption[] {
   return all
     .map((option) => ({ ...option, count: counts?.[option.value] }))
     .filter((o) => keepEmpty || !counts || (o.count ?? 0) > 0 || selected.includes(o.value));
@@ -107,7 +106,7 @@ export default function InitiativesPage() {
     }, delay);
   };
 
-  const regionOptions: Option[] = facetOptions(
+  const regionOptions: FilterOption[] = facetOptions(
     sortedByCount(facets.region).map(([code]) => ({
       value: code,
       label: regionName.get(code) ?? code,
@@ -120,14 +119,16 @@ export default function InitiativesPage() {
       value: query.region,
       label: regionName.get(query.region) ?? query.region,
     });
-  const departmentOptions: Option[] = sortedByCount(facets.department).map(([code, count]) => ({
-    value: code,
-    label: `${departmentName.get(code) ?? code} (${code})`,
-    count,
-  }));
+  const departmentOptions: FilterOption[] = sortedByCount(facets.department).map(
+    ([code, count]) => ({
+      value: code,
+      label: `${departmentName.get(code) ?? code} (${code})`,
+      count,
+    }),
+  );
   if (query.department && !departmentOptions.some((o) => o.value === query.department))
     departmentOptions.push({ value: query.department, label: query.department });
-  const yearOptions: Option[] = Object.entries(facets.year ?? {})
+  const yearOptions: FilterOption[] = Object.entries(facets.year ?? {})
     .sort((a, b) => Number(b[0]) - Number(a[0]))
     .map(([year, count]) => ({ value: year, label: year, count }));
   if (query.year && !yearOptions.some((o) => o.value === String(query.year)))
@@ -212,22 +213,25 @@ export default function InitiativesPage() {
                 ))}
               </div>
             </fieldset>
-            <FacetSelect
+            <FilterSelect
               name="region"
+              id="facet-region"
               label="Région"
               empty="Toutes les régions"
               options={regionOptions}
               value={query.region}
             />
-            <FacetSelect
+            <FilterSelect
               name="department"
+              id="facet-department"
               label="Département"
               empty="Tous les départements"
               options={departmentOptions}
               value={query.department}
             />
-            <FacetSelect
+            <FilterSelect
               name="kind"
+              id="facet-kind"
               label="Type de collectivité"
               empty="Tous les types"
               options={facetOptions(
@@ -237,8 +241,9 @@ export default function InitiativesPage() {
               )}
               value={query.kind}
             />
-            <FacetSelect
+            <FilterSelect
               name="population"
+              id="facet-population"
               label="Taille de la collectivité"
               empty="Toutes les tailles"
               options={facetOptions(
@@ -248,8 +253,9 @@ export default function InitiativesPage() {
               )}
               value={query.population}
             />
-            <FacetSelect
+            <FilterSelect
               name="year"
+              id="facet-year"
               label="Année de lancement"
               empty="Toutes les années"
               options={yearOptions}
@@ -310,35 +316,6 @@ export default function InitiativesPage() {
         Données ouvertes (Licence Ouverte / Etalab 2.0) : <a href="/api/v1/initiatives.csv">CSV</a>,{" "}
         <a href="/api/v1/initiatives.json">JSON</a>.
       </p>
-    </div>
-  );
-}
-
-function FacetSelect({
-  name,
-  label,
-  empty,
-  options,
-  value,
-}: {
-  name: string;
-  label: string;
-  empty: string;
-  options: Option[];
-  value: string | undefined;
-}) {
-  return (
-    <div className="field">
-      <label htmlFor={`facet-${name}`}>{label}</label>
-      <select id={`facet-${name}`} name={name} defaultValue={value ?? ""} key={value ?? ""}>
-        <option value="">{empty}</option>
-        {options.map((option) => (
-          <option key={option.value} value={option.value}>
-            {option.label}
-            {option.count !== undefined ? ` (${formatNumber(option.count)})` : ""}
-          </option>
-        ))}
-      </select>
     </div>
   );
 }

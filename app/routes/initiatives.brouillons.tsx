@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 
-import { InitiativeCard } from "~/components/initiative-card";
+import { InitiativeCard, toCardData } from "~/components/initiative-card";
 import { listDrafts } from "~/models/initiatives.server";
 import { requireUser } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/dates";
@@ -39,14 +39,7 @@ export default function DraftsPage() {
         <ul className="list-plain">
           {drafts.map((d) => (
             <li key={d.id} className="stack">
-              <InitiativeCard
-                headingLevel={2}
-                initiative={{
-                  ...d,
-                  year: d.startYear,
-                  collectivity: { code: d.collectivityCode, name: d.collectivityName },
-                }}
-              />
+              <InitiativeCard headingLevel={2} initiative={toCardData(d)} />
               <p className="muted">
                 Modifié le {formatDateTime(d.updatedAt)} ·{" "}
                 <Link to={`/initiatives/${d.slug}/modifier`}>

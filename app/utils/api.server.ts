@@ -1,5 +1,7 @@
 import type { z } from "zod";
 
+import { consume, RateLimitedError, tooManyRequests, type LimitName } from "./rate-limit.server";
+
 export type ApiErrorCode =
   | "bad_request"
   | "unauthorized"
@@ -27,6 +29,31 @@ export function apiError(
 }
 
 export const notFound = () => apiError(404, "not_found", "Ressource introuvable.");
+
+const failureCodes: Record<number, ApiErrorCode> = {
+  400: "bad_request",
+  403: "forbidden",
+  404: "not_found",
+  409: "conflict",
+  422: "validation_failed",
+};
+
+/**
+ * A model failure (`{ ok: false, status, fieldErrors, formError? }`) as the API's JSON error.
+ * `messageWithoutFields` is what is said when the model gave neither fields nor a message.
+ */
+export function modelFailure(
+  failure: { status: number; fieldErrors: Record<string, string[]>; formError?: string },
+  messageWithoutFields = "Certains champs sont invalides.",
+) {
+  const hasFields = Object.keys(failure.fieldErrors).length > 0;
+  return apiError(
+    failure.status,
+    failureCodes[failure.status] ?? "bad_request",
+    failure.formError ?? (hasFields ? "Certains champs sont invalides." : messageWithoutFields),
+    hasFields ? failure.fieldErrors : undefined,
+  );
+}
 
 export function fieldErrors(error: z.ZodError): Record<string, string[]> {
   const fields: Record<string, string[]> = {};
@@ -92,4 +119,20 @@ export function methodNotAllowed(allowed: string[]) {
   return apiError(405, "method_not_allowed", "Méthode non autorisée.", undefined, {
     Allow: allowed.join(", "),
   });
+}
+
+/** Runs a write, turning a passed rate limit into the API's 429. */
+export async function withApiRateLimit<T>(run: () => Promise<T>): Promise<T | Response> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof RateLimitedError) return tooManyRequests(error, "json") as Response;
+    throw error;
+  }
+}
+
+/** Counts one API write against a rate limit: the 429 answer once it is passed, else null. */
+export async function apiRateLimit(name: LimitName, key: string): Promise<Response | null> {
+  const limited = await withApiRateLimit(() => consume(name, key));
+  return limited instanceof Response ? limited : null;
 }

@@ -1,7 +1,7 @@
 import { eventFormats } from "../../db/schema/events";
 import { LOCAL_INPUT } from "./event-time";
 import { themeSlugs } from "./themes";
-import { z } from "./validation";
+import { pageNumberSchema, z } from "./validation";
 
 export const formatLabels = {
   presentiel: "Présentiel",
@@ -163,12 +163,7 @@ export const EventListApiQuerySchema = z.object({
       .transform((v) => v.toUpperCase()),
   ),
   theme: optional(z.enum(themeSlugs, { error: "Thème inconnu." })),
-  page: z.coerce
-    .number({ error: "La page doit être un nombre." })
-    .int()
-    .min(1)
-    .max(10_000)
-    .default(1),
+  page: pageNumberSchema,
 });
 
 export const RegistrationApiSchema = z

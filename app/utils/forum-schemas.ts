@@ -1,5 +1,5 @@
 import { followLevels, type FollowLevel } from "../../db/schema/forum-constants";
-import { z } from "./validation";
+import { pageNumberSchema, z } from "./validation";
 
 // Shared by the pages (conform, with and without JavaScript), the API and the OpenAPI document.
 export const POST_MAX_LENGTH = 20_000;
@@ -50,12 +50,7 @@ export const PostsQuerySchema = z.object({
 });
 
 export const TopicsQuerySchema = z.object({
-  page: z.coerce
-    .number({ error: "La page doit être un nombre." })
-    .int()
-    .min(1)
-    .max(10_000)
-    .default(1),
+  page: pageNumberSchema,
 });
 
 // ——— Page forms ———

@@ -4,6 +4,7 @@ import {
   emailSchema,
   jobTitleSchema,
   nameSchema,
+  pageNumberSchema,
   passwordSchema,
   profileKindSchema,
   z,
@@ -27,12 +28,7 @@ export const DirectoryQuerySchema = z.object({
     .enum(collectivityKinds, { error: "Type invalide : commune, epci, departement ou region." })
     .optional()
     .or(z.literal("").transform(() => undefined)),
-  page: z.coerce
-    .number({ error: "La page doit être un nombre." })
-    .int()
-    .min(1)
-    .max(10_000)
-    .default(1),
+  page: pageNumberSchema,
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
 });
 

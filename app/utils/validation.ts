@@ -81,4 +81,12 @@ export const profileKindLabels = {
   partenaire: "Partenaire",
 } as const;
 
+/** The `page` of a paginated list or search, from the query string. */
+export const pageNumberSchema = z.coerce
+  .number({ error: "La page doit être un nombre." })
+  .int()
+  .min(1)
+  .max(10_000)
+  .default(1);
+
 export { z };

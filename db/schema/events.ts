@@ -1,4 +1,3 @@
-import { sql } from "drizzle-orm";
 import {
   bigserial,
   boolean,
@@ -8,12 +7,12 @@ import {
   pgTable,
   primaryKey,
   text,
-  timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
 
 import { users } from "./accounts";
 import { collectivities } from "./collectivities";
+import { collectivityCode, createdAt, instant, publicationTimestamps, textList } from "./columns";
 
 export const eventFormats = ["presentiel", "en-ligne", "hybride"] as const;
 export type EventFormat = (typeof eventFormats)[number];
@@ -36,19 +35,14 @@ export const events = pgTable(
   {
     id: text("id").primaryKey(),
     slug: text("slug").notNull(),
-    collectivityCode: text("collectivity_code")
-      .notNull()
-      .references(() => collectivities.code),
+    collectivityCode: collectivityCode(),
     createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
     title: text("title").notNull(),
     description: text("description").notNull().default(""),
-    themes: text("themes")
-      .array()
-      .notNull()
-      .default(sql`'{}'::text[]`),
+    themes: textList("themes"),
     format: text("format", { enum: eventFormats }).notNull(),
-    startsAt: timestamp("starts_at", { withTimezone: true }).notNull(),
-    endsAt: timestamp("ends_at", { withTimezone: true }).notNull(),
+    startsAt: instant("starts_at").notNull(),
+    endsAt: instant("ends_at").notNull(),
     timeZone: text("time_zone").notNull().default("Europe/Paris"),
     venue: text("venue").notNull().default(""),
     communeCode: text("commune_code").references(() => collectivities.code),
@@ -59,20 +53,15 @@ export const events = pgTable(
     /** Null means unlimited. */
     capacity: integer("capacity"),
     /** Null means "until the event starts". */
-    registrationDeadline: timestamp("registration_deadline", { withTimezone: true }),
+    registrationDeadline: instant("registration_deadline"),
     programme: jsonb("programme").$type<ProgrammeItem[]>().notNull().default([]),
     status: text("status", { enum: eventStatuses }).notNull().default("draft"),
     /** Initiatives presented; plain ids, since initiatives live in another domain. */
-    initiativeIds: text("initiative_ids")
-      .array()
-      .notNull()
-      .default(sql`'{}'::text[]`),
+    initiativeIds: textList("initiative_ids"),
     /** iCalendar SEQUENCE: bumped on every change subscribers should see. */
     sequence: integer("sequence").notNull().default(0),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
-    publishedAt: timestamp("published_at", { withTimezone: true }),
-    cancelledAt: timestamp("cancelled_at", { withTimezone: true }),
+    ...publicationTimestamps(),
+    cancelledAt: instant("cancelled_at"),
   },
   (t) => [
     uniqueIndex("events_slug").on(t.slug),
@@ -93,7 +82,7 @@ export const eventOrganisers = pgTable(
     userId: text("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
-    addedAt: timestamp("added_at", { withTimezone: true }).notNull().defaultNow(),
+    addedAt: instant("added_at").notNull().defaultNow(),
   },
   (t) => [
     primaryKey({ columns: [t.eventId, t.userId] }),
@@ -119,8 +108,8 @@ export const eventRegistrations = pgTable(
     arrival: bigserial("arrival", { mode: "number" }).notNull(),
     /** The attendee agreed to appear in the public attendee list. */
     showPublicly: boolean("show_publicly").notNull().default(false),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-    promotedAt: timestamp("promoted_at", { withTimezone: true }),
+    createdAt: createdAt(),
+    promotedAt: instant("promoted_at"),
   },
   (t) => [
     uniqueIndex("event_registrations_person").on(t.eventId, t.userId),
@@ -141,7 +130,7 @@ export const eventCalendarTokens = pgTable(
       .references(() => users.id, { onDelete: "cascade" }),
     /** SHA-256 of the token: the address is shown once, when created. */
     tokenHash: text("token_hash").notNull(),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAt(),
   },
   (t) => [uniqueIndex("event_calendar_tokens_hash").on(t.tokenHash)],
 );

@@ -7,12 +7,12 @@ import {
   pgTable,
   primaryKey,
   text,
-  timestamp,
   uniqueIndex,
   type AnyPgColumn,
 } from "drizzle-orm/pg-core";
 
 import { roles, users } from "./accounts";
+import { createdAt, instant } from "./columns";
 import { followLevels } from "./forum-constants";
 
 export { followLevels, type FollowLevel } from "./forum-constants";
@@ -25,7 +25,7 @@ export const forumCategories = pgTable("forum_categories", {
   description: text("description").notNull().default(""),
   position: integer("position").notNull().default(0),
   requiredRole: text("required_role", { enum: roles }),
-  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  createdAt: createdAt(),
 });
 
 export const forumTopics = pgTable(
@@ -44,13 +44,13 @@ export const forumTopics = pgTable(
     /** Visible posts (neither deleted nor hidden), kept by the model in the same transaction. */
     postCount: integer("post_count").notNull().default(0),
     lastPostId: bigint("last_post_id", { mode: "number" }),
-    lastActivityAt: timestamp("last_activity_at", { withTimezone: true }).notNull().defaultNow(),
+    lastActivityAt: instant("last_activity_at").notNull().defaultNow(),
     /**
      * The initiative this topic discusses ("Discuter de cette initiative"). Plain text without a
      * foreign key: initiatives live in another domain and may be built or migrated separately.
      */
     initiativeId: text("initiative_id"),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAt(),
   },
   (t) => [
     index("forum_topics_category_activity").on(t.categoryId, t.pinned, t.lastActivityAt),
@@ -76,11 +76,11 @@ export const forumPosts = pgTable(
     html: text("html").notNull(),
     /** Client-chosen key: a double submit with the same key returns the first post. */
     idempotencyKey: text("idempotency_key"),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-    editedAt: timestamp("edited_at", { withTimezone: true }),
-    deletedAt: timestamp("deleted_at", { withTimezone: true }),
+    createdAt: createdAt(),
+    editedAt: instant("edited_at"),
+    deletedAt: instant("deleted_at"),
     deletedBy: text("deleted_by").references(() => users.id, { onDelete: "set null" }),
-    hiddenAt: timestamp("hidden_at", { withTimezone: true }),
+    hiddenAt: instant("hidden_at"),
     hiddenBy: text("hidden_by").references(() => users.id, { onDelete: "set null" }),
   },
   (t) => [
@@ -101,7 +101,7 @@ export const forumPostRevisions = pgTable(
     body: text("body").notNull(),
     html: text("html").notNull(),
     /** When this version was replaced. */
-    replacedAt: timestamp("replaced_at", { withTimezone: true }).notNull().defaultNow(),
+    replacedAt: instant("replaced_at").notNull().defaultNow(),
     editorId: text("editor_id").references(() => users.id, { onDelete: "set null" }),
   },
   (t) => [index("forum_post_revisions_post").on(t.postId)],
@@ -118,7 +118,7 @@ export const forumReads = pgTable(
       .notNull()
       .references(() => forumTopics.id, { onDelete: "cascade" }),
     lastReadPostId: bigint("last_read_post_id", { mode: "number" }).notNull(),
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: instant("updated_at").notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.userId, t.topicId] })],
 );
@@ -161,8 +161,8 @@ export const forumReports = pgTable(
     reporterId: text("reporter_id").references(() => users.id, { onDelete: "set null" }),
     reason: text("reason").notNull(),
     status: text("status", { enum: reportStatuses }).notNull().default("open"),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-    decidedAt: timestamp("decided_at", { withTimezone: true }),
+    createdAt: createdAt(),
+    decidedAt: instant("decided_at"),
     decidedBy: text("decided_by").references(() => users.id, { onDelete: "set null" }),
   },
   (t) => [
@@ -198,8 +198,8 @@ export const notifications = pgTable(
     kind: text("kind", { enum: notificationKinds }).notNull(),
     text: text("text").notNull(),
     url: text("url").notNull(),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-    readAt: timestamp("read_at", { withTimezone: true }),
+    createdAt: createdAt(),
+    readAt: instant("read_at"),
   },
   (t) => [index("notifications_user").on(t.userId, t.readAt, t.createdAt)],
 );

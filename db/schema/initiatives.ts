@@ -1,4 +1,3 @@
-import { sql } from "drizzle-orm";
 import {
   index,
   integer,
@@ -6,13 +5,12 @@ import {
   pgTable,
   primaryKey,
   text,
-  timestamp,
   uniqueIndex,
   type AnyPgColumn,
 } from "drizzle-orm/pg-core";
 
 import { users } from "./accounts";
-import { collectivities } from "./collectivities";
+import { collectivityCode, createdAt, publicationTimestamps, textList } from "./columns";
 
 export const initiativeStatuses = ["draft", "published", "archived"] as const;
 export type InitiativeStatus = (typeof initiativeStatuses)[number];
@@ -38,17 +36,12 @@ export const initiatives = pgTable(
   {
     id: text("id").primaryKey(),
     slug: text("slug").notNull(),
-    collectivityCode: text("collectivity_code")
-      .notNull()
-      .references(() => collectivities.code),
+    collectivityCode: collectivityCode(),
     title: text("title").notNull(),
     summary: text("summary").notNull(),
     body: text("body").notNull().default(""),
     themes: text("themes").array().notNull(),
-    tags: text("tags")
-      .array()
-      .notNull()
-      .default(sql`'{}'::text[]`),
+    tags: textList("tags"),
     startYear: integer("start_year"),
     budgetBracket: text("budget_bracket", { enum: budgetBrackets }),
     links: jsonb("links").$type<InitiativeLink[]>().notNull().default([]),
@@ -57,9 +50,7 @@ export const initiatives = pgTable(
       onDelete: "set null",
     }),
     createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
-    publishedAt: timestamp("published_at", { withTimezone: true }),
+    ...publicationTimestamps(),
   },
   (t) => [
     uniqueIndex("initiatives_slug").on(t.slug),
@@ -99,12 +90,10 @@ export const initiativeAdoptions = pgTable(
     initiativeId: text("initiative_id")
       .notNull()
       .references(() => initiatives.id, { onDelete: "cascade" }),
-    collectivityCode: text("collectivity_code")
-      .notNull()
-      .references(() => collectivities.code),
+    collectivityCode: collectivityCode(),
     userId: text("user_id").references(() => users.id, { onDelete: "set null" }),
     note: text("note").notNull().default(""),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAt(),
   },
   (t) => [
     primaryKey({ columns: [t.initiativeId, t.collectivityCode] }),

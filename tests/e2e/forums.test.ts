@@ -1,8 +1,8 @@
-import AxeBuilder from "@axe-core/playwright";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
 
 import { startTestApp, type TestApp } from "../helpers/app";
+import { expectAccessible, launchBrowser, signedInContext } from "../helpers/browser";
 import { openTopic, prepareForums } from "../helpers/forums";
 import { createTestUser, loginCookie } from "../helpers/users";
 
@@ -12,10 +12,7 @@ let browser: Browser;
 beforeAll(async () => {
   app = await startTestApp();
   await prepareForums();
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-  });
+  browser = await launchBrowser();
 });
 afterAll(async () => {
   await browser?.close();
@@ -24,18 +21,7 @@ afterAll(async () => {
 
 /** A browser context signed in as the user (session created directly, not through the form). */
 async function signedIn(userId: string): Promise<BrowserContext> {
-  const context = await browser.newContext({ locale: "fr-FR" });
-  const [name, value] = (await loginCookie(userId)).split("=");
-  await context.addCookies([{ name: name ?? "", value: value ?? "", url: app.origin }]);
-  return context;
-}
-
-async function expectAccessible(page: Page) {
-  const results = await new AxeBuilder({ page }).analyze();
-  const serious = results.violations.filter(
-    (v) => v.impact === "serious" || v.impact === "critical",
-  );
-  expect(serious.map((v) => `${v.id}: ${v.nodes[0]?.target.join(" ")}`)).toEqual([]);
+  return signedInContext(browser, app, await loginCookie(userId));
 }
 
 test("une réponse apparaît en direct chez l'autre lecteur, et sa mention allume son badge", async () => {
@@ -81,6 +67,6 @@ test("les pages des forums n'ont pas de violation d'accessibilité grave (axe-co
     "/notifications",
   ]) {
     await page.goto(`${app.origin}${path}`);
-    await expectAccessible(page);
+    await expectAccessible(page, { rules: "all" });
   }
 });

@@ -25,11 +25,17 @@ export async function signedInContext(
   return context;
 }
 
-/** No serious or critical axe-core violation on the page (WCAG 2.1 A and AA rules). */
-export async function expectAccessible(page: Page) {
-  const results = await new AxeBuilder({ page })
-    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
-    .analyze();
+/**
+ * No serious or critical axe-core violation on the page: by the WCAG 2.1 A and AA rules, or with
+ * `rules: "all"` by every axe rule (best practices included).
+ */
+export async function expectAccessible(
+  page: Page,
+  { rules = "wcag" }: { rules?: "wcag" | "all" } = {},
+) {
+  const builder = new AxeBuilder({ page });
+  if (rules === "wcag") builder.withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]);
+  const results = await builder.analyze();
   const blocking = results.violations
     .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
     .map(
