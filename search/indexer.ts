@@ -1,13 +1,27 @@
-import { and, asc, inArray, isNull, lt, lte, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, lt, lte, sql } from "drizzle-orm";
+import type { Settings } from "meilisearch";
 
+import { sha256 } from "../app/utils/ids.server";
 import { logger } from "../app/utils/logger.server";
 import { db } from "../db/client";
-import { outbox } from "../db/schema";
+import { appMeta, outbox } from "../db/schema";
 import { indexName, searchClient } from "./client";
 import { indexDefinition, indexDefinitions } from "./registry";
 
 const TASK_TIMEOUT_MS = 60_000;
 const MAX_BACKOFF_MS = 60_000;
+
+const settingsKey = (uid: string) => `search-settings:${uid}`;
+const fingerprint = (settings: Settings) => sha256(JSON.stringify(settings));
+
+/** Remembers which settings an index holds, so that they are not sent again for nothing. */
+export async function recordSettings(uid: string, settings: Settings) {
+  const value = fingerprint(settings);
+  await db
+    .insert(appMeta)
+    .values({ key: settingsKey(uid), value })
+    .onConflictDoUpdate({ target: appMeta.key, set: { value, updatedAt: new Date() } });
+}
 
 /** Creates each registered index if needed and applies its settings (idempotent). */
 export async function ensureIndexes() {
@@ -20,6 +34,15 @@ export async function ensureIndexes() {
     if (created.status === "failed" && created.error?.code !== "index_already_exists") {
       throw new Error(`création de l'index ${uid} : ${created.error?.message ?? "échec"}`);
     }
+    // Applying settings, even unchanged ones, queues a task ahead of the first documents: skip
+    // it when this index already got these very settings.
+    const fingerprint = sha256(JSON.stringify(definition.settings));
+    const key = `search-settings:${uid}`;
+    const [applied] = await db
+      .select({ value: appMeta.value })
+      .from(appMeta)
+      .where(eq(appMeta.key, key));
+    if (created.status !== "succeeded" && applied?.value === fingerprint) continue;
     const settings = await client
       .index(uid)
       .updateSettings(definition.settings)
@@ -27,6 +50,13 @@ export async function ensureIndexes() {
     if (settings.status !== "succeeded") {
       throw new Error(`réglages de l'index ${uid} : ${settings.error?.message ?? settings.status}`);
     }
+    await db
+      .insert(appMeta)
+      .values({ key, value: fingerprint })
+      .onConflictDoUpdate({
+        target: appMeta.key,
+        set: { value: fingerprint, updatedAt: new Date() },
+      });
   }
 }
 

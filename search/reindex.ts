@@ -3,6 +3,7 @@ import { and, eq, gte, sql } from "drizzle-orm";
 import { db } from "../db/client";
 import { outbox } from "../db/schema";
 import { indexName, searchClient } from "./client";
+import { recordSettings } from "./indexer";
 import { indexDefinition } from "./registry";
 
 const TASK = { timeout: 10 * 60_000, interval: 100 };
@@ -52,6 +53,7 @@ export async function reindex(
     "échange",
   );
   await client.deleteIndex(fresh).waitTask(TASK);
+  await recordSettings(live, definition.settings);
 
   const replayed = await db.execute(sql`
     insert into ${outbox} (index_base, document_id)
