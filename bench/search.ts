@@ -199,7 +199,9 @@ async function main() {
     });
     const token = (await createApiToken(admin.userId, "bench")).token;
     const delays: number[] = [];
-    for (let i = 0; i < 10; i += 1) {
+    // The first write into a freshly swapped index costs Meilisearch about 2 s (measured from its
+    // task durations); it is a warm-up here, as production does not reindex before each write.
+    for (let i = -1; i < 10; i += 1) {
       const word = `zorglub${i}${Date.now().toString(36)}`;
       const response = await fetch(`http://127.0.0.1:${port}/api/v1/initiatives`, {
         method: "POST",
@@ -225,10 +227,12 @@ async function main() {
           throw new Error("initiative introuvable après 30 s");
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
-      delays.push(performance.now() - published);
+      if (i >= 0) delays.push(performance.now() - published);
     }
     await indexer.close();
     child.kill("SIGTERM");
+    if (process.env.BENCH_VERBOSE)
+      console.error("délais", delays.map((d) => d.toFixed(0)).join(" "));
     delays.sort((a, b) => a - b);
     rows.push([
       "Publication → trouvée par q (10 essais)",
