@@ -70,7 +70,11 @@ async function main() {
   process.env.NODE_ENV ??= dev ? "development" : "production";
   if (dev) {
     // Rebuilds on every change; the server re-imports the new build on the next request.
-    const watcher = spawn("npx", ["remix", "watch"], { stdio: "inherit", cwd: root });
+    // Started without npx, so that killing it on exit reaches remix itself.
+    const watcher = spawn(path.join(root, "node_modules/.bin/remix"), ["watch"], {
+      stdio: "inherit",
+      cwd: root,
+    });
     process.on("exit", () => watcher.kill());
   }
 

@@ -8,7 +8,12 @@ import { afterAll, describe, expect, test } from "vitest";
 import { freePort } from "../../scripts/ports";
 
 const folders: string[] = [];
+const children: ChildProcess[] = [];
 afterAll(async () => {
+  // A failed assertion must not leave `npm start` (and its services) running.
+  for (const child of children) {
+    if (child.exitCode === null && child.signalCode === null) await stop(child);
+  }
   for (const folder of folders) await rm(folder, { recursive: true, force: true });
 });
 
@@ -24,6 +29,7 @@ function start(dataDir: string, port: number) {
     LOG_LEVEL: "warn",
   };
   const child = spawn("npm", ["start"], { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  children.push(child);
   let output = "";
   const ready = new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
