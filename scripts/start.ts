@@ -3,7 +3,7 @@
  * first run, then serve. Ctrl-C stops everything; the data in .data/ is kept for the next start.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import path from "node:path";
 
@@ -34,7 +34,10 @@ async function buildIfNeeded() {
       ["app", "db", "search", "realtime"].map((f) => newestMtime(path.join(root, f))),
     )),
   );
-  if (existsSync(output) && statSync(output).mtimeMs >= sources) return;
+  // `npm run dev` leaves a development build behind: production must not serve it.
+  const production =
+    existsSync(output) && /\bmode = "production"/.test(readFileSync(output, "utf8"));
+  if (dev ? existsSync(output) : production && statSync(output).mtimeMs >= sources) return;
   console.log("Construction de l'application…");
   const result = spawnSync("npx", ["remix", "build"], { stdio: "inherit", cwd: root });
   if (result.status !== 0) throw new Error("la construction (remix build) a échoué");
