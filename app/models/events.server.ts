@@ -32,6 +32,7 @@ import {
 import { randomId, sha256 } from "../utils/ids.server";
 import { logger } from "../utils/logger.server";
 import { defineRateLimit } from "../utils/rate-limit.server";
+import { firstFreeSlug } from "../utils/slugs.server";
 import { slugify } from "../utils/text";
 import {
   accountDeletionHooks,
@@ -462,18 +463,14 @@ async function normalise(
 
 async function uniqueSlug(executor: Executor, title: string, startsAt: Date) {
   const base = slugify(title, 70) || "evenement";
-  const candidates = [
-    RESERVED_SLUGS.has(base) ? `${base}-${startsAt.getUTCFullYear()}` : base,
-    `${base}-${startsAt.getUTCFullYear()}`,
-  ];
-  for (const candidate of candidates) {
-    const [taken] = await executor
-      .select({ id: events.id })
-      .from(events)
-      .where(eq(events.slug, candidate));
-    if (!taken) return candidate;
-  }
-  return `${base}-${randomId(3)}`;
+  const dated = `${base}-${startsAt.getUTCFullYear()}`;
+  return firstFreeSlug([base, dated], {
+    reserved: RESERVED_SLUGS,
+    isTaken: async (slug) =>
+      (await executor.select({ id: events.id }).from(events).where(eq(events.slug, slug))).length >
+      0,
+    fallback: `${base}-${randomId(3)}`,
+  });
 }
 
 /** Creates an event hosted by the organiser's collectivity (or the one an admin names). */

@@ -26,6 +26,7 @@ import { randomId } from "../utils/ids.server";
 import type { InitiativeQuery } from "../utils/initiative-schemas";
 import { populationBracket, reservedSlugs } from "../utils/initiatives";
 import { renderMarkdown } from "../utils/markdown.server";
+import { firstFreeSlug } from "../utils/slugs.server";
 import { slugify } from "../utils/text";
 import {
   accountDeletionHooks,
@@ -431,20 +432,24 @@ async function writeContributors(
 
 async function uniqueSlug(tx: Executor, title: string, collectivityName: string) {
   const base = slugify(title, 70) || "initiative";
-  const candidates = [
-    base,
-    `${base}-${slugify(collectivityName, 30)}`,
-    ...Array.from({ length: 5 }, () => `${base}-${randomId(3)}`),
-  ];
-  for (const candidate of candidates) {
-    if (reservedSlugs.has(candidate)) continue;
-    const [taken] = await tx
-      .select({ id: initiatives.id })
-      .from(initiatives)
-      .where(eq(initiatives.slug, candidate));
-    if (!taken) return candidate;
-  }
-  return `${base}-${randomId(8)}`;
+  return firstFreeSlug(
+    [
+      base,
+      `${base}-${slugify(collectivityName, 30)}`,
+      ...Array.from({ length: 5 }, () => `${base}-${randomId(3)}`),
+    ],
+    {
+      reserved: reservedSlugs,
+      isTaken: async (slug) =>
+        (
+          await tx
+            .select({ id: initiatives.id })
+            .from(initiatives)
+            .where(eq(initiatives.slug, slug))
+        ).length > 0,
+      fallback: `${base}-${randomId(8)}`,
+    },
+  );
 }
 
 /**
