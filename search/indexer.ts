@@ -3,7 +3,7 @@ import type { Settings } from "meilisearch";
 
 import { sha256 } from "../app/utils/ids.server";
 import { logger } from "../app/utils/logger.server";
-import { db } from "../db/client";
+import { db, sqlClient } from "../db/client";
 import { appMeta, outbox } from "../db/schema";
 import { indexName, searchClient } from "./client";
 import { indexDefinition, indexDefinitions } from "./registry";
@@ -152,21 +152,48 @@ async function pruneProcessed() {
 
 export type Indexer = { close: () => Promise<void>; drain: () => Promise<void> };
 
+/** Raised by a trigger on `outbox` when a transaction that queued changes commits. */
+export const OUTBOX_CHANNEL = "search_outbox";
+
 /**
- * The indexer loop: polls the outbox, sends what changed, and keeps going when Meilisearch is
- * away (writes keep succeeding; the rows wait). `close()` stops it after the current batch.
+ * The indexer loop: woken by a PostgreSQL notification when a change is committed, and polling
+ * as well, for retries after a failure and for anything queued while it was not listening. It
+ * keeps going when Meilisearch is away (writes keep succeeding; the rows wait). `close()` stops
+ * it after the current batch.
  */
 export function startIndexer(options: { intervalMs?: number; batchSize?: number } = {}): Indexer {
-  const intervalMs = options.intervalMs ?? 200;
+  const intervalMs = options.intervalMs ?? 1000;
   let stopped = false;
   let ready = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
+  let busy = false;
+  let wokenWhileBusy = false;
+  let listening: Promise<{ unlisten: () => Promise<void> } | null> | null = null;
   let lastPrune = 0;
   let lastWarning = 0;
 
+  const warn = (error: unknown, message: string) => {
+    // Meilisearch or PostgreSQL unreachable: say so once a minute, not on every poll.
+    if (Date.now() - lastWarning < 60_000) return;
+    lastWarning = Date.now();
+    logger().warn({ err: error instanceof Error ? error.message : String(error) }, message);
+  };
+
+  // postgres.js keeps the LISTEN connection alive and listens again after a reconnection; only
+  // a first attempt that fails (database down at start) is retried here, at the next tick.
+  const listen = () =>
+    (listening ??= sqlClient()
+      .listen(OUTBOX_CHANNEL, wake)
+      .catch((error: unknown) => {
+        warn(error, "indexeur : notifications indisponibles, relevé périodique seul");
+        listening = null;
+        return null;
+      }));
+
   const tick = async () => {
     try {
+      await listen();
       if (!ready) {
         await ensureIndexes();
         ready = true;
@@ -179,28 +206,39 @@ export function startIndexer(options: { intervalMs?: number; batchSize?: number 
         await pruneProcessed();
       }
     } catch (error) {
-      // Meilisearch or PostgreSQL unreachable: say so once a minute, not on every poll.
-      if (Date.now() - lastWarning > 60_000) {
-        lastWarning = Date.now();
-        logger().warn(
-          { err: error instanceof Error ? error.message : String(error) },
-          "indexeur en attente",
-        );
-      }
+      warn(error, "indexeur en attente");
     }
+  };
+  const run = () => {
+    busy = true;
+    running = tick().finally(() => {
+      busy = false;
+      if (wokenWhileBusy && !stopped) {
+        wokenWhileBusy = false;
+        run();
+      } else schedule();
+    });
   };
   const schedule = () => {
     if (stopped) return;
-    timer = setTimeout(() => {
-      running = tick().finally(schedule);
-    }, intervalMs);
+    timer = setTimeout(run, intervalMs);
   };
-  schedule();
+  function wake() {
+    if (stopped) return;
+    // A change committed during a batch may have been looked for just before: look again.
+    if (busy) wokenWhileBusy = true;
+    else {
+      clearTimeout(timer);
+      run();
+    }
+  }
+  run();
   return {
     close: async () => {
       stopped = true;
       clearTimeout(timer);
       await running;
+      await (await listening)?.unlisten();
     },
     drain: async () => {
       await running;
