@@ -65,6 +65,9 @@ export const initiativesSettings: Settings = {
   stopWords: frenchStopWords,
   synonyms: synonymsMap(),
   faceting: { maxValuesPerFacet: 200, sortFacetValuesBy: { "*": "count" } },
+  // Facet counts come with every search; searching inside facet values is never offered, and
+  // its structures cost time on every write (publication → searchable) and on reindexing.
+  facetSearch: false,
   pagination: { maxTotalHits: 10_000 },
   localizedAttributes: [{ attributePatterns: ["*"], locales: ["fra"] }],
 };
