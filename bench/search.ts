@@ -231,8 +231,20 @@ async function main() {
     }
     await indexer.close();
     child.kill("SIGTERM");
-    if (process.env.BENCH_VERBOSE)
+    if (process.env.BENCH_VERBOSE) {
       console.error("délais", delays.map((d) => d.toFixed(0)).join(" "));
+      // Where a slow publication spent its time: each write as Meilisearch saw it.
+      const tasks = (await (
+        await fetch(
+          `${services.env.MEILI_URL}/tasks?indexUids=${indexName("initiatives")}&types=documentAdditionOrUpdate&limit=11`,
+          { headers: meiliHeaders },
+        )
+      ).json()) as { results: Array<{ enqueuedAt: string; startedAt: string; duration: string }> };
+      for (const task of tasks.results.reverse()) {
+        const waited = Date.parse(task.startedAt) - Date.parse(task.enqueuedAt);
+        console.error(`tâche Meilisearch : attente ${waited} ms, durée ${task.duration}`);
+      }
+    }
     delays.sort((a, b) => a - b);
     rows.push([
       "Publication → trouvée par q (10 essais)",
