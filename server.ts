@@ -16,6 +16,7 @@ import { authenticate } from "./app/utils/auth.server";
 import { logger } from "./app/utils/logger.server";
 import { closeRateLimits } from "./app/utils/rate-limit.server";
 import { closeDatabase, sqlClient } from "./db/client";
+import { closeSearchConnections } from "./search/client";
 import { registerRealtime } from "./realtime/hub";
 import { createRealtimeServer } from "./realtime/server";
 import { checkSearchHealth } from "./search/client";
@@ -205,6 +206,7 @@ export async function createApp(config: Config = getConfig(), options: CreateApp
       httpServer.closeAllConnections();
       await pool.end().catch(() => {});
       await closeRateLimits();
+      closeSearchConnections();
       await closeDatabase();
     },
   };

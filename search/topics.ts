@@ -2,7 +2,7 @@ import { asc, eq, gt, inArray } from "drizzle-orm";
 
 import { db } from "../db/client";
 import { forumCategories, forumPosts, forumTopics } from "../db/schema";
-import { indexName, searchClient } from "./client";
+import { indexName, searchIndex } from "./client";
 import { registerIndex } from "./registry";
 
 /** Base name of the forum topics index (prefixed per deployment and per test file). */
@@ -106,15 +106,13 @@ export async function searchTopics(
       ? `requiredRole IS NULL OR requiredRole IN [${allowed.map((r) => JSON.stringify(r)).join(", ")}]`
       : "requiredRole IS NULL";
   try {
-    const result = await searchClient()
-      .index<TopicDocument>(indexName(TOPICS_INDEX))
-      .search(query, {
-        filter,
-        limit: 20,
-        attributesToRetrieve: ["id", "title", "slug", "categorySlug", "categoryTitle", "postCount"],
-        attributesToCrop: ["excerpt"],
-        cropLength: 30,
-      });
+    const result = await searchIndex<TopicDocument>(indexName(TOPICS_INDEX), query, {
+      filter,
+      limit: 20,
+      attributesToRetrieve: ["id", "title", "slug", "categorySlug", "categoryTitle", "postCount"],
+      attributesToCrop: ["excerpt"],
+      cropLength: 30,
+    });
     return {
       hits: result.hits.map((hit) => ({
         id: Number(hit.id),

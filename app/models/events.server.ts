@@ -18,7 +18,7 @@ import {
 } from "../../db/schema";
 import { realtime } from "../../realtime/hub";
 import { rooms, type EventPlaces } from "../../realtime/protocol";
-import { indexName, searchClient } from "../../search/client";
+import { indexName, searchIndex } from "../../search/client";
 import { enqueueIndexing } from "../../search/outbox";
 import { hasRole, type AuthUser } from "../utils/auth.server";
 import {
@@ -1150,9 +1150,10 @@ accountExportSections.push({
  */
 export async function searchEventIds(q: string): Promise<string[] | null> {
   try {
-    const result = await searchClient()
-      .index(indexName(EVENTS_INDEX))
-      .search(q, { limit: 1_000, attributesToRetrieve: ["id"] });
+    const result = await searchIndex(indexName(EVENTS_INDEX), q, {
+      limit: 1_000,
+      attributesToRetrieve: ["id"],
+    });
     return result.hits.map((hit) => String(hit.id));
   } catch {
     return null;

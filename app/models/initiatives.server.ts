@@ -12,7 +12,7 @@ import {
   type InitiativeLink,
   type InitiativeStatus,
 } from "../../db/schema";
-import { indexName, searchClient } from "../../search/client";
+import { indexName, searchIndex } from "../../search/client";
 import { normalizeFrench } from "../../search/french";
 import {
   HIGHLIGHT_END,
@@ -800,9 +800,7 @@ export async function searchInitiatives(
 ) {
   const { q, params } = initiativeSearchParams(query, options);
   try {
-    const result = await searchClient()
-      .index<InitiativeDocument>(indexName(INITIATIVES_INDEX))
-      .search(q, params);
+    const result = await searchIndex<InitiativeDocument>(indexName(INITIATIVES_INDEX), q, params);
     const items: SearchHit[] = result.hits.map((hit) => {
       const formatted = hit._formatted as
         Partial<Record<"title" | "summary" | "body", string>> | undefined;
@@ -852,16 +850,14 @@ export async function similarInitiatives(title: string, limit = 5) {
   const q = normalizeFrench(title.trim());
   if (q.length < 4) return [];
   try {
-    const result = await searchClient()
-      .index<InitiativeDocument>(indexName(INITIATIVES_INDEX))
-      .search(q, {
-        filter: [`status = "published"`],
-        limit,
-        // A few shared words are enough to be worth a look; all words would be too strict.
-        matchingStrategy: "frequency",
-        attributesToRetrieve: ["id", "slug", "display"],
-        locales: ["fra"],
-      });
+    const result = await searchIndex<InitiativeDocument>(indexName(INITIATIVES_INDEX), q, {
+      filter: [`status = "published"`],
+      limit,
+      // A few shared words are enough to be worth a look; all words would be too strict.
+      matchingStrategy: "frequency",
+      attributesToRetrieve: ["id", "slug", "display"],
+      locales: ["fra"],
+    });
     return result.hits.map((hit) => ({
       id: hit.id,
       slug: hit.slug,
