@@ -136,7 +136,10 @@ async function main() {
 
     const port = await freePort();
     if (!existsSync("build/index.js")) spawnSync("npx", ["remix", "build"], { stdio: "inherit" });
-    const child = spawn(process.execPath, ["--import", "tsx", "bench/app-server.ts"], {
+    const profile = process.env.BENCH_PROFILE
+      ? ["--cpu-prof", "--cpu-prof-dir=/tmp/search-prof"]
+      : [];
+    const child = spawn(process.execPath, [...profile, "--import", "tsx", "bench/app-server.ts"], {
       env: { ...process.env, PORT: String(port), HOST: "127.0.0.1" },
       stdio: ["ignore", "pipe", "inherit"],
     });
@@ -199,9 +202,8 @@ async function main() {
     });
     const token = (await createApiToken(admin.userId, "bench")).token;
     const delays: number[] = [];
-    // The first write into a freshly swapped index costs Meilisearch about 2 s (measured from its
-    // task durations); it is a warm-up here, as production does not reindex before each write.
-    for (let i = -1; i < 10; i += 1) {
+    // Timed from the very first write after the reindex, the worst case for Meilisearch.
+    for (let i = 0; i < 10; i += 1) {
       const word = `zorglub${i}${Date.now().toString(36)}`;
       const response = await fetch(`http://127.0.0.1:${port}/api/v1/initiatives`, {
         method: "POST",
@@ -218,16 +220,18 @@ async function main() {
       });
       if (response.status !== 201) throw new Error(`publication refusée (${response.status})`);
       const published = performance.now();
+      const { id } = (await response.json()) as { id: string };
       for (;;) {
         const found = (await (
           await fetch(`http://127.0.0.1:${port}/api/v1/initiatives?q=${word}`)
-        ).json()) as { total: number };
-        if (found.total > 0) break;
+        ).json()) as { items: Array<{ id: string }> };
+        // This very initiative: typo tolerance also finds the previous trials' near-identical words.
+        if (found.items.some((item) => item.id === id)) break;
         if (performance.now() - published > 30_000)
           throw new Error("initiative introuvable après 30 s");
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
-      if (i >= 0) delays.push(performance.now() - published);
+      delays.push(performance.now() - published);
     }
     await indexer.close();
     child.kill("SIGTERM");
