@@ -16,10 +16,9 @@ import { authenticate } from "./app/utils/auth.server";
 import { logger } from "./app/utils/logger.server";
 import { closeRateLimits } from "./app/utils/rate-limit.server";
 import { closeDatabase, sqlClient } from "./db/client";
-import { closeSearchConnections } from "./search/client";
 import { registerRealtime } from "./realtime/hub";
 import { createRealtimeServer } from "./realtime/server";
-import { checkSearchHealth } from "./search/client";
+import { checkSearchHealth, closeSearchConnections } from "./search/client";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
