@@ -180,11 +180,12 @@ export function startIndexer(options: { intervalMs?: number; batchSize?: number 
     logger().warn({ err: error instanceof Error ? error.message : String(error) }, message);
   };
 
-  // postgres.js keeps the LISTEN connection alive and listens again after a reconnection; only
-  // a first attempt that fails (database down at start) is retried here, at the next tick.
+  // postgres.js keeps the LISTEN connection alive and listens again after a reconnection, then
+  // calls its third argument: a batch then picks up what was committed while nobody listened.
+  // Only a first attempt that fails (database down at start) is retried here, at the next tick.
   const listen = () =>
     (listening ??= sqlClient()
-      .listen(OUTBOX_CHANNEL, wake)
+      .listen(OUTBOX_CHANNEL, wake, wake)
       .catch((error: unknown) => {
         warn(error, "indexeur : notifications indisponibles, relevé périodique seul");
         listening = null;
