@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import { z } from "./validation";
 
 import { consume, RateLimitedError, tooManyRequests, type LimitName } from "./rate-limit.server";
 
@@ -103,6 +103,22 @@ export async function readJsonBody<S extends z.ZodType>(
 /** Parses query parameters with a schema; 400 naming the bad parameter. */
 export function readQuery<S extends z.ZodType>(request: Request, schema: S): z.output<S> {
   const params = Object.fromEntries(new URL(request.url).searchParams);
+  // A parameter we do not know is refused, not ignored: `filter=email EXISTS` or a sort on a
+  // hidden attribute must not look as if it had been applied.
+  if (schema instanceof z.ZodObject) {
+    const known = Object.keys(schema.shape);
+    const unknown = Object.keys(params).filter((key) => !known.includes(key));
+    if (unknown.length > 0) {
+      throw apiError(
+        400,
+        "bad_request",
+        "Paramètres de requête inconnus.",
+        Object.fromEntries(
+          unknown.map((key) => [key, [`Paramètre inconnu. Acceptés : ${known.join(", ")}.`]]),
+        ),
+      );
+    }
+  }
   const parsed = schema.safeParse(params);
   if (!parsed.success) {
     throw apiError(

@@ -1,6 +1,6 @@
 import { budgetBrackets, collectivityKinds } from "../../db/schema";
 import { populationBrackets, SUMMARY_MAX, themeSlugs } from "./initiatives";
-import { z } from "./validation";
+import { optionalEmpty, z } from "./validation";
 
 const currentYear = () => new Date().getFullYear();
 
@@ -106,16 +106,12 @@ export const ApiInitiativePatchSchema = ApiInitiativeSchema.extend({
   body: bodySchema.optional(),
 }).partial();
 
-const optionalEmpty = <T extends z.ZodType>(schema: T) =>
-  schema.optional().or(z.literal("").transform(() => undefined));
-
 /** Query of /initiatives and GET /api/v1/initiatives. */
 export const InitiativeQuerySchema = z.object({
   q: z.string().trim().max(200, "La recherche ne peut pas dépasser 200 caractères.").optional(),
-  theme: z
-    .union([z.enum(themeSlugs), z.array(z.enum(themeSlugs))], { error: "Thème inconnu." })
-    .optional()
-    .or(z.literal("").transform(() => undefined)),
+  theme: optionalEmpty(
+    z.union([z.enum(themeSlugs), z.array(z.enum(themeSlugs))], { error: "Thème inconnu." }),
+  ),
   region: optionalEmpty(z.string().regex(/^\d{2}$/, "Code de région invalide (par exemple 53).")),
   department: optionalEmpty(
     z

@@ -4,6 +4,7 @@ import {
   emailSchema,
   jobTitleSchema,
   nameSchema,
+  optionalEmpty,
   pageNumberSchema,
   passwordSchema,
   profileKindSchema,
@@ -13,21 +14,18 @@ import {
 /** Query of the directory, shared by /annuaire and GET /api/v1/collectivities. */
 export const DirectoryQuerySchema = z.object({
   q: z.string().trim().max(100, "La recherche ne peut pas dépasser 100 caractères.").optional(),
-  region: z
-    .string()
-    .regex(/^\d{2}$/, "Code de région invalide (deux chiffres, par exemple 53).")
-    .optional()
-    .or(z.literal("").transform(() => undefined)),
-  department: z
-    .string()
-    .regex(/^(\d{2,3}|2A|2B)$/i, "Code de département invalide (par exemple 56, 2A ou 974).")
-    .transform((value) => value.toUpperCase())
-    .optional()
-    .or(z.literal("").transform(() => undefined)),
-  kind: z
-    .enum(collectivityKinds, { error: "Type invalide : commune, epci, departement ou region." })
-    .optional()
-    .or(z.literal("").transform(() => undefined)),
+  region: optionalEmpty(
+    z.string().regex(/^\d{2}$/, "Code de région invalide (deux chiffres, par exemple 53)."),
+  ),
+  department: optionalEmpty(
+    z
+      .string()
+      .regex(/^(\d{2,3}|2A|2B)$/i, "Code de département invalide (par exemple 56, 2A ou 974).")
+      .transform((value) => value.toUpperCase()),
+  ),
+  kind: optionalEmpty(
+    z.enum(collectivityKinds, { error: "Type invalide : commune, epci, departement ou region." }),
+  ),
   page: pageNumberSchema,
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
 });

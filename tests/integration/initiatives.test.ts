@@ -194,6 +194,27 @@ describe("initiatives : brouillons", () => {
 });
 
 describe("initiatives : contenu", () => {
+  test("un filtre ou un tri hors de la liste permise est refusé (400) au lieu d'être ignoré", async () => {
+    const errorsOf = async (query: string) => {
+      const response = await app.request(`/api/v1/initiatives?${query}`);
+      expect(response.status).toBe(400);
+      return ((await response.json()) as { error: { fields: Record<string, string[]> } }).error
+        .fields;
+    };
+    expect((await errorsOf("q=ecole&filter=email%20EXISTS")).filter?.[0]).toMatch(
+      /Paramètre inconnu/,
+    );
+    expect((await errorsOf("q=ecole&sort=email")).sort?.[0]).toBe("Tri inconnu.");
+    // A value cannot smuggle a clause into Meilisearch's filter either.
+    const injected = await errorsOf(
+      `q=ecole&theme=${encodeURIComponent('services-en-ligne" OR status = "draft')}`,
+    );
+    expect(injected.theme?.length).toBeGreaterThan(0);
+    expect((await app.request("/api/v1/initiatives?q=ecole&theme=services-en-ligne")).status).toBe(
+      200,
+    );
+  });
+
   test("un markdown piégé (script, javascript:, gestionnaires d'événements) est rendu inerte", async () => {
     const member = await createTestUser({ collectivityCode: "56260" });
     const cookie = await loginCookie(member.id);
