@@ -1,6 +1,7 @@
 import { eq, inArray, isNull } from "drizzle-orm";
-import { describe, expect, test } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 
+import { logger } from "../../app/utils/logger.server";
 import { db } from "../../db/client";
 import { collectivities, outbox } from "../../db/schema";
 import { checkIndex } from "../../search/check";
@@ -36,6 +37,20 @@ registerIndex({
 
 const index = () => searchClient().index(indexName("communes_test"));
 
+// An index whose documents Meilisearch refuses (an id may not hold spaces) until told otherwise.
+let brokenIds = true;
+registerIndex({
+  base: "refus_test",
+  settings: { searchableAttributes: ["name"] },
+  load: async (ids) =>
+    ids.map((id) => ({
+      id: brokenIds ? `${id} invalide !` : id,
+      name: "Lavoncourt",
+      updatedAt: 1,
+    })),
+  loadAll: async function* () {},
+});
+
 async function drain() {
   while ((await processOutboxBatch()) > 0) {
     // until empty
@@ -56,6 +71,31 @@ describe("file d'attente d'indexation (outbox)", () => {
     const pending = await db.select().from(outbox).where(isNull(outbox.processedAt));
     expect(pending).toHaveLength(0);
     hidden.delete("70299");
+  });
+
+  test("une tâche Meilisearch en échec garde sa ligne, le note, le signale, puis réussit plus tard", async () => {
+    await ensureIndexes();
+    const alert = vi.spyOn(logger(), "error");
+    await db.transaction((tx) => enqueueIndexing(tx, "refus_test", "70299"));
+    await drain();
+    const [failed] = await db.select().from(outbox).where(eq(outbox.indexBase, "refus_test"));
+    expect(failed).toMatchObject({ processedAt: null, attempts: 1 });
+    expect(failed!.lastError).toMatch(/invalid|identifiant|id/i);
+    expect(failed!.nextAttemptAt.getTime()).toBeGreaterThan(Date.now());
+    expect(alert).toHaveBeenCalledWith(
+      expect.objectContaining({ index: "refus_test", attempts: 1 }),
+      expect.stringContaining("échec"),
+    );
+    alert.mockRestore();
+
+    // Once the cause is gone and the back-off has passed, the same row goes through.
+    brokenIds = false;
+    await db.update(outbox).set({ nextAttemptAt: new Date() }).where(eq(outbox.id, failed!.id));
+    await drain();
+    const [done] = await db.select().from(outbox).where(eq(outbox.id, failed!.id));
+    expect(done!.processedAt).not.toBeNull();
+    const refus = searchClient().index(indexName("refus_test"));
+    expect((await refus.search("Lavoncourt")).hits.map((hit) => hit.id)).toEqual(["70299"]);
   });
 
   test("une transaction annulée n'indexe rien", async () => {
