@@ -34,7 +34,9 @@ export function createRealtimeServer(httpServer: HttpServer, options: Options): 
     // Integrations using an API token send the app's Origin header too.
     allowRequest: (request, callback) => callback(null, isAllowedOrigin(request, config.origins)),
     maxHttpBufferSize: 64 * 1024,
-    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: false },
+    // No connectionStateRecovery: the PostgreSQL adapter keeps no session to restore, so it
+    // would never recover anything. Clients catch up through the API after any cut, however
+    // long, and every reconnection goes through authentication again.
     // WebSocket only: long-polling behind a load balancer without sticky sessions loops on 400s.
     transports: ["websocket"],
   });

@@ -1,5 +1,8 @@
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
+import { db } from "../../db/client";
+import { sessions } from "../../db/schema";
 import type { LivePost, PostCreatedEvent } from "../../realtime/protocol";
 import { followTopic, type ClientSocket } from "../../realtime/topic-client";
 import { startTestApp, type TestApp } from "../helpers/app";
@@ -115,6 +118,34 @@ describe("temps réel des forums", () => {
     const { cookie } = await member();
     await expect(connect(app, { cookie, origin: "https://evil.example" })).rejects.toThrow();
     await expect(connect(app, { cookie, origin: null })).rejects.toThrow();
+  });
+
+  test("une session révoquée pendant une coupure ne se reconnecte pas", async () => {
+    const { user, cookie } = await member();
+    const socket = track(socketFor(app, { cookie }));
+    await new Promise<void>((resolve) => socket.once("connect", resolve));
+    // The network goes away (not a clean disconnect by the client).
+    const cut = () =>
+      new Promise<string>((resolve) => {
+        socket.once("disconnect", (reason) => resolve(reason));
+        socket.io.engine.close();
+      });
+    const reconnect = () =>
+      new Promise<"connecté" | Error>((resolve) => {
+        socket.once("connect", () => resolve("connecté"));
+        socket.once("connect_error", resolve);
+        socket.connect();
+      });
+
+    expect(await cut()).toBe("forced close");
+    expect(await reconnect()).toBe("connecté");
+
+    // Revoked elsewhere (another instance, an administrator) while this client is offline.
+    await cut();
+    await db.delete(sessions).where(eq(sessions.userId, user.id));
+    const outcome = await reconnect();
+    expect(outcome).toBeInstanceOf(Error);
+    expect((outcome as Error).message).toMatch(/unauthorized/);
   });
 
   test("les charges utiles invalides sont refusées sans planter le serveur", async () => {
