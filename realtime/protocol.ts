@@ -46,6 +46,11 @@ export interface ServerToClientEvents {
   typing: (payload: TypingEvent) => void;
   presence: (payload: PresenceEvent) => void;
   notification: (payload: NotificationEvent) => void;
+  /**
+   * Events from other instances may have been missed (this instance's PostgreSQL LISTEN
+   * connection was lost, and is back): join again and catch up through the API.
+   */
+  resync: () => void;
 }
 
 /** `placesLeft` is null when the event has no capacity limit. */

@@ -119,6 +119,7 @@ export function followTopic(socket: ClientSocket, options: Options) {
   socket.on("typing", onTyping);
   socket.on("presence", onPresence);
   socket.on("connect", join);
+  socket.on("resync", join);
   if (socket.connected) join();
 
   return {
@@ -134,6 +135,7 @@ export function followTopic(socket: ClientSocket, options: Options) {
       socket.off("typing", onTyping);
       socket.off("presence", onPresence);
       socket.off("connect", join);
+      socket.off("resync", join);
       if (socket.connected) socket.emit("topic:leave", topicId);
     },
   };

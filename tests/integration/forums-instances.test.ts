@@ -1,15 +1,26 @@
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, expect, test } from "vitest";
 
-import type { PostCreatedEvent } from "../../realtime/protocol";
-import type { ClientSocket } from "../../realtime/topic-client";
+import { db } from "../../db/client";
+import type { LivePost, PostCreatedEvent } from "../../realtime/protocol";
+import { followTopic, type ClientSocket } from "../../realtime/topic-client";
 import { startTestApp, type TestApp } from "../helpers/app";
-import { openTopic, prepareForums } from "../helpers/forums";
+import { openTopic, prepareForums, reply } from "../helpers/forums";
 import { connect, joinTopic, nextEvent } from "../helpers/sockets";
 import { createTestUser, loginCookie } from "../helpers/users";
 
 let first: TestApp;
 let second: TestApp;
 let socket: ClientSocket | undefined;
+
+async function waitUntil(condition: () => boolean, timeoutMs: number) {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs)
+      throw new Error(`condition non remplie en ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 beforeAll(async () => {
   first = await startTestApp();
@@ -43,4 +54,41 @@ test("un client connecté à l'instance A reçoit une réponse publiée par l'in
   expect(event.topicId).toBe(topic.topicId);
   expect(event.post.author.id).toBe(bruno.id);
   expect(event.post.html).toContain("instance B");
+});
+
+test("quand la connexion LISTEN tombe, les clients de l'instance rattrapent ce qu'ils ont manqué à son retour", async () => {
+  const alice = await createTestUser();
+  const bruno = await createTestUser();
+  const topic = await openTopic(alice);
+  const cookie = await loginCookie(alice.id);
+  socket?.close();
+  socket = await connect(first, { cookie });
+  const shown: number[] = [];
+  let synced = 0;
+  const follower = followTopic(socket, {
+    topicId: topic.topicId,
+    lastSeenId: topic.postId,
+    fetchAfter: async (after) =>
+      (await (
+        await first.request(`/api/v1/topics/${topic.topicId}/posts?after=${after}&limit=100`, {
+          cookie,
+        })
+      ).json()) as { items: LivePost[]; hasMore: boolean },
+    onPosts: (posts) => shown.push(...posts.map((post) => post.id)),
+    onSynced: () => (synced += 1),
+  });
+  await waitUntil(() => synced === 1, 5000);
+
+  const dropped = await db.execute(sql`select pg_terminate_backend(pid) from pg_stat_activity
+    where datname = current_database() and application_name like 'territoires-realtime-%'
+      and query like 'LISTEN %'`);
+  expect(dropped.length).toBeGreaterThan(0);
+  // Written through B while A does not listen: A's client cannot get it live.
+  const missed = await reply(bruno, topic.topicId, "Écrit pendant la coupure");
+  await waitUntil(() => shown.includes(missed), 15_000);
+  expect(synced).toBeGreaterThan(1);
+  const live = await reply(bruno, topic.topicId, "Écrit après le retour");
+  await waitUntil(() => shown.includes(live), 5000);
+  expect(shown).toEqual([missed, live]);
+  follower.stop();
 });
