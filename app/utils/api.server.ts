@@ -1,6 +1,5 @@
-import { z } from "./validation";
-
 import { consume, RateLimitedError, tooManyRequests, type LimitName } from "./rate-limit.server";
+import { z } from "./validation";
 
 export type ApiErrorCode =
   | "bad_request"
