@@ -50,9 +50,9 @@ export const operations: Operation[] = [
   {
     method: "get",
     path: "/api/v1/me",
-    summary: "Le compte du jeton",
+    summary: "Le compte du jeton (ou de la session) et son nombre de notifications non lues",
     auth: "token",
-    responses: { "200": "Le profil", "401": "Jeton absent ou invalide" },
+    responses: { "200": "Le profil, avec unreadNotifications", "401": "Jeton absent ou invalide" },
   },
   {
     method: "post",

@@ -10,9 +10,28 @@ export function NotificationBadge({ initialCount }: { initialCount: number }) {
   useEffect(() => {
     const socket = getSocket();
     const onNotification = (event: { unreadCount: number }) => setCount(event.unreadCount);
+    // Notifications sent while the socket was away (a cut, or this instance's LISTEN connection
+    // lost) never arrive: read the count again after each reconnection and each resync.
+    let wasConnected = socket.connected;
+    const refresh = () => {
+      void fetch("/api/v1/me", { headers: { accept: "application/json" } })
+        .then((response) => (response.ok ? response.json() : null))
+        .then((me: { unreadNotifications?: number } | null) => {
+          if (typeof me?.unreadNotifications === "number") setCount(me.unreadNotifications);
+        })
+        .catch(() => {});
+    };
+    const onConnect = () => {
+      if (wasConnected) refresh();
+      wasConnected = true;
+    };
     socket.on("notification", onNotification);
+    socket.on("connect", onConnect);
+    socket.on("resync", refresh);
     return () => {
       socket.off("notification", onNotification);
+      socket.off("connect", onConnect);
+      socket.off("resync", refresh);
     };
   }, []);
   return (

@@ -1,14 +1,19 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 
 import { getProfile } from "~/models/accounts.server";
+import { unreadNotificationCount } from "~/models/notifications.server";
 import { methodNotAllowed, notFound } from "~/utils/api.server";
 import { requireUser } from "~/utils/auth.server";
 
 export async function loader(args: LoaderFunctionArgs) {
   const user = requireUser(args);
-  const profile = await getProfile(user.id);
+  const [profile, unreadNotifications] = await Promise.all([
+    getProfile(user.id),
+    unreadNotificationCount(user.id),
+  ]);
   if (!profile) return notFound();
-  return Response.json(profile);
+  // The page's badge reads it back after a reconnection, when live notifications may have been missed.
+  return Response.json({ ...profile, unreadNotifications });
 }
 
 export const action = () => methodNotAllowed(["GET"]);

@@ -32,8 +32,23 @@ describe("API : jetons", () => {
     const token = await apiToken(user.id);
     const me = await app.request("/api/v1/me", { headers: bearer(token) });
     expect(me.status).toBe(200);
-    const body = (await me.json()) as { name: string; membership: { collectivityCode: string } };
+    const body = (await me.json()) as {
+      name: string;
+      membership: { collectivityCode: string };
+      unreadNotifications: number;
+    };
     expect(body.name).toBe("Inès Jeton");
+    expect(body.unreadNotifications).toBe(0);
+    // The badge reads this count back after a reconnection.
+    const { createNotifications } = await import("../../app/models/notifications.server");
+    const { db } = await import("../../db/client");
+    await createNotifications(db, [
+      { userId: user.id, kind: "mention", text: "Vous avez été mentionnée", url: "/forums" },
+    ]);
+    const after = (await (
+      await app.request("/api/v1/me", { headers: bearer(token) })
+    ).json()) as typeof body;
+    expect(after.unreadNotifications).toBe(1);
     expect(body.membership.collectivityCode).toBe("56260");
     expect(JSON.stringify(body)).not.toContain("passwordHash");
 
