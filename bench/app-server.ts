@@ -1,4 +1,4 @@
-/** The app alone in its own process, as in production, for bench/search.ts. */
+/** The app alone in its own process, as in production, for bench/search.ts and bench/realtime.ts. */
 import { parseConfig } from "../app/config.server";
 import { createApp } from "../server";
 

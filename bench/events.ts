@@ -13,15 +13,12 @@ import { parseConfig } from "../app/config.server";
 import { freePort } from "../scripts/ports";
 import { progress } from "../scripts/progress";
 import { startServices } from "../scripts/services";
+import { percentile } from "./lib";
 
 const MEMBERS = 500;
 const CAPACITY = 100;
 const FEED_EVENTS = 1_000;
 const FEED_SECONDS = 10;
-
-function percentile(sorted: number[], p: number) {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
-}
 
 async function main() {
   const dataDir = await mkdtemp(path.join(tmpdir(), "territoires-bench-"));

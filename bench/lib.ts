@@ -1,6 +1,8 @@
+import { spawn } from "node:child_process";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { createInterface } from "node:readline";
 
 import autocannon from "autocannon";
 
@@ -48,6 +50,46 @@ export async function startBenchEnvironment(options: { importDirectory?: boolean
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+export type ServerProcess = {
+  origin: string;
+  pid: number;
+  /** SIGTERM, then waits for the exit. */
+  stop: () => Promise<void>;
+  /** SIGKILL, as in a crash or an OOM kill. */
+  kill: () => Promise<void>;
+};
+
+/**
+ * Runs a server script (`bench/app-server.ts`, `bench/bare-socket-server.ts`) in its own process
+ * on a free loopback port, and resolves once it prints `ready`. With BENCH_PROFILE set, the
+ * process writes a CPU profile into `profileDir` when it stops.
+ */
+export async function startServerProcess(
+  script: string,
+  env: NodeJS.ProcessEnv,
+  profileDir: string,
+): Promise<ServerProcess> {
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const profile = process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
+  const child = spawn(process.execPath, [...profile, "--import", "tsx", script], {
+    env: { ...env, PORT: String(port), HOST: "127.0.0.1", APP_ORIGIN: origin },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    child.once("exit", (code) => reject(new Error(`${script} s'est arrêté (${String(code)})`)));
+    createInterface({ input: child.stdout }).on("line", (line) => {
+      if (line.startsWith("ready")) resolve();
+    });
+  });
+  const end = (signal: NodeJS.Signals) => {
+    child.kill(signal);
+    return exited;
+  };
+  return { origin, pid: child.pid!, stop: () => end("SIGTERM"), kill: () => end("SIGKILL") };
 }
 
 export type Stats = {

@@ -8,19 +8,16 @@
  * Targets: app p99 <= floor p99 + 50 ms (one instance), + 100 ms (two); page p99 < 100 ms;
  * every client back and caught up within 30 s (RELIABILITY.md, recovery).
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { chmod, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createInterface } from "node:readline";
 
 import autocannon from "autocannon";
 import { io as connectSocket } from "socket.io-client";
 
 import type { ClientSocket } from "../realtime/topic-client";
-import { freePort } from "../scripts/ports";
 import { startServices } from "../scripts/services";
-import { ms, percentile, printTable } from "./lib";
+import { ms, percentile, printTable, startServerProcess, type ServerProcess } from "./lib";
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 1000);
 const POSTS = Number(process.env.BENCH_POSTS ?? 25);
@@ -46,11 +43,10 @@ const baseEnv: NodeJS.ProcessEnv = {
   HOST: "127.0.0.1",
 };
 Object.assign(process.env, baseEnv);
-const children: ChildProcess[] = [];
+const servers: ServerProcess[] = [];
 
 async function cleanup() {
-  for (const child of children) child.kill("SIGTERM");
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  await Promise.all(servers.map((server) => server.stop()));
   await services.stop();
   await rm(dataDir, { recursive: true, force: true });
 }
@@ -117,40 +113,15 @@ try {
   const { closeDatabase } = await import("../db/client");
   await closeDatabase();
 
-  async function startServer(mode: "app" | "bare") {
-    const port = await freePort();
-    const origin = `http://127.0.0.1:${port}`;
-    const profile = process.env.BENCH_PROFILE ? ["--cpu-prof", "--cpu-prof-dir=/tmp/rt-prof"] : [];
-    const child = spawn(
-      process.execPath,
-      [...profile, "--import", "tsx", "bench/realtime-server.ts", mode],
-      {
-        env: { ...baseEnv, PORT: String(port), APP_ORIGIN: origin },
-        stdio: ["ignore", "pipe", "inherit"],
-      },
+  const startServer = async (mode: "app" | "bare") => {
+    const server = await startServerProcess(
+      mode === "app" ? "bench/app-server.ts" : "bench/bare-socket-server.ts",
+      baseEnv,
+      "/tmp/rt-prof",
     );
-    children.push(child);
-    const lines = createInterface({ input: child.stdout! });
-    await new Promise<void>((resolve, reject) => {
-      child.once("exit", (code) => reject(new Error(`server ${mode} exited ${String(code)}`)));
-      lines.on("line", (line) => {
-        if (line.startsWith("ready")) resolve();
-      });
-    });
-    return {
-      origin,
-      pid: child.pid!,
-      stop: () => {
-        child.kill("SIGTERM");
-        return new Promise((resolve) => child.once("exit", resolve));
-      },
-      /** Dies at once, as in a crash or an OOM kill. */
-      kill: () => {
-        child.kill("SIGKILL");
-        return new Promise((resolve) => child.once("exit", resolve));
-      },
-    };
-  }
+    servers.push(server);
+    return server;
+  };
 
   type Receipt = { at: number };
   const receipts = new Map<number, Receipt[]>();

@@ -4,7 +4,7 @@
  * concurrent clients beside the very same requests sent straight to Meilisearch.
  * Options: BENCH_COUNT (100000), BENCH_SECONDS (20 per side), BENCH_CLIENTS (10).
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -12,6 +12,7 @@ import path from "node:path";
 
 import { progress } from "../scripts/progress";
 import { startServices } from "../scripts/services";
+import { percentile, startServerProcess } from "./lib";
 
 const COUNT = Number(process.env.BENCH_COUNT ?? 100_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
@@ -41,11 +42,6 @@ const queries: Array<Record<string, string>> = [
   { q: "tiers lieu", region: "75" },
   { q: "qualite de l'air" },
 ];
-
-function percentile(sorted: number[], p: number) {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
 type Sample = { latencies: number[]; errors: number; seconds: number };
 
@@ -105,7 +101,6 @@ async function main() {
     const { initiativeSearchParams } = await import("../app/models/initiatives.server");
     const { InitiativeQuerySchema } = await import("../app/utils/initiative-schemas");
     const { indexName } = await import("../search/client");
-    const { freePort } = await import("../scripts/ports");
 
     await runMigrations(services.env.DATABASE_URL);
     await importCog(db);
@@ -134,23 +129,10 @@ async function main() {
       `${Math.round(result.documents / reindexSeconds).toLocaleString("fr-FR")} documents/s`,
     ]);
 
-    const port = await freePort();
     if (!existsSync("build/index.js")) spawnSync("npx", ["remix", "build"], { stdio: "inherit" });
-    const profile = process.env.BENCH_PROFILE
-      ? ["--cpu-prof", "--cpu-prof-dir=/tmp/search-prof"]
-      : [];
-    const child = spawn(process.execPath, [...profile, "--import", "tsx", "bench/app-server.ts"], {
-      env: { ...process.env, PORT: String(port), HOST: "127.0.0.1" },
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on("data", (chunk: Buffer) => {
-        if (chunk.toString().includes("ready")) resolve();
-      });
-      child.once("exit", (code) => reject(new Error(`le serveur de l'app s'est arrêté (${code})`)));
-    });
+    const app = await startServerProcess("bench/app-server.ts", process.env, "/tmp/search-prof");
     const appUrl = (i: number) =>
-      `http://127.0.0.1:${port}/api/v1/initiatives?${new URLSearchParams(queries[i % queries.length]).toString()}`;
+      `${app.origin}/api/v1/initiatives?${new URLSearchParams(queries[i % queries.length]).toString()}`;
     const meiliUrl = `${services.env.MEILI_URL}/indexes/${indexName("initiatives")}/search`;
     const meiliBodies = queries.map((query) => {
       const parsed = InitiativeQuerySchema.parse(query);
@@ -205,7 +187,7 @@ async function main() {
     // Timed from the very first write after the reindex, the worst case for Meilisearch.
     for (let i = 0; i < 10; i += 1) {
       const word = `zorglub${i}${Date.now().toString(36)}`;
-      const response = await fetch(`http://127.0.0.1:${port}/api/v1/initiatives`, {
+      const response = await fetch(`${app.origin}/api/v1/initiatives`, {
         method: "POST",
         headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
         body: JSON.stringify({
@@ -223,7 +205,7 @@ async function main() {
       const { id } = (await response.json()) as { id: string };
       for (;;) {
         const found = (await (
-          await fetch(`http://127.0.0.1:${port}/api/v1/initiatives?q=${word}`)
+          await fetch(`${app.origin}/api/v1/initiatives?q=${word}`)
         ).json()) as { items: Array<{ id: string }> };
         // This very initiative: typo tolerance also finds the previous trials' near-identical words.
         if (found.items.some((item) => item.id === id)) break;
@@ -234,7 +216,7 @@ async function main() {
       delays.push(performance.now() - published);
     }
     await indexer.close();
-    child.kill("SIGTERM");
+    await app.stop();
     if (process.env.BENCH_VERBOSE) {
       console.error("délais", delays.map((d) => d.toFixed(0)).join(" "));
       // Where a slow publication spent its time: each write as Meilisearch saw it.
