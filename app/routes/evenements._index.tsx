@@ -16,44 +16,20 @@ import { hasRole } from "~/utils/auth.server";
 import { formatLabels } from "~/utils/event-schemas";
 import { formatMonth, monthBounds, monthKey, PARIS } from "~/utils/event-time";
 import { themes, themeSlugs } from "~/utils/themes";
-import { z } from "~/utils/validation";
+import { optionalEmpty, z } from "~/utils/validation";
 
 const themeOptions = themes.map((t) => ({ value: t.slug, label: t.label }));
 const formatOptions = Object.entries(formatLabels).map(([value, label]) => ({ value, label }));
 
-const blankToUndefined = (value: unknown) => (value === "" ? undefined : value);
-
 const ListQuerySchema = z.object({
-  q: z.preprocess(
-    blankToUndefined,
-    z.string().trim().max(100, "La recherche est trop longue.").optional(),
+  q: optionalEmpty(z.string().trim().max(100, "La recherche est trop longue.")),
+  theme: optionalEmpty(z.enum(themeSlugs, { error: "Thème inconnu." })),
+  region: optionalEmpty(z.string().regex(/^\d{2}$/, "Région invalide.")),
+  departement: optionalEmpty(z.string().regex(/^(\d{2,3}|2A|2B)$/i, "Département invalide.")),
+  format: optionalEmpty(
+    z.enum(["presentiel", "en-ligne", "hybride"], { error: "Format inconnu." }),
   ),
-  theme: z.preprocess(blankToUndefined, z.enum(themeSlugs, { error: "Thème inconnu." }).optional()),
-  region: z.preprocess(
-    blankToUndefined,
-    z
-      .string()
-      .regex(/^\d{2}$/, "Région invalide.")
-      .optional(),
-  ),
-  departement: z.preprocess(
-    blankToUndefined,
-    z
-      .string()
-      .regex(/^(\d{2,3}|2A|2B)$/i, "Département invalide.")
-      .optional(),
-  ),
-  format: z.preprocess(
-    blankToUndefined,
-    z.enum(["presentiel", "en-ligne", "hybride"], { error: "Format inconnu." }).optional(),
-  ),
-  mois: z.preprocess(
-    blankToUndefined,
-    z
-      .string()
-      .regex(/^\d{4}-(0[1-9]|1[0-2])$/, "Mois invalide (AAAA-MM).")
-      .optional(),
-  ),
+  mois: optionalEmpty(z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "Mois invalide (AAAA-MM).")),
   periode: z.enum(["a-venir", "passes"]).catch("a-venir"),
   vue: z.enum(["liste", "mois"]).catch("liste"),
   page: z.coerce.number().int().min(1).max(1_000).catch(1),

@@ -1,7 +1,7 @@
 import { eventFormats } from "../../db/schema/events";
 import { LOCAL_INPUT } from "./event-time";
 import { themeSlugs } from "./themes";
-import { pageNumberSchema, z } from "./validation";
+import { optionalEmpty, pageNumberSchema, z } from "./validation";
 
 export const formatLabels = {
   presentiel: "Présentiel",
@@ -18,9 +18,6 @@ export const statusLabels = {
 /** The rule shown to organisers, and documented, when they lower the capacity. */
 export const capacityRule =
   "Baisser la jauge sous le nombre d'inscrits confirmés ne désinscrit personne : les personnes confirmées gardent leur place, et la liste d'attente ne reprend, dans l'ordre d'arrivée, que lorsque le nombre de confirmés repasse sous la nouvelle jauge. Augmenter la jauge confirme aussitôt les premières personnes de la liste d'attente, qui sont notifiées.";
-
-const optional = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((value) => (value === "" || value === null ? undefined : value), schema.optional());
 
 /**
  * Only plain https links, without credentials, spaces, quotes or angle brackets: the link ends up
@@ -100,16 +97,16 @@ export const EventFormSchema = z.object({
   format: formatSchema,
   startsAt: localDateTime("La date de début"),
   endsAt: localDateTime("La date de fin"),
-  registrationDeadline: optional(localDateTime("La date de clôture")),
+  registrationDeadline: optionalEmpty(localDateTime("La date de clôture")),
   venue: venueSchema.default(""),
-  commune: optional(z.string().trim().max(200, "Ce nom de commune est trop long.")),
-  host: optional(z.string().trim().max(200)),
-  onlineUrl: optional(onlineUrlSchema),
-  capacity: optional(capacitySchema),
-  programme: optional(
+  commune: optionalEmpty(z.string().trim().max(200, "Ce nom de commune est trop long.")),
+  host: optionalEmpty(z.string().trim().max(200)),
+  onlineUrl: optionalEmpty(onlineUrlSchema),
+  capacity: optionalEmpty(capacitySchema),
+  programme: optionalEmpty(
     z.string().max(10_000, "Le programme ne peut pas dépasser 10 000 caractères."),
   ),
-  initiativeIds: optional(z.string().max(2_000)),
+  initiativeIds: optionalEmpty(z.string().max(2_000)),
   status: z.enum(["draft", "published"], { error: "Choisissez brouillon ou publié." }),
 });
 
@@ -155,14 +152,14 @@ export const EventPatchApiSchema = EventCreateApiSchema.omit({ collectivityCode:
 export const EventListApiQuerySchema = z.object({
   from: isoWithOffset.optional(),
   to: isoWithOffset.optional(),
-  region: optional(z.string().regex(/^\d{2}$/, "Code de région invalide (par exemple 32).")),
-  department: optional(
+  region: optionalEmpty(z.string().regex(/^\d{2}$/, "Code de région invalide (par exemple 32).")),
+  department: optionalEmpty(
     z
       .string()
       .regex(/^(\d{2,3}|2A|2B)$/i, "Code de département invalide (par exemple 60 ou 974).")
       .transform((v) => v.toUpperCase()),
   ),
-  theme: optional(z.enum(themeSlugs, { error: "Thème inconnu." })),
+  theme: optionalEmpty(z.enum(themeSlugs, { error: "Thème inconnu." })),
   page: pageNumberSchema,
 });
 

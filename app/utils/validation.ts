@@ -90,11 +90,11 @@ export const pageNumberSchema = z.coerce
   .default(1);
 
 /**
- * An optional query or form field where an empty value ("") means absent. Empty values are
- * turned into undefined before validation, so a bad value gets the field's own French message
- * (a union with the empty string would only say "Entrée invalide").
+ * An optional field where an empty form value ("") or a JSON null means absent. They are turned
+ * into undefined before validation, so a bad value gets the field's own French message (a union
+ * with the empty string would only say "Entrée invalide").
  */
 export const optionalEmpty = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((value) => (value === "" ? undefined : value), schema.optional());
+  z.preprocess((value) => (value === "" || value === null ? undefined : value), schema.optional());
 
 export { z };
