@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { afterAll, beforeAll, expect, test, vi } from "vitest";
 
 import { db } from "../../db/client";
 import type { LivePost, PostCreatedEvent } from "../../realtime/protocol";
@@ -12,15 +12,6 @@ import { createTestUser, loginCookie } from "../helpers/users";
 let first: TestApp;
 let second: TestApp;
 let socket: ClientSocket | undefined;
-
-async function waitUntil(condition: () => boolean, timeoutMs: number) {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutMs)
-      throw new Error(`condition non remplie en ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 beforeAll(async () => {
   first = await startTestApp();
@@ -77,7 +68,7 @@ test("quand la connexion LISTEN tombe, les clients de l'instance rattrapent ce q
     onPosts: (posts) => shown.push(...posts.map((post) => post.id)),
     onSynced: () => (synced += 1),
   });
-  await waitUntil(() => synced === 1, 5000);
+  await vi.waitFor(() => expect(synced).toBe(1), { timeout: 5000, interval: 20 });
 
   const dropped = await db.execute(sql`select pg_terminate_backend(pid) from pg_stat_activity
     where datname = current_database() and application_name like 'territoires-realtime-%'
@@ -85,10 +76,10 @@ test("quand la connexion LISTEN tombe, les clients de l'instance rattrapent ce q
   expect(dropped.length).toBeGreaterThan(0);
   // Written through B while A does not listen: A's client cannot get it live.
   const missed = await reply(bruno, topic.topicId, "Écrit pendant la coupure");
-  await waitUntil(() => shown.includes(missed), 15_000);
+  await vi.waitFor(() => expect(shown).toContain(missed), { timeout: 15_000, interval: 20 });
   expect(synced).toBeGreaterThan(1);
   const live = await reply(bruno, topic.topicId, "Écrit après le retour");
-  await waitUntil(() => shown.includes(live), 5000);
+  await vi.waitFor(() => expect(shown).toContain(live), { timeout: 5000, interval: 20 });
   expect(shown).toEqual([missed, live]);
   follower.stop();
 });

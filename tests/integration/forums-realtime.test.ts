@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 
 import { db } from "../../db/client";
 import { sessions } from "../../db/schema";
@@ -185,13 +185,9 @@ describe("temps réel des forums", () => {
     const shown: LivePost[] = [];
     let synced = 0;
     const waitSynced = (target: number) =>
-      new Promise<void>((resolve) => {
-        const check = setInterval(() => {
-          if (synced >= target) {
-            clearInterval(check);
-            resolve();
-          }
-        }, 10);
+      vi.waitFor(() => expect(synced).toBeGreaterThanOrEqual(target), {
+        timeout: 5000,
+        interval: 10,
       });
     const follower = followTopic(socket, {
       topicId: topic.topicId,
@@ -211,14 +207,7 @@ describe("temps réel des forums", () => {
     });
     await waitSynced(1);
     const first = await reply(alice.user, topic.topicId, "Avant la coupure");
-    await new Promise<void>((resolve) => {
-      const check = setInterval(() => {
-        if (shown.length === 1) {
-          clearInterval(check);
-          resolve();
-        }
-      }, 10);
-    });
+    await vi.waitFor(() => expect(shown).toHaveLength(1), { timeout: 5000, interval: 10 });
     socket.disconnect();
     const missed = [];
     for (const text of ["Manqué 1", "Manqué 2", "Manqué 3", "Manqué 4", "Manqué 5"]) {
@@ -227,13 +216,9 @@ describe("temps réel des forums", () => {
     socket.connect();
     await waitSynced(2);
     const after = await reply(alice.user, topic.topicId, "Après la reconnexion");
-    await new Promise<void>((resolve) => {
-      const check = setInterval(() => {
-        if (shown.some((p) => p.id === after)) {
-          clearInterval(check);
-          resolve();
-        }
-      }, 10);
+    await vi.waitFor(() => expect(shown.map((p) => p.id)).toContain(after), {
+      timeout: 5000,
+      interval: 10,
     });
     expect(shown.map((p) => p.id)).toEqual([first, ...missed, after]);
     follower.stop();
