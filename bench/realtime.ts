@@ -126,19 +126,40 @@ try {
   type Receipt = { at: number };
   const receipts = new Map<number, Receipt[]>();
 
+  /** A client as a browser opens it; resolves once connected and, with `join`, in the topic. */
+  function openSocket(origin: string, cookie: string, join: boolean) {
+    const socket = connectSocket(origin, {
+      transports: ["websocket"],
+      extraHeaders: { Origin: origin, Cookie: cookie },
+      reconnection: false,
+      forceNew: true,
+    }) as ClientSocket;
+    return new Promise<ClientSocket>((resolve, reject) => {
+      const fail = (error: Error) => {
+        socket.close();
+        reject(error);
+      };
+      socket.once("connect", () => {
+        if (!join) return resolve(socket);
+        socket.emit("topic:join", topicId, (result) =>
+          result.ok ? resolve(socket) : fail(new Error("join refused")),
+        );
+      });
+      socket.once("connect_error", fail);
+    });
+  }
+
   async function connectClients(origins: string[], join: boolean) {
     const sockets: ClientSocket[] = [];
     for (let start = 0; start < CLIENTS; start += 50) {
       const batch = await Promise.all(
-        Array.from({ length: Math.min(50, CLIENTS - start) }, (_, k) => {
+        Array.from({ length: Math.min(50, CLIENTS - start) }, async (_, k) => {
           const i = start + k;
-          const origin = origins[i % origins.length]!;
-          const socket = connectSocket(origin, {
-            transports: ["websocket"],
-            extraHeaders: { Origin: origin, Cookie: cookies[i % cookies.length]! },
-            reconnection: false,
-            forceNew: true,
-          }) as ClientSocket;
+          const socket = await openSocket(
+            origins[i % origins.length]!,
+            cookies[i % cookies.length]!,
+            join,
+          );
           socket.on("post:created", (event) => {
             const at = performance.now();
             // Events may arrive before the POST has answered with the id.
@@ -146,15 +167,7 @@ try {
             if (!list) receipts.set(event.post.id, (list = []));
             list.push({ at });
           });
-          return new Promise<ClientSocket>((resolve, reject) => {
-            socket.once("connect", () => {
-              if (!join) return resolve(socket);
-              socket.emit("topic:join", topicId, (result) =>
-                result.ok ? resolve(socket) : reject(new Error("join refused")),
-              );
-            });
-            socket.once("connect_error", reject);
-          });
+          return socket;
         }),
       );
       sockets.push(...batch);
@@ -319,45 +332,38 @@ try {
   // twice the delay (at most 5 s, ±50 %), for a minute at most.
   const reconnectDelay = (attempt: number) =>
     Math.min(5000, 1000 * 2 ** attempt) * (0.5 + Math.random());
+  const sleep = (milliseconds: number) =>
+    new Promise((resolve) => setTimeout(resolve, milliseconds));
+  const comeBack = async (i: number) => {
+    const cookie = cookies[i % cookies.length]!;
+    for (let attempt = 0; ; attempt += 1) {
+      await sleep(reconnectDelay(attempt));
+      try {
+        const socket = await openSocket(first.origin, cookie, true);
+        try {
+          const missed = await missedPosted;
+          const response = await fetch(`${topicApi}?after=${lastBefore}&limit=100`, {
+            headers: { cookie },
+          });
+          if (!response.ok) throw new Error(`rattrapage ${response.status}`);
+          const page = (await response.json()) as { items: Array<{ id: number }> };
+          back.push(performance.now() - killedAt);
+          if (page.items.some((post) => post.id === missed)) caughtUp += 1;
+          return;
+        } finally {
+          socket.close();
+        }
+      } catch {
+        if (performance.now() - killedAt > 60_000) {
+          failures += 1;
+          return;
+        }
+      }
+    }
+  };
   const returned = stranded.map(
     (socket, i) =>
-      new Promise<void>((resolve) => {
-        const cookie = cookies[i % cookies.length]!;
-        const attempt = (n: number) => {
-          const again = connectSocket(first.origin, {
-            transports: ["websocket"],
-            extraHeaders: { Origin: first.origin, Cookie: cookie },
-            reconnection: false,
-            forceNew: true,
-          }) as ClientSocket;
-          const retry = () => {
-            again.close();
-            if (performance.now() - killedAt > 60_000) {
-              failures += 1;
-              resolve();
-            } else setTimeout(() => attempt(n + 1), reconnectDelay(n + 1));
-          };
-          again.once("connect_error", retry);
-          again.once("connect", () =>
-            again.emit("topic:join", topicId, (result) => {
-              if (!result.ok) return retry();
-              void (async () => {
-                const missed = await missedPosted;
-                const response = await fetch(`${topicApi}?after=${lastBefore}&limit=100`, {
-                  headers: { cookie },
-                });
-                if (!response.ok) throw new Error(`rattrapage ${response.status}`);
-                const page = (await response.json()) as { items: Array<{ id: number }> };
-                back.push(performance.now() - killedAt);
-                if (page.items.some((post) => post.id === missed)) caughtUp += 1;
-                again.close();
-                resolve();
-              })().catch(retry);
-            }),
-          );
-        };
-        socket.once("disconnect", () => setTimeout(() => attempt(0), reconnectDelay(0)));
-      }),
+      new Promise<void>((resolve) => socket.once("disconnect", () => resolve(comeBack(i)))),
   );
   killedAt = performance.now();
   await second.kill();
