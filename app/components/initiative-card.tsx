@@ -128,3 +128,20 @@ export function InitiativeCard({
     </article>
   );
 }
+
+/** Initiatives named by title, each with its collectivity, as a plain list of links. */
+export function InitiativeLinks({
+  initiatives,
+}: {
+  initiatives: Array<{ id: string; slug: string; title: string; collectivityName: string }>;
+}) {
+  return (
+    <ul>
+      {initiatives.map((i) => (
+        <li key={i.id}>
+          <Link to={`/initiatives/${i.slug}`}>{i.title}</Link> ({i.collectivityName})
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 
 import { EventCard } from "~/components/event-card";
-import { InitiativeCardGrid } from "~/components/initiative-card";
+import { InitiativeCardGrid, InitiativeLinks } from "~/components/initiative-card";
 import { MemberChip } from "~/components/member-chip";
 import { decideMembership, getCollectivity, listMembers } from "~/models/collectivities.server";
 import { listEvents, placesLeft } from "~/models/events.server";
@@ -235,13 +235,7 @@ export default function CollectivityPage() {
         {initiatives.adopted.length > 0 ? (
           <>
             <h3>Reprises d'autres collectivités</h3>
-            <ul>
-              {initiatives.adopted.map((i) => (
-                <li key={i.id}>
-                  <Link to={`/initiatives/${i.slug}`}>{i.title}</Link> ({i.collectivityName})
-                </li>
-              ))}
-            </ul>
+            <InitiativeLinks initiatives={initiatives.adopted} />
           </>
         ) : null}
       </section>

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 
-import { InitiativeCardGrid, ThemeList } from "~/components/initiative-card";
+import { InitiativeCardGrid, InitiativeLinks, ThemeList } from "~/components/initiative-card";
 import { MemberChip } from "~/components/member-chip";
 import {
   adoptInitiative,
@@ -278,13 +278,7 @@ export default function InitiativePage() {
           {initiative.inspired.length > 0 ? (
             <>
               <h3>Initiatives qui s'en sont inspirées</h3>
-              <ul>
-                {initiative.inspired.map((i) => (
-                  <li key={i.id}>
-                    <Link to={`/initiatives/${i.slug}`}>{i.title}</Link> ({i.collectivityName})
-                  </li>
-                ))}
-              </ul>
+              <InitiativeLinks initiatives={initiative.inspired} />
             </>
           ) : null}
           {canAdopt ? (
