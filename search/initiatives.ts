@@ -1,8 +1,9 @@
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import type { Settings } from "meilisearch";
 
-import { populationBracket, themeLabel } from "../app/utils/initiatives";
+import { populationBracket } from "../app/utils/initiatives";
 import { markdownToText } from "../app/utils/markdown.server";
+import { themeLabel } from "../app/utils/themes";
 import { db, type Executor } from "../db/client";
 import { collectivities, initiativeAdoptions, initiatives } from "../db/schema";
 import { frenchStopWords, normalizeFrench, synonymsMap } from "./french";

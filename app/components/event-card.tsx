@@ -1,7 +1,7 @@
 import { Link } from "@remix-run/react";
 
+import { dateBlock, formatRange, zoneLabel } from "~/utils/dates";
 import { formatLabels } from "~/utils/event-schemas";
-import { dateBlock, formatRange, zoneLabel } from "~/utils/event-time";
 
 import { ThemeChip } from "./initiative-card";
 

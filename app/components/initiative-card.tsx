@@ -1,6 +1,7 @@
 import { Link } from "@remix-run/react";
 
-import { statusLabels, themeLabel, themes } from "~/utils/initiatives";
+import { statusLabels } from "~/utils/initiatives";
+import { themeLabel, themes } from "~/utils/themes";
 
 // The search engine wraps matches in the control characters STX and ETX (see search/initiatives).
 // eslint-disable-next-line no-control-regex

@@ -13,7 +13,8 @@ import {
   TextareaField,
 } from "~/components/forms";
 import { InitiativeFormSchema } from "~/utils/initiative-schemas";
-import { budgetLabels, statusLabels, SUMMARY_MAX, themes } from "~/utils/initiatives";
+import { budgetLabels, statusLabels, SUMMARY_MAX } from "~/utils/initiatives";
+import { themes } from "~/utils/themes";
 
 const themeOptions = themes.map((theme) => ({ value: theme.slug, label: theme.label }));
 

@@ -12,14 +12,8 @@ import {
 import { invalidateUserSessions } from "../utils/auth.server";
 import { randomId } from "../utils/ids.server";
 import { hashPassword, verifyPassword } from "../utils/password.server";
-
-export type FieldErrors = Record<string, string[]>;
-export type Result<T> =
-  | { ok: true; value: T }
-  | { ok: false; status: number; fieldErrors: FieldErrors; formError?: string };
-
-export const failure = (status: number, fieldErrors: FieldErrors, formError?: string) =>
-  ({ ok: false, status, fieldErrors, formError }) as const;
+import { escapeLike } from "../utils/text";
+import { failure, isUniqueViolation, type Result } from "./result.server";
 
 type NewAccount = {
   email: string;
@@ -88,13 +82,6 @@ export async function createAccount(input: NewAccount): Promise<Result<{ userId:
     }
     throw error;
   }
-}
-
-export function isUniqueViolation(error: unknown) {
-  const code =
-    (error as { code?: string; cause?: { code?: string } }).code ??
-    (error as { cause?: { code?: string } }).cause?.code;
-  return code === "23505";
 }
 
 /**
@@ -207,27 +194,6 @@ export async function changePassword(
   return { ok: true, value: null };
 }
 
-/**
- * Deletes an account (RGPD). Sessions, tokens and memberships go with it (foreign keys cascade);
- * later domains anonymise what must stay, such as forum posts ("ancien membre").
- */
-export async function deleteAccount(userId: string) {
-  await invalidateUserSessions(userId, "deleted");
-  await db.transaction(async (tx) => {
-    for (const hook of accountDeletionHooks) await hook(tx, userId);
-    await tx.delete(users).where(eq(users.id, userId));
-  });
-}
-
-/** Domains register here what they must anonymise or delete when an account goes. */
-export const accountDeletionHooks: Array<(tx: Executor, userId: string) => Promise<void>> = [];
-
-/** Domains register here what they hold about a person, for the RGPD export. */
-export const accountExportSections: Array<{
-  name: string;
-  load: (userId: string) => Promise<unknown>;
-}> = [];
-
 /** Replaces a user's roles; sessions end so that the next request sees the new rights. */
 export async function setRoles(userId: string, roles: Role[]) {
   const unique = [...new Set<Role>(["member", ...roles])];
@@ -290,31 +256,6 @@ export async function listApiTokens(userId: string) {
     .orderBy(apiTokens.createdAt);
 }
 
-/** Everything the platform holds about a user, for the RGPD export. */
-export async function exportAccountData(userId: string) {
-  const profile = await getProfile(userId);
-  const tokens = await listApiTokens(userId);
-  const history = await db
-    .select({
-      collectivityCode: memberships.collectivityCode,
-      status: memberships.status,
-      isReferent: memberships.isReferent,
-      createdAt: memberships.createdAt,
-      decidedAt: memberships.decidedAt,
-    })
-    .from(memberships)
-    .where(eq(memberships.userId, userId));
-  const sections: Record<string, unknown> = {};
-  for (const section of accountExportSections) sections[section.name] = await section.load(userId);
-  return {
-    exportedAt: new Date().toISOString(),
-    profile,
-    memberships: history,
-    apiTokens: tokens,
-    ...sections,
-  };
-}
-
 export async function verifyCredentialsOfUser(userId: string, password: string) {
   const [user] = await db
     .select({ hash: users.passwordHash })
@@ -325,10 +266,7 @@ export async function verifyCredentialsOfUser(userId: string, password: string) 
 
 /** Admin directory of accounts, by name or email. */
 export async function searchAccounts(query: string, limit = 50) {
-  const term = `%${query
-    .trim()
-    .toLowerCase()
-    .replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const term = `%${escapeLike(query.trim().toLowerCase())}%`;
   return db
     .select({
       id: users.id,

@@ -10,7 +10,7 @@ import {
   type ProfileKind,
 } from "../../db/schema";
 import { hasRole, invalidateUserSessions, type AuthUser } from "../utils/auth.server";
-import { normalizeForSearch } from "../utils/text";
+import { escapeLike, normalizeForSearch } from "../utils/text";
 
 export type DirectoryQuery = {
   q?: string;
@@ -66,7 +66,7 @@ export async function searchCollectivities(query: DirectoryQuery) {
   } else if (/^\d{9}$/.test(raw)) {
     filters.push(eq(collectivities.code, raw));
   } else if (term) {
-    const escaped = term.replace(/[\\%_]/g, (c) => `\\${c}`);
+    const escaped = escapeLike(term);
     filters.push(sql`${collectivities.searchName} like ${`%${escaped}%`}`);
     order = [
       sql`(${collectivities.searchName} = ${term}) desc`,

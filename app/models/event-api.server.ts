@@ -1,6 +1,5 @@
 import type { z } from "zod";
 
-import { modelFailure } from "../utils/api.server";
 import type { EventCreateApiSchema } from "../utils/event-schemas";
 import { placesLeft, type EventInput, type EventSummary } from "./events.server";
 
@@ -43,9 +42,4 @@ export function inputFromApi(body: z.output<typeof EventCreateApiSchema>): Event
     initiativeIds: body.initiativeIds ?? [],
     collectivityCode: body.collectivityCode ?? null,
   };
-}
-
-/** A model failure in the API's error shape. */
-export function failureResponse(failure: Parameters<typeof modelFailure>[0]) {
-  return modelFailure(failure, "Requête refusée.");
 }

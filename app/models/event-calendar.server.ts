@@ -5,7 +5,7 @@ import { tzlib_get_ical_block } from "timezones-ical-library";
 
 import { db } from "../../db/client";
 import { events } from "../../db/schema";
-import { isAmbiguous } from "../utils/event-time";
+import { isAmbiguous } from "../utils/dates";
 import { sha256 } from "../utils/ids.server";
 import { themeLabel } from "../utils/themes";
 import {

@@ -28,25 +28,18 @@ import {
   localToInstant,
   zoneForDepartment,
   zoneLabel,
-} from "../utils/event-time";
+} from "../utils/dates";
 import { randomId, sha256 } from "../utils/ids.server";
 import { logger } from "../utils/logger.server";
-import { defineRateLimit } from "../utils/rate-limit.server";
 import { firstFreeSlug } from "../utils/slugs.server";
-import { slugify } from "../utils/text";
-import {
-  accountDeletionHooks,
-  accountExportSections,
-  failure,
-  isUniqueViolation,
-  type Result,
-} from "./accounts.server";
+import { escapeLike, slugify } from "../utils/text";
 import { approvedCollectivityOf } from "./collectivities.server";
 import {
   createNotifications,
   publishNotifications,
   type SavedNotification,
 } from "./notifications.server";
+import { failure, isUniqueViolation, type Result } from "./result.server";
 
 export const EVENTS_INDEX = "events";
 
@@ -80,8 +73,6 @@ function deliver(saved: Delivery[]) {
   );
 }
 
-// Registering (page or API), per person: generous for people, a brake for scripts.
-defineRateLimit("event-registration", 30, 60);
 const RESERVED_SLUGS = new Set(["nouveau", "calendrier", "mes-evenements"]);
 const MAX_DURATION_MS = 31 * 24 * 60 * 60 * 1000;
 
@@ -1114,35 +1105,33 @@ export function toLocalInputs(event: EventDetail) {
   };
 }
 
-// An account deleted: its registrations go, and each freed place goes to the next person waiting.
-accountDeletionHooks.push(async (executor, userId) => {
-  const rows = await executor
+/** An account deleted: its registrations go, and each freed place goes to the next person waiting. */
+export async function releaseRegistrationsOf(tx: Transaction, userId: string) {
+  const rows = await tx
     .select({ eventId: eventRegistrations.eventId })
     .from(eventRegistrations)
     .where(eq(eventRegistrations.userId, userId));
   for (const { eventId } of rows) {
-    const tx = executor as Transaction;
     const event = await lockEvent(tx, eventId);
     await tx
       .delete(eventRegistrations)
       .where(and(eq(eventRegistrations.eventId, eventId), eq(eventRegistrations.userId, userId)));
     if (event?.status === "published") await fillFromWaitlist(tx, event);
   }
-});
+}
 
-accountExportSections.push({
-  name: "eventRegistrations",
-  load: (userId) =>
-    db
-      .select({
-        eventId: eventRegistrations.eventId,
-        status: eventRegistrations.status,
-        showPublicly: eventRegistrations.showPublicly,
-        createdAt: eventRegistrations.createdAt,
-      })
-      .from(eventRegistrations)
-      .where(eq(eventRegistrations.userId, userId)),
-});
+/** A person's registrations, for the RGPD export. */
+export async function eventRegistrationsOfAccount(userId: string) {
+  return db
+    .select({
+      eventId: eventRegistrations.eventId,
+      status: eventRegistrations.status,
+      showPublicly: eventRegistrations.showPublicly,
+      createdAt: eventRegistrations.createdAt,
+    })
+    .from(eventRegistrations)
+    .where(eq(eventRegistrations.userId, userId));
+}
 
 /**
  * Ids of the public events matching `q`, best first, from Meilisearch; null when the search
@@ -1162,7 +1151,7 @@ export async function searchEventIds(q: string): Promise<string[] | null> {
 
 /** The degraded search: title words in PostgreSQL. */
 export async function searchEventIdsInDatabase(q: string) {
-  const term = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const term = `%${escapeLike(q)}%`;
   const rows = await db
     .select({ id: events.id })
     .from(events)

@@ -36,15 +36,8 @@ import { searchTopics, TOPICS_INDEX } from "../../search/topics";
 import type { AuthUser } from "../utils/auth.server";
 import { POSTS_PER_PAGE, TITLE_MAX_LENGTH, TOPICS_PER_PAGE } from "../utils/forum-schemas";
 import { renderMarkdown } from "../utils/markdown.server";
-import { consume, defineRateLimit } from "../utils/rate-limit.server";
+import { consume } from "../utils/rate-limit.server";
 import { slugify } from "../utils/text";
-import {
-  accountDeletionHooks,
-  accountExportSections,
-  failure,
-  isUniqueViolation,
-  type Result,
-} from "./accounts.server";
 import { approvedCollectivityOf } from "./collectivities.server";
 import {
   createNotifications,
@@ -52,14 +45,11 @@ import {
   type NewNotification,
   type SavedNotification,
 } from "./notifications.server";
+import { failure, isUniqueViolation, type Result } from "./result.server";
 
 /** Mentions beyond this number in one post notify nobody (mass-mention spam). */
 export const MAX_MENTIONS = 10;
 export const FORMER_MEMBER = "Ancien membre";
-
-// Shared by every instance (PostgreSQL store): a human rarely posts more than this.
-defineRateLimit("forum-post", 10, 60);
-defineRateLimit("forum-topic", 5, 60 * 60);
 
 export type Viewer = Pick<AuthUser, "id" | "name" | "roles"> | null;
 
@@ -1230,24 +1220,23 @@ async function afterTopicWrite(tx: Executor, topicId: number) {
   await enqueueIndexing(tx, TOPICS_INDEX, String(topicId));
 }
 
-// A deleted account's posts stay, signed "ancien membre"; its private traces go.
-accountDeletionHooks.push(async (tx, userId) => {
+/** A deleted account's posts stay, signed "ancien membre"; its private traces go. */
+export async function anonymiseForumAuthor(tx: Executor, userId: string) {
   await tx.update(forumPosts).set({ authorId: null }).where(eq(forumPosts.authorId, userId));
   await tx.update(forumTopics).set({ authorId: null }).where(eq(forumTopics.authorId, userId));
   await tx.delete(forumFollows).where(eq(forumFollows.userId, userId));
   await tx.delete(forumReads).where(eq(forumReads.userId, userId));
-});
+}
 
-accountExportSections.push({
-  name: "forumPosts",
-  load: (userId) =>
-    db
-      .select({
-        id: forumPosts.id,
-        topicId: forumPosts.topicId,
-        body: forumPosts.body,
-        createdAt: forumPosts.createdAt,
-      })
-      .from(forumPosts)
-      .where(eq(forumPosts.authorId, userId)),
-});
+/** A person's posts, for the RGPD export. */
+export async function forumPostsOfAccount(userId: string) {
+  return db
+    .select({
+      id: forumPosts.id,
+      topicId: forumPosts.topicId,
+      body: forumPosts.body,
+      createdAt: forumPosts.createdAt,
+    })
+    .from(forumPosts)
+    .where(eq(forumPosts.authorId, userId));
+}

@@ -1,10 +1,6 @@
-import { apiError } from "../utils/api.server";
 import type { ApiInitiativeSchema } from "../utils/initiative-schemas";
-import { defineRateLimit } from "../utils/rate-limit.server";
 import type { z } from "../utils/validation";
 import type { InitiativeInput } from "./initiatives.server";
-
-defineRateLimit("initiative-write", 60, 60 * 60);
 
 type ApiBody = z.output<typeof ApiInitiativeSchema>;
 
@@ -76,23 +72,4 @@ export function apiItem(
     publishedAt: iso(row.publishedAt),
     updatedAt: iso(row.updatedAt) ?? "",
   };
-}
-
-/** A model failure as the API's JSON error. */
-export function apiFailure(result: {
-  status: number;
-  fieldErrors: Record<string, string[]>;
-  formError?: string;
-}) {
-  if (result.status === 404) return apiError(404, "not_found", "Ressource introuvable.");
-  if (result.status === 403)
-    return apiError(403, "forbidden", result.formError ?? "Action non autorisée.");
-  if (result.status === 409)
-    return apiError(409, "conflict", "Conflit : réessayez.", result.fieldErrors);
-  return apiError(
-    422,
-    "validation_failed",
-    result.formError ?? "Certains champs sont invalides.",
-    result.fieldErrors,
-  );
 }

@@ -1,6 +1,7 @@
 import { stringify } from "csv-stringify/sync";
 
-import { budgetLabels, themeLabel } from "../utils/initiatives";
+import { budgetLabels } from "../utils/initiatives";
+import { themeLabel } from "../utils/themes";
 import { listPublishedForExport } from "./initiatives.server";
 
 export const LICENCE = {

@@ -28,14 +28,8 @@ import { populationBracket, reservedSlugs } from "../utils/initiatives";
 import { renderMarkdown } from "../utils/markdown.server";
 import { firstFreeSlug } from "../utils/slugs.server";
 import { slugify } from "../utils/text";
-import {
-  accountDeletionHooks,
-  accountExportSections,
-  failure,
-  isUniqueViolation,
-  type Result,
-} from "./accounts.server";
 import { approvedCollectivityOf } from "./collectivities.server";
+import { failure, isUniqueViolation, type Result } from "./result.server";
 
 export type Viewer = Pick<AuthUser, "id" | "roles"> | null;
 
@@ -674,17 +668,17 @@ export async function withdrawAdoption(viewer: NonNullable<Viewer>, initiativeId
   });
 }
 
-// A deleted account stays credited as "ancien membre": the work remains, the name goes.
-accountDeletionHooks.push(async (tx, userId) => {
+/** A deleted account stays credited as "ancien membre": the work remains, the name goes. */
+export async function forgetInitiativeContributor(tx: Executor, userId: string) {
   await tx
     .update(initiativeContributors)
     .set({ userId: null, name: "Ancien membre", role: "" })
     .where(eq(initiativeContributors.userId, userId));
-});
+}
 
-accountExportSections.push({
-  name: "initiatives",
-  load: async (userId) => ({
+/** What the initiatives hold about a person, for the RGPD export. */
+export async function initiativesOfAccount(userId: string) {
+  return {
     created: await db
       .select({
         id: initiatives.id,
@@ -702,8 +696,8 @@ accountExportSections.push({
       })
       .from(initiativeContributors)
       .where(eq(initiativeContributors.userId, userId)),
-  }),
-});
+  };
+}
 
 // ——— Search (Meilisearch) ———
 

@@ -1,8 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 
-import { failureResponse } from "~/models/event-api.server";
 import { cancelRegistration } from "~/models/events.server";
-import { methodNotAllowed } from "~/utils/api.server";
+import { apiFailure, methodNotAllowed } from "~/utils/api.server";
 import { requireUser } from "~/utils/auth.server";
 
 export const loader = () => methodNotAllowed(["DELETE"]);
@@ -12,6 +11,6 @@ export async function action(args: ActionFunctionArgs) {
   if (args.request.method !== "DELETE") return methodNotAllowed(["DELETE"]);
   const user = requireUser(args);
   const result = await cancelRegistration(user, args.params.id ?? "");
-  if (!result.ok) return failureResponse(result);
+  if (!result.ok) return apiFailure(result);
   return Response.json({ status: "cancelled", promoted: result.value.promoted });
 }

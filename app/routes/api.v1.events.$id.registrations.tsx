@@ -1,8 +1,13 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 
-import { failureResponse } from "~/models/event-api.server";
 import { myRegistration, register } from "~/models/events.server";
-import { apiError, apiRateLimit, fieldErrors, methodNotAllowed } from "~/utils/api.server";
+import {
+  apiError,
+  apiFailure,
+  apiRateLimit,
+  fieldErrors,
+  methodNotAllowed,
+} from "~/utils/api.server";
 import { requireUser } from "~/utils/auth.server";
 import { RegistrationApiSchema } from "~/utils/event-schemas";
 
@@ -48,7 +53,7 @@ export async function action(args: ActionFunctionArgs) {
         { status: 200 },
       );
     }
-    return failureResponse(result);
+    return apiFailure(result);
   }
   const { status, position } = result.value;
   return Response.json({ status, ...(position ? { position } : {}) }, { status: 201 });

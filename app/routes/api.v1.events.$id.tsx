@@ -1,8 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 
-import { eventItem, failureResponse } from "~/models/event-api.server";
+import { eventItem } from "~/models/event-api.server";
 import { getEvent, updateEvent, type EventInput } from "~/models/events.server";
-import { methodNotAllowed, notFound, readJsonBody } from "~/utils/api.server";
+import { apiFailure, methodNotAllowed, notFound, readJsonBody } from "~/utils/api.server";
 import { requireUser } from "~/utils/auth.server";
 import { EventPatchApiSchema } from "~/utils/event-schemas";
 
@@ -35,7 +35,7 @@ export async function action(args: ActionFunctionArgs) {
     if (value !== undefined) (patch as Record<string, unknown>)[key] = value;
   }
   const updated = await updateEvent(user, args.params.id ?? "", patch);
-  if (!updated.ok) return failureResponse(updated);
+  if (!updated.ok) return apiFailure(updated);
   const origin = new URL(args.request.url).origin;
   return Response.json({
     id: updated.value.id,

@@ -1,8 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 
-import { eventItem, failureResponse, inputFromApi } from "~/models/event-api.server";
+import { eventItem, inputFromApi } from "~/models/event-api.server";
 import { createEvent, listEvents } from "~/models/events.server";
-import { methodNotAllowed, readJsonBody, readQuery } from "~/utils/api.server";
+import { apiFailure, methodNotAllowed, readJsonBody, readQuery } from "~/utils/api.server";
 import { requireRole } from "~/utils/auth.server";
 import { EventCreateApiSchema, EventListApiQuerySchema } from "~/utils/event-schemas";
 
@@ -35,7 +35,7 @@ export async function action(args: ActionFunctionArgs) {
   const user = requireRole(args, "organiser");
   const body = await readJsonBody(args.request, EventCreateApiSchema);
   const created = await createEvent(user, inputFromApi(body));
-  if (!created.ok) return failureResponse(created);
+  if (!created.ok) return apiFailure(created);
   const origin = new URL(args.request.url).origin;
   return Response.json(
     {

@@ -3,7 +3,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { createTopic, getCategory, listTopics, topicPath } from "~/models/forums.server";
 import {
   methodNotAllowed,
-  modelFailure,
+  apiFailure,
   notFound,
   readJsonBody,
   readQuery,
@@ -46,7 +46,7 @@ export async function action(args: ActionFunctionArgs) {
     createTopic(user, { ...input, categorySlug: args.params.category ?? "", idempotencyKey }),
   );
   if (result instanceof Response) return result;
-  if (!result.ok) return modelFailure(result);
+  if (!result.ok) return apiFailure(result);
   const origin = new URL(args.request.url).origin;
   return Response.json(
     { id: result.value.topicId, url: `${origin}${result.value.path}` },

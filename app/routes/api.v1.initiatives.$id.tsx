@@ -1,8 +1,14 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 
-import { apiBodyToInput, apiFailure, apiItem } from "~/models/initiatives-api.server";
+import { apiBodyToInput, apiItem } from "~/models/initiatives-api.server";
 import { deleteInitiative, getInitiative, updateInitiative } from "~/models/initiatives.server";
-import { apiRateLimit, methodNotAllowed, notFound, readJsonBody } from "~/utils/api.server";
+import {
+  apiFailure,
+  apiRateLimit,
+  methodNotAllowed,
+  notFound,
+  readJsonBody,
+} from "~/utils/api.server";
 import { requireUser } from "~/utils/auth.server";
 import { ApiInitiativePatchSchema } from "~/utils/initiative-schemas";
 

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 
-import { apiBodyToInput, apiFailure, apiItem } from "~/models/initiatives-api.server";
+import { apiBodyToInput, apiItem } from "~/models/initiatives-api.server";
 import {
   createInitiative,
   listPublished,
@@ -10,6 +10,7 @@ import {
 } from "~/models/initiatives.server";
 import {
   apiError,
+  apiFailure,
   apiRateLimit,
   methodNotAllowed,
   readJsonBody,

@@ -3,7 +3,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { createPost, getTopic, listPostsAfter, postPath } from "~/models/forums.server";
 import {
   methodNotAllowed,
-  modelFailure,
+  apiFailure,
   notFound,
   readJsonBody,
   readQuery,
@@ -47,7 +47,7 @@ export async function action(args: ActionFunctionArgs) {
     createPost(user, { topicId, body: input.body, replyToId: input.replyToId, idempotencyKey }),
   );
   if (result instanceof Response) return result;
-  if (!result.ok) return modelFailure(result);
+  if (!result.ok) return apiFailure(result);
   const origin = new URL(args.request.url).origin;
   return Response.json(
     { id: result.value.postId, url: `${origin}${result.value.path}` },

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 
-import { exportAccountData } from "~/models/accounts.server";
+import { exportAccountData } from "~/models/account-lifecycle.server";
 import { requireUser } from "~/utils/auth.server";
 
 /** RGPD export of the signed-in user's own data; never anyone else's. */

@@ -5,9 +5,9 @@ import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 
 import { Field, FormErrors, RadioGroup } from "~/components/forms";
+import { deleteAccount } from "~/models/account-lifecycle.server";
 import {
   changePassword,
-  deleteAccount,
   getProfile,
   listApiTokens,
   updateProfile,
@@ -20,7 +20,8 @@ import {
   revokeApiToken,
 } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/dates";
-import { consume, RateLimitedError, retryAfterMessage } from "~/utils/rate-limit.server";
+import { limitReached } from "~/utils/rate-limit.server";
+import { formRateLimited } from "~/utils/replies.server";
 import {
   emailSchema,
   jobTitleSchema,
@@ -119,18 +120,8 @@ export async function action(args: ActionFunctionArgs) {
   if (intent === "create-token") {
     const submission = parseWithZod(formData, { schema: TokenSchema });
     if (submission.status !== "success") return reply({ intent, result: submission.reply() });
-    try {
-      await consume("token-create", user.id);
-    } catch (error) {
-      if (!(error instanceof RateLimitedError)) throw error;
-      return reply(
-        {
-          intent,
-          result: submission.reply({ formErrors: [retryAfterMessage(error.retryAfterSeconds)] }),
-        },
-        429,
-      );
-    }
+    const limited = await limitReached("token-create", user.id);
+    if (limited) return formRateLimited(limited, submission, { extra: { intent } });
     const { token } = await createApiToken(user.id, submission.value.tokenName);
     return reply(
       { intent, result: submission.reply({ resetForm: true }), createdToken: token },

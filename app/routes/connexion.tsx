@@ -7,12 +7,8 @@ import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 import { Field, FormErrors } from "~/components/forms";
 import { touchLastSeen, verifyCredentials } from "~/models/accounts.server";
 import { createSession, safeRedirect } from "~/utils/auth.server";
-import {
-  consume,
-  RateLimitedError,
-  resetLimit,
-  retryAfterMessage,
-} from "~/utils/rate-limit.server";
+import { limitReached, resetLimit } from "~/utils/rate-limit.server";
+import { formRateLimited } from "~/utils/replies.server";
 import { PASSWORD_MAX_LENGTH, z } from "~/utils/validation";
 
 const LoginSchema = z.object({
@@ -41,21 +37,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return json({ result: submission.reply({ hideFields: ["password"] }) }, { status: 400 });
   }
   const { email, password, redirectTo } = submission.value;
-  try {
-    await consume("login-ip", context.clientIp);
-    await consume("login-account", email);
-  } catch (error) {
-    if (!(error instanceof RateLimitedError)) throw error;
-    return json(
-      {
-        result: submission.reply({
-          formErrors: [retryAfterMessage(error.retryAfterSeconds)],
-          hideFields: ["password"],
-        }),
-      },
-      { status: 429, headers: { "Retry-After": String(error.retryAfterSeconds) } },
-    );
-  }
+  const limited =
+    (await limitReached("login-ip", context.clientIp)) ??
+    (await limitReached("login-account", email));
+  if (limited) return formRateLimited(limited, submission, { hideFields: ["password"] });
   const account = await verifyCredentials(email, password);
   if (!account) {
     return json(

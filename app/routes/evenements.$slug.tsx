@@ -26,8 +26,8 @@ import {
   setShowPublicly,
 } from "~/models/events.server";
 import { requireUser } from "~/utils/auth.server";
+import { differsFromParis, formatInZone, formatRange, PARIS, zoneLabel } from "~/utils/dates";
 import { formatLabels } from "~/utils/event-schemas";
-import { differsFromParis, formatInZone, formatRange, PARIS, zoneLabel } from "~/utils/event-time";
 import { renderMarkdown } from "~/utils/markdown.server";
 import { consume, RateLimitedError, retryAfterMessage } from "~/utils/rate-limit.server";
 import { z } from "~/utils/validation";

@@ -3,18 +3,11 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { eventIcs, feedIcs, personalIcs } from "~/models/event-calendar.server";
 import { getEvent } from "~/models/events.server";
 import { themeSlugs } from "~/utils/themes";
-import { z } from "~/utils/validation";
+import { departmentCodeSchema, regionCodeSchema, z } from "~/utils/validation";
 
 const FeedQuerySchema = z.object({
-  region: z
-    .string()
-    .regex(/^\d{2}$/, "Région invalide (deux chiffres).")
-    .optional(),
-  departement: z
-    .string()
-    .regex(/^(\d{2,3}|2A|2B)$/i, "Département invalide (par exemple 60 ou 974).")
-    .transform((v) => v.toUpperCase())
-    .optional(),
+  region: regionCodeSchema.optional(),
+  departement: departmentCodeSchema.optional(),
   theme: z.enum(themeSlugs, { error: "Thème inconnu." }).optional(),
   jeton: z.string().max(64).optional(),
 });

@@ -12,8 +12,8 @@ import {
   placesLeft,
 } from "~/models/events.server";
 import { requireUser } from "~/utils/auth.server";
+import { formatInZone } from "~/utils/dates";
 import { capacityRule } from "~/utils/event-schemas";
-import { formatInZone } from "~/utils/event-time";
 import { z } from "~/utils/validation";
 
 const IntentSchema = z.discriminatedUnion("intent", [

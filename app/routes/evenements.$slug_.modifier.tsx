@@ -8,8 +8,8 @@ import { EventForm } from "~/components/event-form";
 import { eventInputFromForm, toFormErrors } from "~/models/event-forms.server";
 import { getEvent, toLocalInputs, updateEvent } from "~/models/events.server";
 import { requireUser } from "~/utils/auth.server";
+import { zoneLabel } from "~/utils/dates";
 import { capacityRule, EventFormSchema, programmeToText } from "~/utils/event-schemas";
-import { zoneLabel } from "~/utils/event-time";
 
 /** The event if the viewer may see it (else 404) and manage it (else 403). */
 async function manageable(args: LoaderFunctionArgs) {

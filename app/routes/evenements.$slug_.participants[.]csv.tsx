@@ -3,7 +3,7 @@ import { stringify } from "csv-stringify/sync";
 
 import { getEvent, listAttendees } from "~/models/events.server";
 import { requireUser } from "~/utils/auth.server";
-import { formatInZone } from "~/utils/event-time";
+import { formatInZone } from "~/utils/dates";
 
 /** Spreadsheets run cells starting with = + - @ as formulas: neutralise them. */
 function cell(value: string) {

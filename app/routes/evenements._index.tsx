@@ -13,10 +13,10 @@ import {
   type EventFilters,
 } from "~/models/events.server";
 import { hasRole } from "~/utils/auth.server";
+import { formatMonth, monthBounds, monthKey, PARIS } from "~/utils/dates";
 import { formatLabels } from "~/utils/event-schemas";
-import { formatMonth, monthBounds, monthKey, PARIS } from "~/utils/event-time";
 import { themes, themeSlugs } from "~/utils/themes";
-import { optionalEmpty, z } from "~/utils/validation";
+import { departmentCodeSchema, optionalEmpty, regionCodeSchema, z } from "~/utils/validation";
 
 const themeOptions = themes.map((t) => ({ value: t.slug, label: t.label }));
 const formatOptions = Object.entries(formatLabels).map(([value, label]) => ({ value, label }));
@@ -24,8 +24,8 @@ const formatOptions = Object.entries(formatLabels).map(([value, label]) => ({ va
 const ListQuerySchema = z.object({
   q: optionalEmpty(z.string().trim().max(100, "La recherche est trop longue.")),
   theme: optionalEmpty(z.enum(themeSlugs, { error: "Thème inconnu." })),
-  region: optionalEmpty(z.string().regex(/^\d{2}$/, "Région invalide.")),
-  departement: optionalEmpty(z.string().regex(/^(\d{2,3}|2A|2B)$/i, "Département invalide.")),
+  region: optionalEmpty(regionCodeSchema),
+  departement: optionalEmpty(departmentCodeSchema),
   format: optionalEmpty(
     z.enum(["presentiel", "en-ligne", "hybride"], { error: "Format inconnu." }),
   ),

@@ -13,9 +13,10 @@ import {
   type FacetName,
 } from "~/models/initiatives.server";
 import { InitiativeQuerySchema, type InitiativeQuery } from "~/utils/initiative-schemas";
-import { populationBrackets, themes } from "~/utils/initiatives";
+import { populationBrackets } from "~/utils/initiatives";
 import { kindLabels } from "~/utils/labels";
 import { formatNumber } from "~/utils/text";
+import { themes } from "~/utils/themes";
 
 const PAGE_SIZE = 20;
 

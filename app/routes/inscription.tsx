@@ -9,7 +9,8 @@ import { Field, FormErrors, RadioGroup } from "~/components/forms";
 import { createAccount } from "~/models/accounts.server";
 import { resolveCollectivity } from "~/models/collectivities.server";
 import { createSession } from "~/utils/auth.server";
-import { consume, RateLimitedError, retryAfterMessage } from "~/utils/rate-limit.server";
+import { limitReached } from "~/utils/rate-limit.server";
+import { formRateLimited } from "~/utils/replies.server";
 import {
   emailSchema,
   jobTitleSchema,
@@ -66,20 +67,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
       { status: 400 },
     );
   }
-  try {
-    await consume("signup-ip", context.clientIp);
-  } catch (error) {
-    if (!(error instanceof RateLimitedError)) throw error;
-    return json(
-      {
-        result: submission.reply({
-          formErrors: [retryAfterMessage(error.retryAfterSeconds)],
-          hideFields: ["password"],
-        }),
-        candidates: [],
-      },
-      { status: 429, headers: { "Retry-After": String(error.retryAfterSeconds) } },
-    );
+  const limited = await limitReached("signup-ip", context.clientIp);
+  if (limited) {
+    return formRateLimited(limited, submission, {
+      hideFields: ["password"],
+      extra: { candidates: [] },
+    });
   }
   const created = await createAccount({ ...input, collectivityCode: resolution.code });
   if (!created.ok) {

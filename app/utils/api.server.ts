@@ -1,4 +1,10 @@
-import { consume, RateLimitedError, tooManyRequests, type LimitName } from "./rate-limit.server";
+import {
+  limitReached,
+  RateLimitedError,
+  unlessRateLimited,
+  type LimitName,
+} from "./rate-limit.server";
+import { retryAfterHeaders } from "./replies.server";
 import { z } from "./validation";
 
 export type ApiErrorCode =
@@ -29,29 +35,41 @@ export function apiError(
 
 export const notFound = () => apiError(404, "not_found", "Ressource introuvable.");
 
-const failureCodes: Record<number, ApiErrorCode> = {
-  400: "bad_request",
-  403: "forbidden",
-  404: "not_found",
-  409: "conflict",
-  422: "validation_failed",
+const failureCodes: Record<number, { code: ApiErrorCode; message: string }> = {
+  400: { code: "bad_request", message: "Requête invalide." },
+  401: { code: "unauthorized", message: "Authentification requise." },
+  403: { code: "forbidden", message: "Action non autorisée." },
+  404: { code: "not_found", message: "Ressource introuvable." },
+  409: { code: "conflict", message: "Conflit avec l'état actuel : relisez puis réessayez." },
+  413: { code: "payload_too_large", message: "Requête trop volumineuse." },
+  422: { code: "validation_failed", message: "Certains champs sont invalides." },
 };
 
 /**
- * A model failure (`{ ok: false, status, fieldErrors, formError? }`) as the API's JSON error.
- * `messageWithoutFields` is what is said when the model gave neither fields nor a message.
+ * The one mapping of a model failure (`{ ok: false, status, fieldErrors, formError? }`) to the
+ * API's JSON error: the model's own message when it gave one, the status's otherwise, and the
+ * per-field messages whenever there are any.
  */
-export function modelFailure(
-  failure: { status: number; fieldErrors: Record<string, string[]>; formError?: string },
-  messageWithoutFields = "Certains champs sont invalides.",
-) {
+export function apiFailure(failure: {
+  status: number;
+  fieldErrors: Record<string, string[]>;
+  formError?: string;
+}) {
+  const known = failureCodes[failure.status] ?? failureCodes[400]!;
   const hasFields = Object.keys(failure.fieldErrors).length > 0;
+  const message =
+    failure.formError ?? (hasFields ? "Certains champs sont invalides." : known.message);
   return apiError(
-    failure.status,
-    failureCodes[failure.status] ?? "bad_request",
-    failure.formError ?? (hasFields ? "Certains champs sont invalides." : messageWithoutFields),
+    failureCodes[failure.status] ? failure.status : 400,
+    known.code,
+    message,
     hasFields ? failure.fieldErrors : undefined,
   );
+}
+
+/** The 429 of the API: the French message and `Retry-After`. */
+export function apiRateLimited(error: RateLimitedError) {
+  return apiError(429, "rate_limited", error.message, undefined, retryAfterHeaders(error));
 }
 
 export function fieldErrors(error: z.ZodError): Record<string, string[]> {
@@ -138,16 +156,12 @@ export function methodNotAllowed(allowed: string[]) {
 
 /** Runs a write, turning a passed rate limit into the API's 429. */
 export async function withApiRateLimit<T>(run: () => Promise<T>): Promise<T | Response> {
-  try {
-    return await run();
-  } catch (error) {
-    if (error instanceof RateLimitedError) return tooManyRequests(error, "json") as Response;
-    throw error;
-  }
+  const outcome = await unlessRateLimited(run);
+  return outcome instanceof RateLimitedError ? apiRateLimited(outcome) : outcome;
 }
 
 /** Counts one API write against a rate limit: the 429 answer once it is passed, else null. */
 export async function apiRateLimit(name: LimitName, key: string): Promise<Response | null> {
-  const limited = await withApiRateLimit(() => consume(name, key));
-  return limited instanceof Response ? limited : null;
+  const limited = await limitReached(name, key);
+  return limited ? apiRateLimited(limited) : null;
 }

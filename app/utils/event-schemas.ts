@@ -1,7 +1,13 @@
 import { eventFormats } from "../../db/schema/events";
-import { LOCAL_INPUT } from "./event-time";
+import { LOCAL_INPUT } from "./dates";
 import { themeSlugs } from "./themes";
-import { optionalEmpty, pageNumberSchema, z } from "./validation";
+import {
+  departmentCodeSchema,
+  optionalEmpty,
+  pageNumberSchema,
+  regionCodeSchema,
+  z,
+} from "./validation";
 
 export const formatLabels = {
   presentiel: "Présentiel",
@@ -152,13 +158,8 @@ export const EventPatchApiSchema = EventCreateApiSchema.omit({ collectivityCode:
 export const EventListApiQuerySchema = z.object({
   from: isoWithOffset.optional(),
   to: isoWithOffset.optional(),
-  region: optionalEmpty(z.string().regex(/^\d{2}$/, "Code de région invalide (par exemple 32).")),
-  department: optionalEmpty(
-    z
-      .string()
-      .regex(/^(\d{2,3}|2A|2B)$/i, "Code de département invalide (par exemple 60 ou 974).")
-      .transform((v) => v.toUpperCase()),
-  ),
+  region: optionalEmpty(regionCodeSchema),
+  department: optionalEmpty(departmentCodeSchema),
   theme: optionalEmpty(z.enum(themeSlugs, { error: "Thème inconnu." })),
   page: pageNumberSchema,
 });

@@ -1,6 +1,7 @@
 import { budgetBrackets, collectivityKinds } from "../../db/schema";
-import { populationBrackets, SUMMARY_MAX, themeSlugs } from "./initiatives";
-import { optionalEmpty, z } from "./validation";
+import { populationBrackets, SUMMARY_MAX } from "./initiatives";
+import { themeSlugs } from "./themes";
+import { departmentCodeSchema, optionalEmpty, regionCodeSchema, z } from "./validation";
 
 const currentYear = () => new Date().getFullYear();
 
@@ -112,13 +113,8 @@ export const InitiativeQuerySchema = z.object({
   theme: optionalEmpty(
     z.union([z.enum(themeSlugs), z.array(z.enum(themeSlugs))], { error: "Thème inconnu." }),
   ),
-  region: optionalEmpty(z.string().regex(/^\d{2}$/, "Code de région invalide (par exemple 53).")),
-  department: optionalEmpty(
-    z
-      .string()
-      .regex(/^(\d{2,3}|2A|2B)$/i, "Code de département invalide (par exemple 56, 2A ou 974).")
-      .transform((value) => value.toUpperCase()),
-  ),
+  region: optionalEmpty(regionCodeSchema),
+  department: optionalEmpty(departmentCodeSchema),
   kind: optionalEmpty(z.enum(collectivityKinds, { error: "Type de collectivité inconnu." })),
   population: optionalEmpty(
     z.enum(populationBrackets.map((b) => b.slug) as [string, ...string[]], {

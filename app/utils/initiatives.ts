@@ -1,13 +1,7 @@
-import themesData from "~/data/initiative-themes.json";
-
 /**
- * Vocabulary of initiatives shared by the server and the browser: themes (kept as data in
- * app/data), budget brackets, statuses and population brackets used by the search facets.
+ * Vocabulary of initiatives shared by the server and the browser: budget brackets, statuses and
+ * population brackets used by the search facets. Themes are in `themes.ts`, shared with events.
  */
-export type Theme = { slug: string; label: string };
-export const themes: Theme[] = themesData;
-export const themeSlugs = themes.map((t) => t.slug) as [string, ...string[]];
-export const themeLabel = (slug: string) => themes.find((t) => t.slug === slug)?.label ?? slug;
 
 export const budgetLabels = {
   aucun: "Sans budget dédié",

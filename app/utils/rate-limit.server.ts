@@ -4,22 +4,24 @@ import { RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
 import { getConfig } from "../config.server";
 import { singleton, takeSingleton } from "./singleton.server";
 
-/** Limits shared by every instance, stored in PostgreSQL (table `rate_limits`). */
+/**
+ * Every limit of the platform, in one table: points per window of `duration` seconds, counted in
+ * PostgreSQL (table `rate_limits`) so that they hold across instances.
+ */
 const definitions = {
   "login-ip": { points: 25, duration: 5 * 60 },
   "login-account": { points: 25, duration: 60 * 60 },
   "signup-ip": { points: 5, duration: 30 * 60 },
   "token-create": { points: 20, duration: 60 * 60 },
+  // Registering (page or API), per person: generous for people, a brake for scripts.
+  "event-registration": { points: 30, duration: 60 },
+  // A human rarely posts more than this.
+  "forum-post": { points: 10, duration: 60 },
+  "forum-topic": { points: 5, duration: 60 * 60 },
+  "initiative-write": { points: 60, duration: 60 * 60 },
 } satisfies Record<string, { points: number; duration: number }>;
 
-export type LimitName = keyof typeof definitions | (string & {});
-
-const extra = new Map<string, { points: number; duration: number }>();
-
-/** Later domains declare their own limits (posting, registrations…). */
-export function defineRateLimit(name: string, points: number, durationSeconds: number) {
-  extra.set(name, { points, duration: durationSeconds });
-}
+export type LimitName = keyof typeof definitions;
 
 function pool() {
   return singleton("rate-limit-pool", () => {
@@ -42,9 +44,7 @@ export async function closeRateLimits() {
 function limiter(name: LimitName) {
   let existing = limiters.get(name);
   if (existing) return existing;
-  const definition =
-    (definitions as Record<string, { points: number; duration: number }>)[name] ?? extra.get(name);
-  if (!definition) throw new Error(`unknown rate limit ${name}`);
+  const definition = definitions[name];
   existing = new RateLimiterPostgres({
     storeClient: pool(),
     storeType: "pool",
@@ -61,7 +61,7 @@ function limiter(name: LimitName) {
 
 export class RateLimitedError extends Error {
   constructor(readonly retryAfterSeconds: number) {
-    super("rate limited");
+    super(retryAfterMessage(retryAfterSeconds));
   }
 }
 
@@ -89,11 +89,18 @@ export function retryAfterMessage(seconds: number) {
     : "Trop de tentatives. Réessayez dans une minute.";
 }
 
-/** The 429 answer of pages and API alike: a French message and Retry-After. */
-export function tooManyRequests(error: RateLimitedError, format: "json" | "html") {
-  const message = retryAfterMessage(error.retryAfterSeconds);
-  const headers = { "Retry-After": String(error.retryAfterSeconds) };
-  return format === "json"
-    ? Response.json({ error: { code: "rate_limited", message } }, { status: 429, headers })
-    : { message, headers };
+/** Counts one attempt: the error once the limit is passed, else undefined. */
+export async function limitReached(name: LimitName, key: string) {
+  const outcome = await unlessRateLimited(() => consume(name, key));
+  return outcome instanceof RateLimitedError ? outcome : undefined;
+}
+
+/** Runs a write; a passed limit comes back as the error instead of being thrown. */
+export async function unlessRateLimited<T>(run: () => Promise<T>): Promise<T | RateLimitedError> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof RateLimitedError) return error;
+    throw error;
+  }
 }

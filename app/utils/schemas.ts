@@ -1,6 +1,7 @@
 import { roles } from "../../db/schema/accounts";
 import { collectivityKinds } from "../../db/schema/collectivities";
 import {
+  departmentCodeSchema,
   emailSchema,
   jobTitleSchema,
   nameSchema,
@@ -8,21 +9,15 @@ import {
   pageNumberSchema,
   passwordSchema,
   profileKindSchema,
+  regionCodeSchema,
   z,
 } from "./validation";
 
 /** Query of the directory, shared by /annuaire and GET /api/v1/collectivities. */
 export const DirectoryQuerySchema = z.object({
   q: z.string().trim().max(100, "La recherche ne peut pas dépasser 100 caractères.").optional(),
-  region: optionalEmpty(
-    z.string().regex(/^\d{2}$/, "Code de région invalide (deux chiffres, par exemple 53)."),
-  ),
-  department: optionalEmpty(
-    z
-      .string()
-      .regex(/^(\d{2,3}|2A|2B)$/i, "Code de département invalide (par exemple 56, 2A ou 974).")
-      .transform((value) => value.toUpperCase()),
-  ),
+  region: optionalEmpty(regionCodeSchema),
+  department: optionalEmpty(departmentCodeSchema),
   kind: optionalEmpty(
     z.enum(collectivityKinds, { error: "Type invalide : commune, epci, departement ou region." }),
   ),

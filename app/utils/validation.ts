@@ -97,4 +97,15 @@ export const pageNumberSchema = z.coerce
 export const optionalEmpty = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (value === "" || value === null ? undefined : value), schema.optional());
 
+/** An INSEE région code: two digits ("53"). */
+export const regionCodeSchema = z
+  .string()
+  .regex(/^\d{2}$/, "Code de région invalide (deux chiffres, par exemple 53).");
+
+/** An INSEE département code: two or three digits, or 2A/2B for Corsica ("56", "2A", "974"). */
+export const departmentCodeSchema = z
+  .string()
+  .regex(/^(\d{2,3}|2A|2B)$/i, "Code de département invalide (par exemple 56, 2A ou 974).")
+  .transform((value) => value.toUpperCase());
+
 export { z };

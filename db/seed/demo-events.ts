@@ -9,7 +9,7 @@ import {
   type EventInput,
 } from "../../app/models/events.server";
 import type { AuthUser } from "../../app/utils/auth.server";
-import { zoneForDepartment } from "../../app/utils/event-time";
+import { zoneForDepartment } from "../../app/utils/dates";
 import type { Database } from "../client";
 import { users } from "../schema";
 

@@ -1,7 +1,7 @@
 import { and, isNotNull, sql } from "drizzle-orm";
 
 import { randomId } from "../../app/utils/ids.server";
-import { themeSlugs } from "../../app/utils/initiatives";
+import { themeSlugs } from "../../app/utils/themes";
 import type { Database } from "../client";
 import { budgetBrackets, collectivities, initiatives } from "../schema";
 

@@ -752,7 +752,7 @@ describe("contenu de démonstration, comptes supprimés et API ouverte", () => {
   });
 
   test("un compte supprimé libère sa place pour la première personne en attente", async () => {
-    const { deleteAccount } = await import("../../app/models/accounts.server");
+    const { deleteAccount } = await import("../../app/models/account-lifecycle.server");
     const event = await newEvent({ capacity: 1 });
     const leaving = await createTestUser();
     const waiting = await createTestUser();

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
-import { deleteAccount } from "../../app/models/accounts.server";
+import { deleteAccount } from "../../app/models/account-lifecycle.server";
 import {
   createPost,
   editPost,

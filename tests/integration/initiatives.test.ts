@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 
-import { deleteAccount } from "../../app/models/accounts.server";
+import { deleteAccount } from "../../app/models/account-lifecycle.server";
 import { searchInitiatives } from "../../app/models/initiatives.server";
 import { startIndexer, type Indexer } from "../../search/indexer";
 import { startTestApp, type TestApp } from "../helpers/app";

@@ -1,6 +1,5 @@
 import { describe, expect, test } from "vitest";
 
-import { parseProgramme, programmeToText } from "../../app/utils/event-schemas";
 import {
   differsFromParis,
   formatRange,
@@ -8,7 +7,8 @@ import {
   isAmbiguous,
   localToInstant,
   zoneForDepartment,
-} from "../../app/utils/event-time";
+} from "../../app/utils/dates";
+import { parseProgramme, programmeToText } from "../../app/utils/event-schemas";
 
 describe("heures des événements", () => {
   test("le fuseau suit le département : outre-mer à l'heure locale, Paris ailleurs", () => {
