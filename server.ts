@@ -9,13 +9,13 @@ import type { ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express, { type NextFunction, type Request, type Response } from "express";
 import helmet from "helmet";
-import pg from "pg";
 
 import { getConfig, setConfig, type Config } from "./app/config.server";
 import { authenticate } from "./app/utils/auth.server";
 import { logger } from "./app/utils/logger.server";
 import { closeRateLimits } from "./app/utils/rate-limit.server";
 import { closeDatabase, sqlClient } from "./db/client";
+import { createAdapterPool } from "./realtime/adapter";
 import { registerRealtime } from "./realtime/hub";
 import { createRealtimeServer } from "./realtime/server";
 import { checkSearchHealth, closeSearchConnections } from "./search/client";
@@ -166,63 +166,14 @@ export async function createApp(config: Config = getConfig(), options: CreateApp
   });
 
   const httpServer = createServer(app);
-  // Named per instance, so that this instance can see its own LISTEN connection come back.
-  const listenerName = `territoires-realtime-${randomBytes(6).toString("hex")}`;
-  const pool = new pg.Pool({
-    connectionString: config.databaseUrl,
-    max: 2,
-    application_name: listenerName,
+  const adapter = createAdapterPool({
+    databaseUrl: config.databaseUrl,
+    log,
+    onListenerBack: () => io.local.emit("resync"),
   });
-  let listenWatch: NodeJS.Timeout | undefined;
-  let closing = false;
-  // While the adapter's LISTEN connection is down, posts written on other instances do not reach
-  // this one's clients. The adapter reconnects by itself; once its LISTEN is back, the clients
-  // here are told to join again and catch up through the API.
-  const awaitListenerReturn = () => {
-    if (listenWatch || closing) return;
-    const check = async () => {
-      try {
-        const { rowCount } = await pool.query(
-          "select 1 from pg_stat_activity where application_name = $1 and query like 'LISTEN %'",
-          [listenerName],
-        );
-        if (rowCount) {
-          listenWatch = undefined;
-          log.warn("realtime: LISTEN connection back, clients asked to catch up");
-          io.local.emit("resync");
-          return;
-        }
-      } catch {
-        // PostgreSQL still away: look again in a second.
-      }
-      if (!closing) listenWatch = setTimeout(() => void check(), 1000);
-    };
-    listenWatch = setTimeout(() => void check(), 1000);
-  };
-  // The adapter's LISTEN client has no error listener of its own: without one, a PostgreSQL
-  // restart would crash the process. Nor does the adapter give a broken client back to the pool:
-  // with two connections, one lost LISTEN would leave none for publishing, and every broadcast to
-  // other instances would wait forever. A client still checked out once pg-pool's own error path
-  // has run can only be that listener: release it, broken, so that its place is freed.
-  const checkedOut = new Set<pg.PoolClient>();
-  pool.on("acquire", (client) => checkedOut.add(client));
-  pool.on("release", (_error, client) => checkedOut.delete(client));
-  pool.on("connect", (client) =>
-    client.on("error", (error) => {
-      log.error(
-        { err: error.message },
-        "realtime: LISTEN connection lost, broadcasts stay local until it returns",
-      );
-      setImmediate(() => {
-        if (checkedOut.has(client)) client.release(error);
-      });
-      awaitListenerReturn();
-    }),
-  );
-  pool.on("error", (error) => log.warn({ err: error.message }, "realtime adapter pool error"));
   const io = createRealtimeServer(httpServer, {
     config,
-    pool,
+    pool: adapter.pool,
     onAdapterError: (error) =>
       log.error({ err: error }, "realtime adapter lost its connection; broadcasts stay local"),
   });
@@ -239,15 +190,13 @@ export async function createApp(config: Config = getConfig(), options: CreateApp
         });
       }),
     close: async () => {
-      closing = true;
-      clearTimeout(listenWatch);
       for (const service of options.background ?? []) await service.close();
       await new Promise<void>((resolve) => {
         void io.close(() => resolve());
       });
       registerRealtime(null);
       httpServer.closeAllConnections();
-      await pool.end().catch(() => {});
+      await adapter.close();
       await closeRateLimits();
       closeSearchConnections();
       await closeDatabase();

@@ -1,5 +1,7 @@
 import { z } from "zod";
 
+import { configureDatabase } from "../db/client";
+
 const booleanFlag = z
   .enum(["true", "false", "1", "0"])
   .transform((value) => value === "true" || value === "1");
@@ -69,7 +71,10 @@ let current: Config | undefined;
 /** The process-wide configuration, read from the environment once. */
 export function getConfig(): Config {
   const store = globalThis as { __territoiresConfig?: Config };
-  current ??= store.__territoiresConfig ??= parseConfig();
+  if (!current) {
+    current = store.__territoiresConfig ??= parseConfig();
+    connectDatabaseOf(current);
+  }
   return current;
 }
 
@@ -77,4 +82,9 @@ export function getConfig(): Config {
 export function setConfig(config: Config) {
   (globalThis as { __territoiresConfig?: Config }).__territoiresConfig = config;
   current = config;
+  connectDatabaseOf(config);
+}
+
+function connectDatabaseOf(config: Config) {
+  configureDatabase({ url: config.databaseUrl, poolSize: config.databasePoolSize });
 }

@@ -41,9 +41,9 @@ async function main() {
     const { runMigrations } = await import("../db/migrate");
     await runMigrations(services.env.DATABASE_URL);
     const { db } = await import("../db/client");
-    const { importCog } = await import("../db/seed/cog");
+    const { importCollectivities } = await import("../db/collectivities-import");
     process.stderr.write("Import de l'annuaire…\n");
-    await importCog(db);
+    await importCollectivities(db);
 
     const { createApp } = await import("../server");
     const app = await createApp(parseConfig(process.env));

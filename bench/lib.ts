@@ -13,7 +13,7 @@ import { startServices } from "../scripts/services";
  * A throw-away environment for a benchmark: embedded PostgreSQL and Meilisearch with data in a
  * temporary folder, migrated, and the app listening on a free loopback port.
  */
-export async function startBenchEnvironment(options: { importDirectory?: boolean } = {}) {
+export async function startBenchEnvironment(options: { importCollectivities?: boolean } = {}) {
   const dataDir = await mkdtemp(path.join(tmpdir(), "territoires-bench-"));
   await chmod(dataDir, 0o755);
   const services = await startServices({
@@ -33,10 +33,10 @@ export async function startBenchEnvironment(options: { importDirectory?: boolean
   const { runMigrations } = await import("../db/migrate");
   await runMigrations(services.env.DATABASE_URL);
   let importSeconds: number | undefined;
-  if (options.importDirectory !== false) {
+  if (options.importCollectivities !== false) {
     const { db } = await import("../db/client");
-    const { importCog } = await import("../db/seed/cog");
-    importSeconds = (await importCog(db)).seconds;
+    const { importCollectivities } = await import("../db/collectivities-import");
+    importSeconds = (await importCollectivities(db)).seconds;
   }
   const { createApp } = await import("../server");
   const app = await createApp();

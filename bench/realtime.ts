@@ -56,7 +56,7 @@ try {
   await runMigrations(services.env.DATABASE_URL);
   const { db } = await import("../db/client");
   const { collectivities } = await import("../db/schema");
-  const { ensureForumCategories } = await import("../db/seed/forums");
+  const { ensureForumCategories } = await import("../scripts/seed/forums");
   const { createAccount, upsertAdmin } = await import("../app/models/accounts.server");
   const { createApiToken, createSession } = await import("../app/utils/auth.server");
   const { createPost, createTopic } = await import("../app/models/forums.server");

@@ -94,8 +94,8 @@ async function main() {
   try {
     const { runMigrations } = await import("../db/migrate");
     const { db } = await import("../db/client");
-    const { importCog } = await import("../db/seed/cog");
-    const { generateSyntheticInitiatives } = await import("../db/seed/synthetic-initiatives");
+    const { importCollectivities } = await import("../db/collectivities-import");
+    const { generateSyntheticInitiatives } = await import("../scripts/seed/synthetic-initiatives");
     await import("../search/indexes");
     const { reindex } = await import("../search/reindex");
     const { initiativeSearchParams } = await import("../app/models/initiatives.server");
@@ -103,7 +103,7 @@ async function main() {
     const { indexName } = await import("../search/client");
 
     await runMigrations(services.env.DATABASE_URL);
-    await importCog(db);
+    await importCollectivities(db);
     const generation = progress("Corpus synthétique", COUNT);
     const generationStart = performance.now();
     await generateSyntheticInitiatives(db, COUNT, {

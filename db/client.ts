@@ -1,8 +1,6 @@
 import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 
-import { getConfig } from "../app/config.server";
-import { singleton, takeSingleton } from "../app/utils/singleton.server";
 import * as schema from "./schema";
 
 export type Database = PostgresJsDatabase<typeof schema>;
@@ -20,9 +18,36 @@ function connect(url: string, max: number) {
   return { client, db: drizzle(client, { schema }) };
 }
 
+type Settings = { url: string; poolSize: number };
+
+/**
+ * Kept on globalThis: the Remix build bundles its own copy of this module, while server.ts and
+ * the scripts load it through tsx, and both must share one pool.
+ */
+const state = ((globalThis as { __territoiresDatabase?: DatabaseState }).__territoiresDatabase ??=
+  {});
+type DatabaseState = { settings?: Settings; open?: ReturnType<typeof connect> };
+
+/**
+ * Where the pool connects: the app passes its validated configuration; scripts and tests that set
+ * none use `DATABASE_URL` (and `DATABASE_POOL_SIZE`) from the environment.
+ */
+export function configureDatabase(settings: Settings) {
+  state.settings = settings;
+}
+
+function settingsFromEnvironment(): Settings {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error("DATABASE_URL est requis (npm start le fournit)");
+  return { url, poolSize: Number(process.env.DATABASE_POOL_SIZE ?? 10) || 10 };
+}
+
 function connection() {
-  const config = getConfig();
-  return singleton("database", () => connect(config.databaseUrl, config.databasePoolSize));
+  if (!state.open) {
+    const { url, poolSize } = state.settings ?? settingsFromEnvironment();
+    state.open = connect(url, poolSize);
+  }
+  return state.open;
 }
 
 /** The process-wide drizzle database. */
@@ -38,7 +63,9 @@ export function sqlClient() {
 }
 
 export async function closeDatabase() {
-  await takeSingleton<ReturnType<typeof connect>>("database")?.client.end({ timeout: 5 });
+  const open = state.open;
+  state.open = undefined;
+  await open?.client.end({ timeout: 5 });
 }
 
 export { schema };

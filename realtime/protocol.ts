@@ -1,4 +1,4 @@
-import type { NotificationKind } from "../db/schema/forums";
+import type { NotificationKind } from "../db/schema/notifications";
 
 /**
  * The socket.io contract shared by the server and the browser. Event names are `domain:verb`;

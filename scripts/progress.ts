@@ -20,3 +20,13 @@ export function progress(label: string, total: number) {
     },
   };
 }
+
+/** A progress bar drawn from `(done, total)` reports, for work that learns its total as it goes. */
+export function progressCallback(label: string) {
+  let bar: ReturnType<typeof progress> | undefined;
+  return (done: number, total: number) => {
+    bar ??= progress(label, total);
+    bar.update(done);
+    if (done >= total) bar.finish();
+  };
+}

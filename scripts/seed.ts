@@ -2,7 +2,7 @@ import { runCli } from "./cli";
 
 await runCli({}, async () => {
   const { db } = await import("../db/client");
-  const { seedIfNeeded } = await import("../db/seed/index");
+  const { seedIfNeeded } = await import("./seed/index");
   const lines: string[] = [];
   await seedIfNeeded(db, { demo: true, log: (line) => lines.push(line) });
   return lines.length > 0

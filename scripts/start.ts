@@ -84,7 +84,7 @@ async function main() {
   // Loaded after the environment is complete, since the configuration is read once.
   const { runMigrations } = await import("../db/migrate");
   const { db } = await import("../db/client");
-  const { seedIfNeeded } = await import("../db/seed/index");
+  const { seedIfNeeded } = await import("./seed/index");
   const { createApp } = await import("../server");
   const { startBackgroundJobs } = await import("./background");
 

@@ -6,7 +6,7 @@ await runCli({ count: { type: "string" }, seed: { type: "string" } }, async (val
   const count = Number(values.count ?? 10_000);
   if (!Number.isInteger(count) || count < 1) throw new Error("--count doit être un entier positif");
   const { db } = await import("../db/client");
-  const { generateSyntheticInitiatives } = await import("../db/seed/synthetic-initiatives");
+  const { generateSyntheticInitiatives } = await import("./seed/synthetic-initiatives");
   const bar = progress("Initiatives synthétiques", count);
   await generateSyntheticInitiatives(db, count, {
     seed: Number(values.seed ?? 42),

@@ -17,7 +17,7 @@ import {
   ApiInitiativeSchema,
   InitiativeQuerySchema,
 } from "../utils/initiative-schemas";
-import { CreateUserSchema, DirectoryQuerySchema } from "../utils/schemas";
+import { CreateUserSchema, CollectivitiesQuerySchema } from "../utils/schemas";
 
 type Operation = {
   method: "get" | "post" | "patch" | "delete";
@@ -38,7 +38,7 @@ export const operations: Operation[] = [
     method: "get",
     path: "/api/v1/collectivities",
     summary: "Rechercher dans l'annuaire des collectivités",
-    query: DirectoryQuerySchema,
+    query: CollectivitiesQuerySchema,
     responses: { "200": "{ items, total, page }", "400": "Paramètre invalide" },
   },
   {

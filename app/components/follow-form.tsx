@@ -1,9 +1,7 @@
 import { Form } from "@remix-run/react";
 import type { ReactNode } from "react";
 
-import { followLevelLabels } from "~/utils/forum-schemas";
-
-import { followLevels, type FollowLevel } from "../../db/schema/forum-constants";
+import { followLevelLabels, followLevels, type FollowLevel } from "~/utils/forum-schemas";
 
 /** The "notifications" choice of a forum category or topic, posted with intent "follow". */
 export function FollowForm({

@@ -9,10 +9,11 @@ import {
   type MembershipStatus,
   type ProfileKind,
 } from "../../db/schema";
+import { normalizeForSearch } from "../../db/search-name";
 import { hasRole, invalidateUserSessions, type AuthUser } from "../utils/auth.server";
-import { escapeLike, normalizeForSearch } from "../utils/text";
+import { escapeLike } from "../utils/text";
 
-export type DirectoryQuery = {
+export type CollectivitiesQuery = {
   q?: string;
   region?: string;
   department?: string;
@@ -47,7 +48,7 @@ export type CollectivitySummary = {
  * Directory search: by name (accent- and case-insensitive, "St" = "Saint"), postcode, INSEE code
  * or SIREN. Exact names first, then names starting with the query, then the most populated.
  */
-export async function searchCollectivities(query: DirectoryQuery) {
+export async function searchCollectivities(query: CollectivitiesQuery) {
   const pageSize = query.pageSize ?? 20;
   const page = Math.max(1, query.page ?? 1);
   const filters: SQL[] = [];

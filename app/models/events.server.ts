@@ -19,7 +19,6 @@ import {
 import { realtime } from "../../realtime/hub";
 import { rooms, type EventPlaces } from "../../realtime/protocol";
 import { indexName, searchIndex } from "../../search/client";
-import { enqueueIndexing } from "../../search/outbox";
 import { hasRole, type AuthUser } from "../utils/auth.server";
 import {
   formatInZone,
@@ -40,6 +39,7 @@ import {
   type SavedNotification,
 } from "./notifications.server";
 import { failure, isUniqueViolation, type Result } from "./result.server";
+import { enqueueIndexing } from "./search-outbox.server";
 
 export const EVENTS_INDEX = "events";
 

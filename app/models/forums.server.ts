@@ -31,7 +31,6 @@ import {
 } from "../../db/schema";
 import { realtime } from "../../realtime/hub";
 import { rooms, type LivePost } from "../../realtime/protocol";
-import { enqueueIndexing } from "../../search/outbox";
 import { searchTopics, TOPICS_INDEX } from "../../search/topics";
 import type { AuthUser } from "../utils/auth.server";
 import { POSTS_PER_PAGE, TITLE_MAX_LENGTH, TOPICS_PER_PAGE } from "../utils/forum-schemas";
@@ -46,6 +45,7 @@ import {
   type SavedNotification,
 } from "./notifications.server";
 import { failure, isUniqueViolation, type Result } from "./result.server";
+import { enqueueIndexing } from "./search-outbox.server";
 
 /** Mentions beyond this number in one post notify nobody (mass-mention spam). */
 export const MAX_MENTIONS = 10;

@@ -20,7 +20,6 @@ import {
   INITIATIVES_INDEX,
   type InitiativeDocument,
 } from "../../search/initiatives";
-import { enqueueIndexing } from "../../search/outbox";
 import { hasRole, type AuthUser } from "../utils/auth.server";
 import { randomId } from "../utils/ids.server";
 import type { InitiativeQuery } from "../utils/initiative-schemas";
@@ -30,6 +29,7 @@ import { firstFreeSlug } from "../utils/slugs.server";
 import { slugify } from "../utils/text";
 import { approvedCollectivityOf } from "./collectivities.server";
 import { failure, isUniqueViolation, type Result } from "./result.server";
+import { enqueueIndexing } from "./search-outbox.server";
 
 export type Viewer = Pick<AuthUser, "id" | "roles"> | null;
 

@@ -5,14 +5,14 @@ import { FilterSelect } from "~/components/forms";
 import { Pagination } from "~/components/pagination";
 import { listAreas, searchCollectivities } from "~/models/collectivities.server";
 import { kindLabels } from "~/utils/labels";
-import { DirectoryQuerySchema } from "~/utils/schemas";
+import { CollectivitiesQuerySchema } from "~/utils/schemas";
 import { formatNumber } from "~/utils/text";
 
 const kindOptions = Object.entries(kindLabels).map(([value, label]) => ({ value, label }));
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const params = Object.fromEntries(new URL(request.url).searchParams);
-  const parsed = DirectoryQuerySchema.safeParse(params);
+  const parsed = CollectivitiesQuerySchema.safeParse(params);
   // Bad filters in a hand-edited URL fall back to an unfiltered page rather than an error.
   const query = parsed.success ? parsed.data : { page: 1 };
   const [results, areas] = await Promise.all([
@@ -26,7 +26,7 @@ export const meta: MetaFunction = () => [
   { title: "Annuaire des collectivités — Territoires Internet" },
 ];
 
-export default function DirectoryPage() {
+export default function CollectivitiesPage() {
   const { results, areas, invalid } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const submit = useSubmit();

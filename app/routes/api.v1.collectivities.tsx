@@ -2,10 +2,10 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 
 import { searchCollectivities } from "~/models/collectivities.server";
 import { methodNotAllowed, readQuery } from "~/utils/api.server";
-import { DirectoryQuerySchema } from "~/utils/schemas";
+import { CollectivitiesQuerySchema } from "~/utils/schemas";
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const query = readQuery(request, DirectoryQuerySchema);
+  const query = readQuery(request, CollectivitiesQuerySchema);
   const results = await searchCollectivities(query);
   const origin = new URL(request.url).origin;
   return Response.json({

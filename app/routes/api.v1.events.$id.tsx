@@ -1,9 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 
-import { eventItem } from "~/models/event-api.server";
 import { getEvent, updateEvent, type EventInput } from "~/models/events.server";
 import { apiFailure, methodNotAllowed, notFound, readJsonBody } from "~/utils/api.server";
 import { requireUser } from "~/utils/auth.server";
+import { eventItem } from "~/utils/event-api.server";
 import { EventPatchApiSchema } from "~/utils/event-schemas";
 
 export async function loader({ params, request, context }: LoaderFunctionArgs) {

@@ -1,9 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 
-import { eventItem, inputFromApi } from "~/models/event-api.server";
 import { createEvent, listEvents } from "~/models/events.server";
 import { apiFailure, methodNotAllowed, readJsonBody, readQuery } from "~/utils/api.server";
 import { requireRole } from "~/utils/auth.server";
+import { eventItem, inputFromApi } from "~/utils/event-api.server";
 import { EventCreateApiSchema, EventListApiQuerySchema } from "~/utils/event-schemas";
 
 const PAGE_SIZE = 50;

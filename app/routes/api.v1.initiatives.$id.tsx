@@ -1,6 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 
-import { apiBodyToInput, apiItem } from "~/models/initiatives-api.server";
 import { deleteInitiative, getInitiative, updateInitiative } from "~/models/initiatives.server";
 import {
   apiFailure,
@@ -11,6 +10,7 @@ import {
 } from "~/utils/api.server";
 import { requireUser } from "~/utils/auth.server";
 import { ApiInitiativePatchSchema } from "~/utils/initiative-schemas";
+import { apiBodyToInput, apiItem } from "~/utils/initiatives-api.server";
 
 /** One initiative by id (drafts only for their collectivity and admins: others get 404). */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {

@@ -1,6 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 
-import { apiBodyToInput, apiItem } from "~/models/initiatives-api.server";
 import {
   createInitiative,
   listPublished,
@@ -18,6 +17,7 @@ import {
 } from "~/utils/api.server";
 import { requireUser } from "~/utils/auth.server";
 import { ApiInitiativeSchema, InitiativeQuerySchema } from "~/utils/initiative-schemas";
+import { apiBodyToInput, apiItem } from "~/utils/initiatives-api.server";
 
 /**
  * GET: published initiatives. With `q`, ranked by Meilisearch and with facet counts; without,

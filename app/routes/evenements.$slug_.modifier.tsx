@@ -5,10 +5,10 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 
 import type { Candidate } from "~/components/collectivity-picker";
 import { EventForm } from "~/components/event-form";
-import { eventInputFromForm, toFormErrors } from "~/models/event-forms.server";
 import { getEvent, toLocalInputs, updateEvent } from "~/models/events.server";
 import { requireUser } from "~/utils/auth.server";
 import { zoneLabel } from "~/utils/dates";
+import { eventInputFromForm, toFormErrors } from "~/utils/event-forms.server";
 import { capacityRule, EventFormSchema, programmeToText } from "~/utils/event-schemas";
 
 /** The event if the viewer may see it (else 404) and manage it (else 403). */

@@ -6,9 +6,9 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import type { Candidate } from "~/components/collectivity-picker";
 import { EventForm } from "~/components/event-form";
 import { approvedCollectivityOf } from "~/models/collectivities.server";
-import { eventInputFromForm, toFormErrors } from "~/models/event-forms.server";
 import { createEvent } from "~/models/events.server";
 import { hasRole, requireRole } from "~/utils/auth.server";
+import { eventInputFromForm, toFormErrors } from "~/utils/event-forms.server";
 import { capacityRule, EventFormSchema } from "~/utils/event-schemas";
 
 const timeZoneNote =

@@ -3,9 +3,9 @@ import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 
 import { InitiativeForm } from "~/components/initiative-form";
-import { formDefaults, handleInitiativeForm } from "~/models/initiative-form.server";
 import { creditableMembers, deleteInitiative, getInitiative } from "~/models/initiatives.server";
 import { hasRole, requireUser, type AuthUser } from "~/utils/auth.server";
+import { formDefaults, handleInitiativeForm } from "~/utils/initiative-form.server";
 
 /** 404 when the viewer may not see it, 403 when they see it but may not change it. */
 async function editable(user: AuthUser, slug: string) {

@@ -4,9 +4,9 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 
 import { InitiativeForm } from "~/components/initiative-form";
 import { approvedCollectivityOf, getCollectivity } from "~/models/collectivities.server";
-import { handleInitiativeForm } from "~/models/initiative-form.server";
 import { creditableMembers } from "~/models/initiatives.server";
 import { hasRole, requireUser } from "~/utils/auth.server";
+import { handleInitiativeForm } from "~/utils/initiative-form.server";
 
 export async function loader(args: LoaderFunctionArgs) {
   const user = requireUser(args);

@@ -1,6 +1,9 @@
 import { followLevels, type FollowLevel } from "../../db/schema/forum-constants";
 import { pageNumberSchema, z } from "./validation";
 
+// Stored as an enum in db/schema; the browser reads them from here.
+export { followLevels, type FollowLevel };
+
 // Shared by the pages (conform, with and without JavaScript), the API and the OpenAPI document.
 export const POST_MAX_LENGTH = 20_000;
 export const POSTS_PER_PAGE = 30;

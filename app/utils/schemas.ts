@@ -14,7 +14,7 @@ import {
 } from "./validation";
 
 /** Query of the directory, shared by /annuaire and GET /api/v1/collectivities. */
-export const DirectoryQuerySchema = z.object({
+export const CollectivitiesQuerySchema = z.object({
   q: z.string().trim().max(100, "La recherche ne peut pas dépasser 100 caractères.").optional(),
   region: optionalEmpty(regionCodeSchema),
   department: optionalEmpty(departmentCodeSchema),

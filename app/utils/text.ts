@@ -1,18 +1,4 @@
-/**
- * Lower-case, accent-free form used to compare names: "Saint-Étienne", "st etienne" and
- * "SAINT ETIENNE" all become "saint etienne".
- */
-export function normalizeForSearch(value: string): string {
-  return value
-    .normalize("NFD")
-    .replace(/\p{M}+/gu, "")
-    .toLowerCase()
-    .replace(/[''`´-]/g, " ")
-    .replace(/[^\p{L}\p{N} ]+/gu, " ")
-    .replace(/\b(st|ste)\b/g, (abbreviation) => (abbreviation === "st" ? "saint" : "sainte"))
-    .replace(/\s+/g, " ")
-    .trim();
-}
+import { normalizeForSearch } from "../../db/search-name";
 
 /** Escapes `%`, `_` and `\` so that user input matches literally inside a LIKE pattern. */
 export function escapeLike(value: string): string {

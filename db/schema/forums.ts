@@ -173,33 +173,3 @@ export const forumReports = pgTable(
       .where(sql`${t.status} = 'open'`),
   ],
 );
-
-export const notificationKinds = [
-  "mention",
-  "reply",
-  "watching",
-  "moderation",
-  // Events: a waitlist promotion, a message from the organisers, a cancellation, a change.
-  "event-promoted",
-  "event-message",
-  "event-cancelled",
-  "event-changed",
-] as const;
-export type NotificationKind = (typeof notificationKinds)[number];
-
-/** In-app notifications; `text` is plain text (escaped when shown), `url` a path inside the site. */
-export const notifications = pgTable(
-  "notifications",
-  {
-    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
-    userId: text("user_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
-    kind: text("kind", { enum: notificationKinds }).notNull(),
-    text: text("text").notNull(),
-    url: text("url").notNull(),
-    createdAt: createdAt(),
-    readAt: instant("read_at"),
-  },
-  (t) => [index("notifications_user").on(t.userId, t.readAt, t.createdAt)],
-);

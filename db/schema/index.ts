@@ -6,4 +6,5 @@ export * from "./meta";
 export * from "./outbox";
 export * from "./events";
 export * from "./forums";
+export * from "./notifications";
 export * from "./initiatives";

@@ -1,7 +1,7 @@
 import { createPost, createTopic } from "../../app/models/forums.server";
 import type { AuthUser } from "../../app/utils/auth.server";
 import { db } from "../../db/client";
-import { ensureForumCategories } from "../../db/seed/forums";
+import { ensureForumCategories } from "../../scripts/seed/forums";
 
 export async function prepareForums() {
   await ensureForumCategories(db);

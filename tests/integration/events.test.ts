@@ -730,8 +730,8 @@ describe("liste, recherche et temps réel", () => {
 
 describe("contenu de démonstration, comptes supprimés et API ouverte", () => {
   test("la démonstration charge une douzaine d'événements, dont l'étape des assises à Beauvais", async () => {
-    const { demoAccounts } = await import("../../db/seed/demo-accounts");
-    const { demoEvents } = await import("../../db/seed/demo-events");
+    const { demoAccounts } = await import("../../scripts/seed/demo-accounts");
+    const { demoEvents } = await import("../../scripts/seed/demo-events");
     await demoAccounts(db);
     expect(await demoEvents(db)).toBe("12 événements");
     const [assises] = await db

@@ -3,8 +3,8 @@ import { expect, test } from "vitest";
 
 import { db } from "../../db/client";
 import { forumPosts, forumTopics } from "../../db/schema";
-import { demoAccounts } from "../../db/seed/demo-accounts";
-import { demoForums } from "../../db/seed/forums";
+import { demoAccounts } from "../../scripts/seed/demo-accounts";
+import { demoForums } from "../../scripts/seed/forums";
 
 test("le contenu de démonstration des forums se charge avec les comptes de démonstration", async () => {
   const { setConfig, parseConfig } = await import("../../app/config.server");

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, test } from "vitest";
 
 import { searchInitiatives } from "../../app/models/initiatives.server";
 import { db } from "../../db/client";
-import { demoInitiativesSeed } from "../../db/seed/initiatives";
+import { demoInitiativesSeed } from "../../scripts/seed/initiatives";
 import { drainOutbox } from "../helpers/initiatives";
 
 type Case = { q: string; expected: string; kind: string };

@@ -1,13 +1,13 @@
 import { eq, inArray, isNull } from "drizzle-orm";
 import { describe, expect, test, vi } from "vitest";
 
+import { enqueueIndexing } from "../../app/models/search-outbox.server";
 import { logger } from "../../app/utils/logger.server";
 import { db } from "../../db/client";
 import { collectivities, outbox } from "../../db/schema";
 import { checkIndex } from "../../search/check";
 import { indexName, searchClient } from "../../search/client";
 import { ensureIndexes, processOutboxBatch } from "../../search/indexer";
-import { enqueueIndexing } from "../../search/outbox";
 import { registerIndex, type SearchDocument } from "../../search/registry";
 import { reindex } from "../../search/reindex";
 

@@ -40,9 +40,9 @@ export default async function setup(project: TestProject) {
   await runMigrations(templateUrl);
   const { drizzle } = await import("drizzle-orm/postgres-js");
   const postgres = (await import("postgres")).default;
-  const { importCog } = await import("../../db/seed/cog");
+  const { importCollectivities } = await import("../../db/collectivities-import");
   const client = postgres(templateUrl, { max: 1, onnotice: () => {} });
-  await importCog(drizzle(client));
+  await importCollectivities(drizzle(client));
   await client.end();
 
   project.provide("adminDatabaseUrl", services.adminUrl);

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 
-import { normalizeForSearch, slugify } from "../../app/utils/text";
+import { slugify } from "../../app/utils/text";
+import { normalizeForSearch } from "../../db/search-name";
 
 describe("normalisation des noms pour la recherche", () => {
   test.each([

@@ -10,8 +10,8 @@ import {
 } from "../../app/models/events.server";
 import type { AuthUser } from "../../app/utils/auth.server";
 import { zoneForDepartment } from "../../app/utils/dates";
-import type { Database } from "../client";
-import { users } from "../schema";
+import type { Database } from "../../db/client";
+import { users } from "../../db/schema";
 
 type DemoEvent = Omit<
   EventInput,

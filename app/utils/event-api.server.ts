@@ -1,7 +1,7 @@
 import type { z } from "zod";
 
-import type { EventCreateApiSchema } from "../utils/event-schemas";
-import { placesLeft, type EventInput, type EventSummary } from "./events.server";
+import { placesLeft, type EventInput, type EventSummary } from "../models/events.server";
+import type { EventCreateApiSchema } from "./event-schemas";
 
 /** The API's view of an event in lists (a public contract: fields may be added, never renamed). */
 export function eventItem(event: EventSummary, origin: string) {

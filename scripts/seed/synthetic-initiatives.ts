@@ -2,8 +2,8 @@ import { and, isNotNull, sql } from "drizzle-orm";
 
 import { randomId } from "../../app/utils/ids.server";
 import { themeSlugs } from "../../app/utils/themes";
-import type { Database } from "../client";
-import { budgetBrackets, collectivities, initiatives } from "../schema";
+import type { Database } from "../../db/client";
+import { budgetBrackets, collectivities, initiatives } from "../../db/schema";
 
 /**
  * Large synthetic corpora for benchmarks: plausible French initiatives (summaries of about 30

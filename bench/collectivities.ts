@@ -30,8 +30,8 @@ const queries = [
 const env = await startBenchEnvironment();
 try {
   const { db } = await import("../db/client");
-  const { importCog } = await import("../db/seed/cog");
-  const again = await importCog(db);
+  const { importCollectivities } = await import("../db/collectivities-import");
+  const again = await importCollectivities(db);
   // Warm-up: plans cached, connections opened.
   for (const query of queries) await getOk(`${env.origin}/api/v1/collectivities?${query}`);
   const stats = await loadPaths(

@@ -2,8 +2,8 @@ import { inArray } from "drizzle-orm";
 
 import { createPost, createTopic } from "../../app/models/forums.server";
 import type { AuthUser } from "../../app/utils/auth.server";
-import type { Database } from "../client";
-import { forumCategories, users, type Role } from "../schema";
+import type { Database } from "../../db/client";
+import { forumCategories, users, type Role } from "../../db/schema";
 
 type CategorySeed = {
   slug: string;

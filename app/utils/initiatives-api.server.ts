@@ -1,6 +1,6 @@
-import type { ApiInitiativeSchema } from "../utils/initiative-schemas";
-import type { z } from "../utils/validation";
-import type { InitiativeInput } from "./initiatives.server";
+import type { InitiativeInput } from "../models/initiatives.server";
+import type { ApiInitiativeSchema } from "./initiative-schemas";
+import type { z } from "./validation";
 
 type ApiBody = z.output<typeof ApiInitiativeSchema>;
 

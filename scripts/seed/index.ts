@@ -1,8 +1,9 @@
 import { count, eq } from "drizzle-orm";
 
-import type { Database } from "../client";
-import { appMeta, collectivities } from "../schema";
-import { importCog } from "./cog";
+import type { Database } from "../../db/client";
+import { importCollectivities } from "../../db/collectivities-import";
+import { appMeta, collectivities } from "../../db/schema";
+import { progressCallback } from "../progress";
 import { demoSeeds } from "./demo";
 import { ensureForumCategories } from "./forums";
 
@@ -16,7 +17,7 @@ export async function seedIfNeeded(
 ) {
   const [row] = await db.select({ total: count() }).from(collectivities);
   if ((row?.total ?? 0) === 0) {
-    const result = await importCog(db);
+    const result = await importCollectivities(db, progressCallback("Import de l'annuaire"));
     options.log(
       `Annuaire importé : ${result.total} collectivités en ${result.seconds.toFixed(1)} s.`,
     );

@@ -1,16 +1,15 @@
 import { parseWithZod } from "@conform-to/zod/v4";
 
-import type { AuthUser } from "../utils/auth.server";
-import { InitiativeFormSchema, type InitiativeForm } from "../utils/initiative-schemas";
-import { renderMarkdown } from "../utils/markdown.server";
-import { consume, RateLimitedError, retryAfterMessage } from "../utils/rate-limit.server";
-import "./initiatives-api.server";
 import {
   createInitiative,
   updateInitiative,
   type InitiativeDetail,
   type InitiativeInput,
-} from "./initiatives.server";
+} from "../models/initiatives.server";
+import type { AuthUser } from "./auth.server";
+import { InitiativeFormSchema, type InitiativeForm } from "./initiative-schemas";
+import { renderMarkdown } from "./markdown.server";
+import { consume, RateLimitedError, retryAfterMessage } from "./rate-limit.server";
 
 function toInput(
   value: InitiativeForm,

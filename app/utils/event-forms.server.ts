@@ -1,9 +1,9 @@
 import type { z } from "zod";
 
 import type { Candidate } from "../components/collectivity-picker";
-import { parseProgramme, type EventFormSchema } from "../utils/event-schemas";
-import { resolveCollectivity } from "./collectivities.server";
-import type { EventInput } from "./events.server";
+import { resolveCollectivity } from "../models/collectivities.server";
+import type { EventInput } from "../models/events.server";
+import { parseProgramme, type EventFormSchema } from "./event-schemas";
 
 type FormValue = z.output<typeof EventFormSchema>;
 

@@ -1,8 +1,8 @@
 import { createAccount, setRoles, upsertAdmin } from "../../app/models/accounts.server";
 import { decideMembership } from "../../app/models/collectivities.server";
 import type { AuthUser } from "../../app/utils/auth.server";
-import type { Database } from "../client";
-import type { ProfileKind, Role } from "../schema";
+import type { Database } from "../../db/client";
+import type { ProfileKind, Role } from "../../db/schema";
 
 /** Password of every demo account, printed in the README; demo data only. */
 export const DEMO_PASSWORD = "demo-territoires-2026";

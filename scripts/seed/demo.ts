@@ -1,4 +1,4 @@
-import type { Database } from "../client";
+import type { Database } from "../../db/client";
 import { demoAccounts } from "./demo-accounts";
 import { demoEvents } from "./demo-events";
 import { demoForums } from "./forums";

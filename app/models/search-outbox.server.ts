@@ -1,5 +1,5 @@
-import type { Executor } from "../db/client";
-import { outbox } from "../db/schema";
+import type { Executor } from "../../db/client";
+import { outbox } from "../../db/schema";
 
 /**
  * Records, inside the caller's transaction, that a document must be (re)indexed or removed: the

@@ -2,10 +2,9 @@ import { createRequire } from "node:module";
 
 import { sql } from "drizzle-orm";
 
-import { normalizeForSearch } from "../../app/utils/text";
-import { progress } from "../../scripts/progress";
-import type { Database } from "../client";
-import { collectivities, type CollectivityKind } from "../schema";
+import type { Database } from "./client";
+import { collectivities, type CollectivityKind } from "./schema";
+import { normalizeForSearch } from "./search-name";
 
 type Row = typeof collectivities.$inferInsert;
 
@@ -33,7 +32,7 @@ export const departmentKey = (code: string) => `dep-${code}`;
 export const regionKey = (code: string) => `reg-${code}`;
 
 /** Reads the official COG shipped in @etalab/decoupage-administratif. */
-export function readCog(): Row[] {
+export function readOfficialCollectivities(): Row[] {
   const require = createRequire(import.meta.url);
   const data = (file: string) => require(`@etalab/decoupage-administratif/data/${file}`) as unknown;
   const communes = (data("communes.json") as Commune[]).filter(
@@ -124,12 +123,16 @@ export function readCog(): Row[] {
 const BATCH = 2000;
 
 /**
- * Inserts new collectivities and updates changed ones; rows that did not change are not
- * touched, so a second run writes nothing.
+ * Imports the official directory (COG): inserts new collectivities and updates changed ones; rows
+ * that did not change are not touched, so a second run writes nothing. `onProgress` hears the
+ * number of rows done so far (the command line draws a bar with it).
  */
-export async function importCog(db: Database) {
-  const rows = readCog();
-  const bar = progress("Import du COG", rows.length);
+export async function importCollectivities(
+  db: Database,
+  onProgress: (done: number, total: number) => void = () => {},
+) {
+  const started = performance.now();
+  const rows = readOfficialCollectivities();
   let written = 0;
   for (let start = 0; start < rows.length; start += BATCH) {
     const batch = rows.slice(start, start + BATCH);
@@ -157,11 +160,10 @@ export async function importCog(db: Database) {
       })
       .returning({ code: collectivities.code });
     written += changed.length;
-    bar.update(start + batch.length);
+    onProgress(start + batch.length, rows.length);
   }
   // Bulk inserts leave GIN entries in a pending list that every search would scan linearly
   // until the next autovacuum: flush it now, and refresh the planner's statistics.
   if (written > 0) await db.execute(sql`vacuum analyze collectivities`);
-  const seconds = bar.finish();
-  return { total: rows.length, written, seconds };
+  return { total: rows.length, written, seconds: (performance.now() - started) / 1000 };
 }

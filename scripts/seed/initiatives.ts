@@ -1,9 +1,9 @@
 import { eq, inArray } from "drizzle-orm";
 
 import { insertInitiative } from "../../app/models/initiatives.server";
-import { enqueueIndexing } from "../../search/outbox";
-import type { Database } from "../client";
-import { collectivities, initiativeAdoptions, memberships, users } from "../schema";
+import { enqueueIndexing } from "../../app/models/search-outbox.server";
+import type { Database } from "../../db/client";
+import { collectivities, initiativeAdoptions, memberships, users } from "../../db/schema";
 import { demoInitiatives, type DemoInitiative } from "./initiatives-data";
 
 const themeByLetter: Record<string, string> = {
