@@ -38,6 +38,7 @@ import { renderMarkdown } from "../utils/markdown.server";
 import { consume } from "../utils/rate-limit.server";
 import { slugify } from "../utils/text";
 import { approvedCollectivityOf } from "./collectivities.server";
+import { topicGrantedTo } from "./forum-grants.server";
 import {
   createNotifications,
   publishNotifications,
@@ -67,6 +68,12 @@ function readableCategory(viewer: Viewer) {
     isNull(forumCategories.requiredRole),
     inArray(forumCategories.requiredRole, [...viewer.roles]),
   );
+}
+
+/** A topic is readable in a readable category, or when granted by name (forum-grants). */
+function readableTopic(viewer: Viewer) {
+  const category = readableCategory(viewer);
+  return viewer && category ? or(category, topicGrantedTo(viewer.id)) : category;
 }
 
 export function isModerator(viewer: Viewer) {
@@ -225,10 +232,11 @@ export async function getTopic(viewer: Viewer, topicId: number) {
       categorySlug: forumCategories.slug,
       categoryTitle: forumCategories.title,
       requiredRole: forumCategories.requiredRole,
+      granted: viewer ? topicGrantedTo(viewer.id) : sql<boolean>`false`,
     })
     .from(forumTopics)
     .innerJoin(forumCategories, eq(forumCategories.id, forumTopics.categoryId))
-    .where(and(eq(forumTopics.id, topicId), readableCategory(viewer)));
+    .where(and(eq(forumTopics.id, topicId), readableTopic(viewer)));
   return topic ?? null;
 }
 
@@ -261,7 +269,8 @@ export async function createTopic(
     const existing = await findByIdempotencyKey(author.id, input.idempotencyKey);
     if (existing) return { ok: true, value: existing };
   }
-  await consume("forum-topic", author.id);
+  // Moderators open topics as part of their work (the jury's deliberations, announcements).
+  if (!isModerator(author)) await consume("forum-topic", author.id);
   const slug = slugify(input.title, 60) || "sujet";
   const html = renderMarkdown(input.body);
   try {
@@ -546,7 +555,7 @@ export async function readerState(viewer: NonNullable<Viewer>, topic: Topic) {
   return {
     lastReadPostId: Number(row?.last_read ?? 0),
     followLevel: row?.level ?? ("normal" as FollowLevel),
-    mayWrite: isModerator(viewer) || Boolean(row?.approved),
+    mayWrite: isModerator(viewer) || Boolean(row?.approved) || topic.granted,
   };
 }
 
@@ -590,7 +599,7 @@ export async function createPost(
 ): Promise<Result<{ postId: number; path: string; created: boolean }>> {
   const topic = await getTopic(author, input.topicId);
   if (!topic) return failure(404, {}, "Sujet introuvable.");
-  if (!(await canWrite(author))) return notMember();
+  if (!topic.granted && !(await canWrite(author))) return notMember();
   if (topic.locked && !isModerator(author)) {
     return failure(409, {}, "Ce sujet est verrouillé : il n'accepte plus de réponse.");
   }
