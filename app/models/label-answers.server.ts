@@ -50,10 +50,10 @@ export async function evidenceInitiatives(collectivityCode: string) {
 export async function getSection(viewer: AuthUser, applicationId: string, section: string) {
   const application = await getApplication(viewer, applicationId);
   if (!application) return null;
-  const questions = (
-    await currentQuestions(application.campaign.questionnaireId, application.category)
-  ).filter((q) => q.section === section);
+  const all = await currentQuestions(application.campaign.questionnaireId, application.category);
+  const questions = all.filter((q) => q.section === section);
   if (questions.length === 0) return null;
+  const sections = [...new Set(all.map((q) => q.section))];
   const [answers, evidence] = await Promise.all([
     answersOf(applicationId),
     questions.some((q) => q.kind === "initiatives")
@@ -64,6 +64,7 @@ export async function getSection(viewer: AuthUser, applicationId: string, sectio
   return {
     application,
     editable: isEditable(application),
+    sections,
     questions: questions.map((question) => {
       const answer = byQuestion.get(question.id);
       return {
