@@ -245,3 +245,20 @@ export async function labelStatistics(now = new Date()) {
     perCategory: tally(latest, (r) => r.category),
   };
 }
+
+/** One published result, for its panel. */
+export async function publishedResult(collectivityCode: string, year: number, now = new Date()) {
+  const [row] = await db
+    .select(resultColumns)
+    .from(labelApplications)
+    .innerJoin(labelCampaigns, eq(labelCampaigns.id, labelApplications.campaignId))
+    .innerJoin(collectivities, eq(collectivities.code, labelApplications.collectivityCode))
+    .where(
+      and(
+        published(now),
+        eq(labelCampaigns.year, year),
+        eq(labelApplications.collectivityCode, collectivityCode),
+      ),
+    );
+  return row ?? null;
+}
