@@ -3,8 +3,10 @@ import { and, asc, eq, inArray, isNull, ne, sql, type SQL } from "drizzle-orm";
 import { db, type Executor } from "../../db/client";
 import {
   collectivities,
+  labelAnswers,
   labelApplications,
   labelCampaigns,
+  labelQuestions,
   labelJuryAssignments,
   labelJuryConflicts,
   labelJuryReviews,
@@ -140,6 +142,46 @@ export async function saveReview(
       set: values,
     });
   return { ok: true, value: { applicationId } };
+}
+
+/**
+ * What the jury reads of an application it may see (call after `getJuryApplication`): the answers
+ * with the wording of the question as answered, the self-evaluation at submission.
+ */
+export async function juryDossier(applicationId: string) {
+  const [application] = await db
+    .select({
+      id: labelApplications.id,
+      collectivityCode: labelApplications.collectivityCode,
+      collectivityName: collectivities.name,
+      category: labelApplications.category,
+      population: labelApplications.population,
+      year: labelCampaigns.year,
+      submittedAt: labelApplications.submittedAt,
+      scores: labelApplications.scores,
+      finalLevel: labelApplications.finalLevel,
+      validatedAt: labelApplications.validatedAt,
+      deliberationTopicId: labelApplications.deliberationTopicId,
+    })
+    .from(labelApplications)
+    .innerJoin(collectivities, eq(collectivities.code, labelApplications.collectivityCode))
+    .innerJoin(labelCampaigns, eq(labelCampaigns.id, labelApplications.campaignId))
+    .where(eq(labelApplications.id, applicationId));
+  if (!application) return null;
+  const answers = await db
+    .select({
+      questionId: labelQuestions.id,
+      section: labelQuestions.section,
+      prompt: labelQuestions.prompt,
+      options: labelQuestions.options,
+      weight: labelQuestions.weight,
+      value: labelAnswers.value,
+    })
+    .from(labelAnswers)
+    .innerJoin(labelQuestions, eq(labelQuestions.id, labelAnswers.questionId))
+    .where(eq(labelAnswers.applicationId, applicationId))
+    .orderBy(asc(labelQuestions.section), asc(labelQuestions.position));
+  return { application, answers };
 }
 
 // ——— Assignments (admins) ———
