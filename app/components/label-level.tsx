@@ -1,3 +1,5 @@
+import { Link } from "@remix-run/react";
+
 import { levelSpoken, mentionLabel } from "~/utils/label";
 
 /** The "@" level badge: as many "@" as the level, and its value said in words. */
@@ -28,5 +30,39 @@ export function MentionList({ mentions }: { mentions: string[] }) {
         </li>
       ))}
     </ul>
+  );
+}
+
+/** A collectivity's label history, newest first, for its page. */
+export function LabelHistory({
+  code,
+  history,
+}: {
+  code: string;
+  history: Array<{ year: number; level: number; mentions: string[] }>;
+}) {
+  return (
+    <section className="card stack" aria-labelledby="label">
+      <h2 id="label">Label Territoires, Villes et Villages Internet</h2>
+      {history.length === 0 ? (
+        <p>
+          Pas encore de label publié. <Link to="/label">Découvrir le label</Link>
+        </p>
+      ) : (
+        <>
+          <ul className="list-plain">
+            {history.map((h) => (
+              <li key={h.year} className="actions">
+                <Link to={`/label/${h.year}`}>Label {h.year}</Link> <LevelBadge level={h.level} />
+                <MentionList mentions={h.mentions} />
+              </li>
+            ))}
+          </ul>
+          <p>
+            <Link to={`/label/verifier/${code}`}>Vérifier le label et télécharger le panneau</Link>
+          </p>
+        </>
+      )}
+    </section>
   );
 }

@@ -7,6 +7,8 @@ import { getProfile, listApiTokens } from "./accounts.server";
 import { eventRegistrationsOfAccount, releaseRegistrationsOf } from "./events.server";
 import { anonymiseForumAuthor, forumPostsOfAccount } from "./forums.server";
 import { forgetInitiativeContributor, initiativesOfAccount } from "./initiatives.server";
+import { forgetLabelCredits, labelCreditsOfAccount } from "./label-applications.server";
+import { juryWorkOfAccount } from "./label-jury.server";
 
 /**
  * What happens to a person's data when the account goes or is exported (RGPD), domain by domain,
@@ -23,6 +25,9 @@ export async function deleteAccount(userId: string) {
     await forgetInitiativeContributor(tx, userId);
     await releaseRegistrationsOf(tx, userId);
     await anonymiseForumAuthor(tx, userId);
+    // Label: credits naming the person go; answers and applications keep no link (set null);
+    // jury evaluations, conflicts and assignments are deleted with the account (cascade).
+    await forgetLabelCredits(tx, userId);
     await tx.delete(users).where(eq(users.id, userId));
   });
 }
@@ -48,6 +53,10 @@ export async function exportAccountData(userId: string) {
       forumPostsOfAccount(userId),
     ],
   );
+  const [labelCredits, labelJury] = await Promise.all([
+    labelCreditsOfAccount(userId),
+    juryWorkOfAccount(userId),
+  ]);
   return {
     exportedAt: new Date().toISOString(),
     profile,
@@ -56,5 +65,7 @@ export async function exportAccountData(userId: string) {
     initiatives,
     eventRegistrations,
     forumPosts,
+    labelCredits,
+    labelJury,
   };
 }

@@ -399,3 +399,29 @@ export async function assignmentsOfCampaign(campaignId: string) {
 export function deliberationPath(topic: { id: number; slug: string }) {
   return topicPath(DELIBERATION_CATEGORY, topic);
 }
+
+/** RGPD export: a jury member's evaluations and declared conflicts. */
+export async function juryWorkOfAccount(userId: string) {
+  const [reviews, conflicts] = await Promise.all([
+    db
+      .select({
+        applicationId: labelJuryReviews.applicationId,
+        grid: labelJuryReviews.grid,
+        proposedLevel: labelJuryReviews.proposedLevel,
+        mentions: labelJuryReviews.mentions,
+        comment: labelJuryReviews.comment,
+        updatedAt: labelJuryReviews.updatedAt,
+      })
+      .from(labelJuryReviews)
+      .where(eq(labelJuryReviews.juryUserId, userId)),
+    db
+      .select({
+        collectivityCode: labelJuryConflicts.collectivityCode,
+        reason: labelJuryConflicts.reason,
+        declaredAt: labelJuryConflicts.declaredAt,
+      })
+      .from(labelJuryConflicts)
+      .where(eq(labelJuryConflicts.juryUserId, userId)),
+  ]);
+  return { reviews, conflicts };
+}

@@ -21,6 +21,8 @@ import { getUser, hasRole, requireUser } from "~/utils/auth.server";
 import { formatDateTime, timeLeft } from "~/utils/dates";
 import { categoryLabels, categoryOf } from "~/utils/label";
 import { RegisterSchema } from "~/utils/label-schemas";
+import { limitReached } from "~/utils/rate-limit.server";
+import { retryAfterHeaders } from "~/utils/replies.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 
@@ -86,6 +88,10 @@ export async function action(args: ActionFunctionArgs) {
   const user = requireUser(args);
   const parsed = RegisterSchema.safeParse(Object.fromEntries(await args.request.formData()));
   if (!parsed.success) return json({ message: "Demande invalide." }, { status: 400 });
+  const limited = await limitReached("label-register", user.id);
+  if (limited) {
+    return json({ message: limited.message }, { status: 429, headers: retryAfterHeaders(limited) });
+  }
   const registered = await registerApplication(user, parsed.data.year, {
     carryOver: parsed.data.carryOver === "on",
   });

@@ -26,7 +26,8 @@ import {
   readSectionForm,
   SHORT_TEXT_MAX,
 } from "~/utils/label-answers-form.server";
-import { invariantResponse } from "~/utils/replies.server";
+import { limitReached } from "~/utils/rate-limit.server";
+import { invariantResponse, retryAfterHeaders } from "~/utils/replies.server";
 import { themeLabel } from "~/utils/themes";
 
 import type { LabelAnswerValue } from "../../db/schema/label-constants";
@@ -97,7 +98,9 @@ type SectionReply = {
   saved: Record<string, { version: number; hash: string }> | null;
 };
 
-const reply = (body: SectionReply, status = 200) => json(body, { status });
+const reply = (body: SectionReply, status = 200, headers?: HeadersInit) =>
+  json(body, { status, headers });
+const emptyReply = { fieldErrors: {}, conflicts: [], saved: null };
 
 export async function action(args: ActionFunctionArgs) {
   const { user, section } = await loadSection(args);
@@ -121,6 +124,11 @@ export async function action(args: ActionFunctionArgs) {
       },
       400,
     );
+  }
+  const limited = await limitReached("label-answer-save", user.id);
+  if (limited) {
+    const body = { ...emptyReply, values: parsed.values, bases, formError: limited.message };
+    return reply({ ...body, status: "closed" }, 429, retryAfterHeaders(limited));
   }
   const outcome = await saveAnswers(user, section.application.id, parsed.entries);
   if (outcome.ok) {

@@ -19,6 +19,9 @@ const definitions = {
   "forum-post": { points: 10, duration: 60 },
   "forum-topic": { points: 5, duration: 60 * 60 },
   "initiative-write": { points: 60, duration: 60 * 60 },
+  // Label: answers autosave while people type (one save every few seconds at most).
+  "label-answer-save": { points: 1200, duration: 60 * 60 },
+  "label-register": { points: 10, duration: 60 * 60 },
 } satisfies Record<string, { points: number; duration: number }>;
 
 export type LimitName = keyof typeof definitions;
