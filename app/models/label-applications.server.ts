@@ -112,20 +112,28 @@ export async function applicationsOfViewer(viewer: Viewer) {
 export async function registerApplication(
   user: AuthUser,
   year: number,
-  options: { carryOver: boolean },
+  options: { carryOver: boolean; collectivityCode?: string },
   now = new Date(),
 ): Promise<Result<{ id: string }> | { ok: false; status: 409; existingId: string }> {
   const campaign = await getCampaign(year);
   if (!campaign) return failure(404, {}, "Campagne introuvable.");
-  const [member] = await db
-    .select({
-      code: collectivities.code,
-      kind: collectivities.kind,
-      population: collectivities.population,
-    })
-    .from(memberships)
-    .innerJoin(collectivities, eq(collectivities.code, memberships.collectivityCode))
-    .where(and(eq(memberships.userId, user.id), eq(memberships.status, "approved")));
+  const columns = {
+    code: collectivities.code,
+    kind: collectivities.kind,
+    population: collectivities.population,
+  };
+  // The network's team registers a collectivity that sent its application another way.
+  const [member] =
+    options.collectivityCode && hasRole(user, "admin")
+      ? await db
+          .select(columns)
+          .from(collectivities)
+          .where(eq(collectivities.code, options.collectivityCode))
+      : await db
+          .select(columns)
+          .from(memberships)
+          .innerJoin(collectivities, eq(collectivities.code, memberships.collectivityCode))
+          .where(and(eq(memberships.userId, user.id), eq(memberships.status, "approved")));
   if (!member) {
     return failure(
       403,

@@ -1,5 +1,6 @@
 import { count, eq } from "drizzle-orm";
 
+import { importDefaultQuestionnaire } from "../../app/models/label-questionnaires.server";
 import type { Database } from "../../db/client";
 import { importCollectivities } from "../../db/collectivities-import";
 import { appMeta, collectivities } from "../../db/schema";
@@ -24,6 +25,8 @@ export async function seedIfNeeded(
   }
   // Reference data, not demo content: production needs the forum categories too.
   await ensureForumCategories(db);
+  // The label's questionnaire file: a new version in PostgreSQL whenever the file changed.
+  await importDefaultQuestionnaire();
   if (!options.demo) return;
   for (const seed of demoSeeds) {
     const key = `demo:${seed.name}`;
