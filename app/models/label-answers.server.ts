@@ -247,6 +247,7 @@ export async function carryOverAnswers(tx: Executor, applicationId: string, user
       category: labelApplications.category,
       questionnaireId: labelCampaigns.questionnaireId,
       year: labelCampaigns.year,
+      opensAt: labelCampaigns.opensAt,
     })
     .from(labelApplications)
     .innerJoin(labelCampaigns, eq(labelCampaigns.id, labelApplications.campaignId))
@@ -292,10 +293,13 @@ export async function carryOverAnswers(tx: Executor, applicationId: string, user
   return carried.size;
 }
 
-/** Initiatives started less than two years ago (or without a start year) join the evidence. */
+/**
+ * Initiatives started less than two years before the campaign opened (or without a start year)
+ * join the evidence.
+ */
 async function addCurrentInitiatives(
   tx: Executor,
-  target: { collectivityCode: string; year: number },
+  target: { collectivityCode: string; opensAt: Date },
   questions: Question[],
   carried: Map<string, LabelAnswerValue>,
 ) {
@@ -308,7 +312,10 @@ async function addCurrentInitiatives(
       and(
         eq(initiatives.collectivityCode, target.collectivityCode),
         eq(initiatives.status, "published"),
-        or(isNull(initiatives.startYear), gte(initiatives.startYear, target.year - 2)),
+        or(
+          isNull(initiatives.startYear),
+          gte(initiatives.startYear, target.opensAt.getFullYear() - 1),
+        ),
       ),
     );
   const published = new Set(
