@@ -1,4 +1,4 @@
-import { asc, desc, eq, lte, sql } from "drizzle-orm";
+import { asc, desc, eq, gt, lte, sql } from "drizzle-orm";
 
 import { db } from "../../db/client";
 import { labelCampaigns } from "../../db/schema";
@@ -109,8 +109,8 @@ export async function publishNow(year: number, now = new Date()) {
     .update(labelCampaigns)
     .set({
       publishedAt: now,
-      juryEndsAt: sql`least(${labelCampaigns.juryEndsAt}, ${now})`,
-      juryStartsAt: sql`least(${labelCampaigns.juryStartsAt}, ${now})`,
+      juryEndsAt: sql`least(${labelCampaigns.juryEndsAt}, ${now.toISOString()}::timestamptz)`,
+      juryStartsAt: sql`least(${labelCampaigns.juryStartsAt}, ${now.toISOString()}::timestamptz)`,
     })
     .where(eq(labelCampaigns.year, year))
     .returning({ year: labelCampaigns.year });
@@ -139,7 +139,7 @@ export async function currentCampaign(now = new Date()) {
   const [pending] = await db
     .select()
     .from(labelCampaigns)
-    .where(sql`${labelCampaigns.publishedAt} > ${now}`)
+    .where(gt(labelCampaigns.publishedAt, now))
     .orderBy(asc(labelCampaigns.year))
     .limit(1);
   if (pending) return pending;
