@@ -1,5 +1,5 @@
 import { saveAnswers, type AnswerEntry } from "../../app/models/label-answers.server";
-import { getApplication } from "../../app/models/label-applications.server";
+import { answersOf, getApplication } from "../../app/models/label-applications.server";
 import { createCampaign } from "../../app/models/label-campaigns.server";
 import { currentQuestions, type Question } from "../../app/models/label-questionnaires.server";
 import { importDefaultQuestionnaire } from "../../app/models/label-questionnaires.server";
