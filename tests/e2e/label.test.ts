@@ -1,7 +1,6 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
-import type { Role } from "../../db/schema";
 import { startTestApp, type TestApp } from "../helpers/app";
 import { expectAccessible, launchBrowser, signedInContext } from "../helpers/browser";
 import { answerQuestions, createTestCampaign } from "../helpers/label";

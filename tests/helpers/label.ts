@@ -82,8 +82,10 @@ export async function answerQuestions(
     application.campaign.questionnaireId,
     application.category,
   );
+  // Questions a person already answered (in the browser) are left as they are.
+  const answered = new Set((await answersOf(applicationId)).map((a) => a.questionId));
   const entries: AnswerEntry[] = questions
-    .filter((q) => which === "all" || q.required)
+    .filter((q) => (which === "all" || q.required) && !answered.has(q.id))
     .flatMap((q) => {
       const value = answerFor(q, good);
       return value

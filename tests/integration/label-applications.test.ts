@@ -1,12 +1,12 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
+import { answerHash, getSection, saveAnswers } from "../../app/models/label-answers.server";
 import {
   getApplication,
   registerApplication,
   submitApplication,
 } from "../../app/models/label-applications.server";
-import { answerHash, getSection, saveAnswers } from "../../app/models/label-answers.server";
 import { selfEvaluation } from "../../app/models/label-evaluation.server";
 import { db } from "../../db/client";
 import { labelAnswers, labelApplications } from "../../db/schema";
