@@ -74,8 +74,18 @@ function readCappedBody(req: Request, res: Response, next: NextFunction) {
   });
   req.once("end", () => {
     if (refused) return;
-    res.locals.body = Buffer.concat(chunks, size);
-    next();
+    const body = Buffer.concat(chunks, size);
+    res.locals.body = body;
+    if (!/^multipart\/form-data\b/i.test(req.headers["content-type"] ?? "")) return next();
+    // Remix would throw on a multipart body it cannot parse, which is the client's error: 400.
+    new globalThis.Response(new Uint8Array(body), {
+      headers: { "content-type": req.headers["content-type"]! },
+    })
+      .formData()
+      .then(
+        () => next(),
+        () => void res.status(400).type("text/plain; charset=utf-8").send("Formulaire illisible."),
+      );
   });
 }
 

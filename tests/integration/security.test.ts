@@ -1,6 +1,9 @@
 import http from "node:http";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
 
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { ServerBuild } from "@remix-run/node";
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 
 import { toCsv } from "../../app/utils/csv.server";
 import { cookieFrom, form, startTestApp, type TestApp } from "../helpers/app";
@@ -12,10 +15,27 @@ import { createTestUser, loginCookie, TEST_PASSWORD } from "../helpers/users";
  */
 
 let app: TestApp;
+/** Started without NODE_ENV, with one page whose loader fails as a bug would. */
+let bare: TestApp;
 beforeAll(async () => {
   app = await startTestApp();
+  const { NODE_ENV: _unset, ...env } = process.env;
+  const real = (await import(pathToFileURL(path.resolve("build/index.js")).href)) as ServerBuild;
+  const page = real.routes["routes/accessibilite"]!;
+  const loader = () => {
+    throw new Error("panne simulée dans /srv/app/secret.ts:42");
+  };
+  bare = await startTestApp({}, env, {
+    ...real,
+    routes: { ...real.routes, [page.id]: { ...page, module: { ...page.module, loader } } },
+  });
 });
-afterAll(async () => app.close());
+// The app started last is closed last: closing an app whose realtime adapter is still opening
+// its LISTEN connection waits for that connection to time out.
+afterAll(async () => {
+  await app.close();
+  await bare.close();
+});
 
 const hostileRedirects = [
   "/\t/evil.example",
@@ -170,6 +190,16 @@ describe("corps de requête bornés avant Remix (RELIABILITY 40)", () => {
     expect(reply.status).toBe(400);
   });
 
+  test("un multipart illisible répond 400, pas 500", async () => {
+    const response = await app.request("/connexion", {
+      method: "POST",
+      headers: { "content-type": "multipart/form-data; boundary=zzz" },
+      body: '--zzz\r\nContent-Disposition: form-data; name="email"\r\n\r\nsans fin',
+    });
+    expect(response.status).toBe(400);
+    expect(await response.text()).toBe("Formulaire illisible.");
+  });
+
   test("un formulaire sous la limite passe toujours", async () => {
     const user = await createTestUser();
     const response = await app.request(
@@ -243,5 +273,17 @@ describe("en-têtes de transfert et identifiants de requête", () => {
     const id = response.headers.get("x-request-id") ?? "";
     if (kept) expect(id).toBe(value);
     else expect(id).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe("pages d'erreur sans NODE_ENV", () => {
+  test("une erreur inattendue ne montre ni pile d'appels ni chemin de fichier", async () => {
+    // Remix logs the error it caught: expected here.
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    const response = await bare.request("/accessibilite");
+    const html = await response.text();
+    expect(response.status).toBe(500);
+    expect(html).toContain("Erreur inattendue");
+    expect(html).not.toMatch(/panne simulée|secret\.ts|\bat \S+ \(|node_modules/);
   });
 });
