@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import http from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -15,10 +16,13 @@ import { createTestUser, loginCookie, TEST_PASSWORD } from "../helpers/users";
  */
 
 let app: TestApp;
+/** Behind one trusted proxy: the test client plays the proxy. */
+let proxied: TestApp;
 /** Started without NODE_ENV, with one page whose loader fails as a bug would. */
 let bare: TestApp;
 beforeAll(async () => {
   app = await startTestApp();
+  proxied = await startTestApp({ TRUST_PROXY: "true" });
   const { NODE_ENV: _unset, ...env } = process.env;
   const real = (await import(pathToFileURL(path.resolve("build/index.js")).href)) as ServerBuild;
   const page = real.routes["routes/accessibilite"]!;
@@ -34,6 +38,7 @@ beforeAll(async () => {
 // its LISTEN connection waits for that connection to time out.
 afterAll(async () => {
   await app.close();
+  await proxied.close();
   await bare.close();
 });
 
@@ -286,4 +291,35 @@ describe("pages d'erreur sans NODE_ENV", () => {
     expect(html).toContain("Erreur inattendue");
     expect(html).not.toMatch(/panne simulée|secret\.ts|\bat \S+ \(|node_modules/);
   });
+});
+
+describe("en-têtes de transfert forgés (TRUST_PROXY)", () => {
+  // Last in this file: these failures block 127.0.0.1 at /connexion for five minutes.
+  const failFrom = (target: TestApp, forwardedFor: string) =>
+    target.request("/connexion", {
+      ...form({ email: `inconnu-${randomUUID()}@exemple.fr`, password: "mauvais" }),
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        "x-forwarded-for": forwardedFor,
+      },
+    });
+
+  test.each([
+    ["sans proxy de confiance (défaut)", () => app, (i: number) => `198.51.100.${i}`],
+    // The trusted proxy appends the real address; whatever the client wrote before it is ignored.
+    [
+      "derrière un proxy (TRUST_PROXY=true)",
+      () => proxied,
+      (i: number) => `198.51.100.${i}, 203.0.113.9`,
+    ],
+  ])(
+    "%s, changer X-Forwarded-For ne remet pas à zéro la limite par adresse",
+    async (_l, target, header) => {
+      for (let index = 0; index < 25; index += 1) {
+        expect((await failFrom(target(), header(index))).status).toBe(400);
+      }
+      const blocked = await failFrom(target(), header(99));
+      expect(blocked.status).toBe(429);
+    },
+  );
 });
