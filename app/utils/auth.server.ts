@@ -185,6 +185,13 @@ export async function revokeApiToken(userId: string, tokenId: string) {
   return revoked.length > 0;
 }
 
+export async function revokeAllApiTokens(userId: string) {
+  await db
+    .update(apiTokens)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)));
+}
+
 // ——— Route guards ———
 
 type GuardArgs = { request: Request; context: { auth: AuthState } };

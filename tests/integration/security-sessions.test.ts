@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
 import { cookieFrom, form, startTestApp, type TestApp } from "../helpers/app";
-import { createTestUser, TEST_PASSWORD } from "../helpers/users";
+import { connect, nextEvent } from "../helpers/sockets";
+import { apiToken, createTestUser, loginCookie, TEST_PASSWORD } from "../helpers/users";
 
 /** Logins, sessions and re-authentication under attack (issue 10, items 4, 7 and 8). */
 
@@ -93,5 +94,116 @@ describe("verrouillage ciblé des comptes (RELIABILITY 2)", () => {
       await login(user.email, "mauvais", other, forged);
     }
     expect((await login(user.email, TEST_PASSWORD, other, forged)).status).toBe(429);
+  });
+});
+
+describe("réauthentification sur /compte (RELIABILITY 7)", () => {
+  const account = (cookie: string, values: Record<string, string>) =>
+    app.request("/compte", { ...form(values), cookie });
+  const profileOf = (
+    user: { name: string; email: string },
+    extra: Record<string, string> = {},
+  ) => ({
+    intent: "profile",
+    name: user.name,
+    email: user.email,
+    jobTitle: "",
+    profileKind: "agent",
+    ...extra,
+  });
+
+  test.each([
+    [
+      "le changement de mot de passe",
+      (current: string) => ({
+        intent: "password",
+        currentPassword: current,
+        newPassword: "un tout nouveau mot de passe",
+      }),
+    ],
+    [
+      "la suppression du compte",
+      (current: string) => ({ intent: "delete", confirmPassword: current }),
+    ],
+  ])("%s : la 11e vérification du mot de passe en 15 minutes répond 429", async (_l, values) => {
+    const user = await createTestUser();
+    const cookie = await loginCookie(user.id);
+    for (let attempt = 0; attempt < 10; attempt += 1) {
+      expect((await account(cookie, values("pas le bon"))).status).toBe(400);
+    }
+    const limited = await account(cookie, values(TEST_PASSWORD));
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(await limited.text()).toContain("Trop de tentatives");
+  });
+
+  test("changer d'adresse électronique demande le mot de passe actuel", async () => {
+    const user = await createTestUser();
+    const cookie = await loginCookie(user.id);
+    const changed = { email: `nouvelle-${user.email}` };
+    const without = await account(cookie, profileOf(user, changed));
+    expect(without.status).toBe(400);
+    expect(await without.text()).toContain("Saisissez votre mot de passe actuel");
+    const wrong = await account(cookie, profileOf(user, { ...changed, currentPassword: "non" }));
+    expect(wrong.status).toBe(400);
+    expect(await wrong.text()).toContain("Le mot de passe actuel est incorrect.");
+    // The rest of the profile needs no password.
+    const renamed = await account(cookie, profileOf({ ...user, name: "Nom Changé" }));
+    expect(renamed.status).toBe(200);
+    const right = await account(
+      cookie,
+      profileOf(user, { ...changed, currentPassword: TEST_PASSWORD }),
+    );
+    expect(right.status).toBe(200);
+    expect(await right.text()).toContain("Adresse électronique changée");
+  });
+
+  test.each([
+    [
+      "le mot de passe",
+      (_user: { name: string; email: string }) => ({
+        intent: "password",
+        currentPassword: TEST_PASSWORD,
+        newPassword: "un tout nouveau mot de passe",
+      }),
+    ],
+    [
+      "l'adresse électronique",
+      (user: { name: string; email: string }) =>
+        profileOf(user, { email: `autre-${user.email}`, currentPassword: TEST_PASSWORD }),
+    ],
+  ])(
+    "changer %s ferme les autres sessions, leurs sockets et les jetons d'API",
+    async (_l, values) => {
+      const user = await createTestUser();
+      const here = await loginCookie(user.id);
+      const elsewhere = await loginCookie(user.id);
+      const token = await apiToken(user.id);
+      const socket = await connect(app, { cookie: elsewhere });
+      const ended = nextEvent<{ reason: string }>(socket, "session:ended");
+      const disconnected = new Promise((resolve) => socket.once("disconnect", resolve));
+      expect((await account(here, values(user))).status).toBe(200);
+      expect((await ended).reason).toBe("password");
+      await disconnected;
+      expect((await app.request("/compte", { cookie: here })).status).toBe(200);
+      expect((await app.request("/compte", { cookie: elsewhere })).status).toBe(302);
+      const me = await app.request("/api/v1/me", { headers: { authorization: `Bearer ${token}` } });
+      expect(me.status).toBe(401);
+    },
+  );
+
+  test("la case « garder mes jetons d'API » les garde actifs", async () => {
+    const user = await createTestUser();
+    const here = await loginCookie(user.id);
+    const token = await apiToken(user.id);
+    const response = await account(here, {
+      intent: "password",
+      currentPassword: TEST_PASSWORD,
+      newPassword: "un tout nouveau mot de passe",
+      keepApiTokens: "on",
+    });
+    expect(response.status).toBe(200);
+    const me = await app.request("/api/v1/me", { headers: { authorization: `Bearer ${token}` } });
+    expect(me.status).toBe(200);
   });
 });
