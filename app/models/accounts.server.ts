@@ -231,14 +231,19 @@ export async function changePassword(
   return { ok: true, value: null };
 }
 
-/** Replaces a user's roles; sessions end so that the next request sees the new rights. */
+/**
+ * Replaces a user's roles. Any change ends their sessions: a right taken away stops at once, and
+ * a right granted is only ever used from a session opened after it (no session that an attacker
+ * may have planted or read before gains privileges). Returns false for an unknown account.
+ */
 export async function setRoles(userId: string, roles: Role[]) {
   const unique = [...new Set<Role>(["member", ...roles])];
   const [before] = await db.select({ roles: users.roles }).from(users).where(eq(users.id, userId));
   if (!before) return false;
   await db.update(users).set({ roles: unique, updatedAt: new Date() }).where(eq(users.id, userId));
-  const removed = before.roles.some((role) => !unique.includes(role));
-  if (removed) await invalidateUserSessions(userId, "revoked");
+  const same =
+    before.roles.length === unique.length && unique.every((r) => before.roles.includes(r));
+  if (!same) await invalidateUserSessions(userId, "revoked");
   return true;
 }
 

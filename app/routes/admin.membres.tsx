@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 
 import { searchAccounts, setRoles } from "~/models/accounts.server";
-import { requireRole } from "~/utils/auth.server";
+import { createSession, requireRole } from "~/utils/auth.server";
 import { z } from "~/utils/validation";
 
 import { roles } from "../../db/schema/accounts";
@@ -43,10 +43,16 @@ export async function action(args: ActionFunctionArgs) {
   }
   const updated = await setRoles(parsed.data.userId, parsed.data.roles);
   if (!updated) throw new Response("Compte introuvable.", { status: 404 });
-  return json({
-    message:
-      "Rôles enregistrés. Les sessions de la personne sont fermées si un rôle lui a été retiré.",
-  });
+  // Changing one's own roles ended one's sessions too: carry on in a new one.
+  const headers =
+    parsed.data.userId === admin.id ? { "Set-Cookie": await createSession(admin.id) } : undefined;
+  return json(
+    {
+      message:
+        "Rôles enregistrés. Si ses rôles ont changé, la personne doit se reconnecter : ses sessions sont fermées.",
+    },
+    { headers },
+  );
 }
 
 export const meta: MetaFunction = () => [{ title: "Membres et rôles — Territoires Internet" }];

@@ -207,3 +207,61 @@ describe("réauthentification sur /compte (RELIABILITY 7)", () => {
     expect(me.status).toBe(200);
   });
 });
+
+describe("rotation de session quand les droits augmentent (RELIABILITY 6)", () => {
+  test("un rôle accordé ferme les sessions et les sockets de la personne ; la suivante a le rôle", async () => {
+    const admin = await createTestUser({ roles: ["admin"] });
+    const member = await createTestUser();
+    const planted = await loginCookie(member.id);
+    const socket = await connect(app, { cookie: planted });
+    const disconnected = new Promise((resolve) => socket.once("disconnect", resolve));
+    const response = await app.request("/admin/membres", {
+      ...form({ userId: member.id, roles: "organiser" }),
+      cookie: await loginCookie(admin.id),
+    });
+    expect(response.status).toBe(200);
+    await disconnected;
+    expect((await app.request("/compte", { cookie: planted })).status).toBe(302);
+    const again = await login(member.email, TEST_PASSWORD, newAddress());
+    const fresh = cookieFrom(again);
+    expect(fresh).not.toBe(planted);
+    const me = (await (await app.request("/api/v1/me", { cookie: fresh })).json()) as {
+      roles: string[];
+    };
+    expect(me.roles).toContain("organiser");
+  });
+
+  test("une adhésion validée ferme les sessions du membre, qui se reconnecte", async () => {
+    const admin = await createTestUser({ roles: ["admin"] });
+    const pending = await createTestUser({ approved: false });
+    const planted = await loginCookie(pending.id);
+    const response = await app.request("/admin/adhesions", {
+      ...form({
+        intent: "approve",
+        userId: pending.id,
+        collectivityCode: pending.collectivityCode,
+      }),
+      cookie: await loginCookie(admin.id),
+    });
+    expect(response.status).toBe(200);
+    expect((await app.request("/compte", { cookie: planted })).status).toBe(302);
+  });
+
+  test("un administrateur qui change ses propres rôles continue dans une nouvelle session", async () => {
+    const admin = await createTestUser({ roles: ["admin"] });
+    const before = await loginCookie(admin.id);
+    // The admin adds the jury role to their own.
+    const grant = await app.request("/admin/membres", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: `userId=${admin.id}&roles=admin&roles=jury`,
+      cookie: before,
+    });
+    expect(grant.status).toBe(200);
+    const after = cookieFrom(grant);
+    expect(after).toMatch(/^ti_session=[a-z2-7]{40}$/);
+    expect(after).not.toBe(before);
+    expect((await app.request("/compte", { cookie: before })).status).toBe(302);
+    expect((await app.request("/compte", { cookie: after })).status).toBe(200);
+  });
+});
