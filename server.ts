@@ -21,7 +21,7 @@ import { closeDatabase, sqlClient } from "./db/client";
 import { createAdapterPool } from "./realtime/adapter";
 import { registerRealtime } from "./realtime/hub";
 import { createRealtimeServer } from "./realtime/server";
-import { checkSearchHealth, closeSearchConnections } from "./search/client";
+import { checkSearchHealth, closeSearchConnections, searchKey } from "./search/client";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 // A request id from the client (a proxy's, usually) is kept only if it cannot forge log lines.
@@ -273,6 +273,15 @@ export async function createApp(config: Config = getConfig(), options: CreateApp
     res.status(500).type("text/plain; charset=utf-8");
     res.send(`Une erreur inattendue est survenue (référence ${String(res.locals.requestId)}).`);
   });
+
+  // The search-only key, made now rather than on the first search; if Meilisearch is away, the
+  // first search tries again (and falls back to PostgreSQL meanwhile).
+  searchKey().catch((error: unknown) =>
+    log.warn(
+      { err: error instanceof Error ? error.message : String(error) },
+      "clé de recherche non créée",
+    ),
+  );
 
   const httpServer = createServer(app);
   const adapter = createAdapterPool({

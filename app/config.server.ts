@@ -73,9 +73,10 @@ export type Config = {
   databasePoolSize: number;
   /**
    * `apiKey` (administration) is for the indexer and the command-line tools; every search goes
-   * with `searchKey`, which may only search this deployment's indexes.
+   * with a key that may only search this deployment's indexes: `searchKey` when given, else the
+   * one the app creates at start (`search/client.ts`).
    */
-  meili: { url: string; apiKey: string; searchKey: string; indexPrefix: string };
+  meili: { url: string; apiKey: string; searchKey?: string; indexPrefix: string };
   searchIndexer: boolean;
   cookieSecure: boolean;
   trustProxy: false | number | string[];
@@ -104,7 +105,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     meili: {
       url: e.MEILI_URL,
       apiKey: e.MEILI_API_KEY,
-      searchKey: e.MEILI_SEARCH_KEY ?? e.MEILI_API_KEY,
+      searchKey: e.MEILI_SEARCH_KEY,
       indexPrefix: e.MEILI_INDEX_PREFIX,
     },
     searchIndexer: e.SEARCH_INDEXER,

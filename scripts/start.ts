@@ -8,6 +8,7 @@ import { readdir } from "node:fs/promises";
 import path from "node:path";
 
 import {
+  adoptServices,
   forgetRunningServices,
   recordRunningServices,
   startServices,
@@ -68,7 +69,7 @@ async function main() {
     console.error(`${message} Arrêt de l'application.`);
     void shutdown(1);
   });
-  Object.assign(process.env, services.env);
+  adoptServices(services.env);
   await recordRunningServices(dataDir, services);
   process.env.NODE_ENV ??= dev ? "development" : "production";
   if (dev) {
