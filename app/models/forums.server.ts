@@ -39,6 +39,7 @@ import { consume } from "../utils/rate-limit.server";
 import { slugify } from "../utils/text";
 import { approvedCollectivityOf } from "./collectivities.server";
 import {
+  ACTOR,
   createNotifications,
   publishNotifications,
   type NewNotification,
@@ -933,16 +934,16 @@ async function notifyForPost(tx: Executor, input: NotifyInput): Promise<SavedNot
     .where(inArray(users.id, [...kinds.keys()]));
   const path = postPath(category.slug, topic, input.postId);
   const texts = {
-    mention: `${author.name} vous a mentionné·e dans « ${topic.title} »`,
-    reply: `${author.name} a répondu dans « ${topic.title} »`,
-    watching: `Nouveau message de ${author.name} dans « ${topic.title} »`,
+    mention: `${ACTOR} vous a mentionné·e dans « ${topic.title} »`,
+    reply: `${ACTOR} a répondu dans « ${topic.title} »`,
+    watching: `Nouveau message de ${ACTOR} dans « ${topic.title} »`,
     moderation: "",
   };
   const items = recipients
     .filter((r) => holds(r.roles, category.requiredRole))
     .map((r) => {
       const kind = kinds.get(r.id) ?? "watching";
-      return { userId: r.id, kind, text: texts[kind], url: path };
+      return { userId: r.id, kind, text: texts[kind], url: path, actorId: author.id };
     });
   return createNotifications(tx, items);
 }

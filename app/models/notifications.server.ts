@@ -1,13 +1,30 @@
 import { and, count, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 
 import { db, type Executor } from "../../db/client";
-import { notifications, type NotificationKind } from "../../db/schema";
+import { notifications, users, type NotificationKind } from "../../db/schema";
 import { realtime } from "../../realtime/hub";
 import { rooms } from "../../realtime/protocol";
 import { NOTIFICATIONS_PAGE_SIZE } from "../utils/forum-schemas";
 
-export type NewNotification = { userId: string; kind: NotificationKind; text: string; url: string };
-export type SavedNotification = NewNotification & { id: number; createdAt: Date };
+/**
+ * Stands for the name of the person who acted (`actorId`) in a notification's text: filled in
+ * with their current name when shown, "ancien membre" once their account is deleted.
+ */
+export const ACTOR = "{membre}";
+const FORMER_MEMBER = "ancien membre";
+
+export type NewNotification = {
+  userId: string;
+  kind: NotificationKind;
+  text: string;
+  url: string;
+  actorId?: string | null;
+};
+export type SavedNotification = Omit<NewNotification, "actorId"> & { id: number; createdAt: Date };
+
+function withActor(text: string, actorName: string | null) {
+  return text.replaceAll(ACTOR, actorName ?? FORMER_MEMBER);
+}
 
 /** Writes notifications inside the caller's transaction; publish them after it commits. */
 export async function createNotifications(
@@ -15,14 +32,30 @@ export async function createNotifications(
   items: NewNotification[],
 ): Promise<SavedNotification[]> {
   if (items.length === 0) return [];
-  return tx.insert(notifications).values(items).returning({
+  const saved = await tx.insert(notifications).values(items).returning({
     id: notifications.id,
     userId: notifications.userId,
     kind: notifications.kind,
     text: notifications.text,
     url: notifications.url,
     createdAt: notifications.createdAt,
+    actorId: notifications.actorId,
   });
+  const actorIds = [...new Set(saved.flatMap((item) => (item.actorId ? [item.actorId] : [])))];
+  const names = new Map(
+    actorIds.length === 0
+      ? []
+      : (
+          await tx
+            .select({ id: users.id, name: users.name })
+            .from(users)
+            .where(inArray(users.id, actorIds))
+        ).map((user) => [user.id, user.name]),
+  );
+  return saved.map(({ actorId, ...item }) => ({
+    ...item,
+    text: withActor(item.text, actorId ? (names.get(actorId) ?? null) : null),
+  }));
 }
 
 /** Pushes committed notifications to each recipient's own room, with their new unread count. */
@@ -56,23 +89,29 @@ export async function unreadNotificationCount(userId: string) {
 }
 
 export async function listNotifications(userId: string, page = 1) {
-  const [items, [total]] = await Promise.all([
+  const [rows, [total]] = await Promise.all([
     db
       .select({
         id: notifications.id,
         kind: notifications.kind,
         text: notifications.text,
+        actorName: users.name,
         url: notifications.url,
         createdAt: notifications.createdAt,
         readAt: notifications.readAt,
       })
       .from(notifications)
+      .leftJoin(users, eq(users.id, notifications.actorId))
       .where(eq(notifications.userId, userId))
       .orderBy(desc(notifications.id))
       .limit(NOTIFICATIONS_PAGE_SIZE)
       .offset((page - 1) * NOTIFICATIONS_PAGE_SIZE),
     db.select({ total: count() }).from(notifications).where(eq(notifications.userId, userId)),
   ]);
+  const items = rows.map(({ actorName, ...item }) => ({
+    ...item,
+    text: withActor(item.text, actorName),
+  }));
   return { items, total: total?.total ?? 0 };
 }
 
