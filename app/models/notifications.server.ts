@@ -115,6 +115,24 @@ export async function listNotifications(userId: string, page = 1) {
   return { items, total: total?.total ?? 0 };
 }
 
+/** Every notification of a person, for the RGPD export. */
+export async function notificationsOfAccount(userId: string) {
+  const rows = await db
+    .select({
+      kind: notifications.kind,
+      text: notifications.text,
+      actorName: users.name,
+      url: notifications.url,
+      createdAt: notifications.createdAt,
+      readAt: notifications.readAt,
+    })
+    .from(notifications)
+    .leftJoin(users, eq(users.id, notifications.actorId))
+    .where(eq(notifications.userId, userId))
+    .orderBy(notifications.id);
+  return rows.map(({ actorName, ...item }) => ({ ...item, text: withActor(item.text, actorName) }));
+}
+
 /** Marks one notification (when `id` is given) or all of them as read; scoped to the owner. */
 export async function markNotificationsRead(userId: string, id?: number) {
   const updated = await db

@@ -1,6 +1,8 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
+import { personalDataColumns } from "../../app/models/account-lifecycle.server";
+import { editPost, markRead, reportPost, setFollowLevel } from "../../app/models/forums.server";
 import { db } from "../../db/client";
 import { notifications, users } from "../../db/schema";
 import { realtime } from "../../realtime/hub";
@@ -8,7 +10,7 @@ import { rooms } from "../../realtime/protocol";
 import { form, startTestApp, type TestApp } from "../helpers/app";
 import { openTopic, prepareForums, reply } from "../helpers/forums";
 import { connect, nextEvent } from "../helpers/sockets";
-import { createTestUser, loginCookie } from "../helpers/users";
+import { apiToken, createTestUser, loginCookie } from "../helpers/users";
 
 /** Account deletion and the data export (issue 10, items 18 and 19; RELIABILITY 37, 38). */
 
@@ -103,5 +105,87 @@ describe("suppression d'un compte (RELIABILITY 38)", () => {
     const admin = await createTestUser({ roles: ["admin"] });
     await deleteAs(await loginCookie(admin.id), leaving.id, leaving.email);
     expect((await app.request(feed!)).status).toBe(404);
+  });
+});
+
+describe("export des données (RELIABILITY 37)", () => {
+  /** Every column that references users.id, read from the database itself. */
+  async function columnsReferencingUsers() {
+    const rows = await db.execute<{ table_name: string; column_name: string }>(sql`
+      select kcu.table_name, kcu.column_name
+      from information_schema.referential_constraints rc
+      join information_schema.key_column_usage kcu
+        on kcu.constraint_name = rc.constraint_name and kcu.constraint_schema = rc.constraint_schema
+      join information_schema.key_column_usage target
+        on target.constraint_name = rc.unique_constraint_name
+       and target.constraint_schema = rc.unique_constraint_schema
+       and target.ordinal_position = kcu.position_in_unique_constraint
+      where target.table_name = 'users' and target.column_name = 'id'
+      order by 1, 2`);
+    return rows.map((row) => `${row.table_name}.${row.column_name}`);
+  }
+
+  const sectionOf = (data: unknown, path: string) =>
+    path
+      .split(".")
+      .reduce<unknown>((value, key) => (value as Record<string, unknown>)?.[key], data);
+
+  test("chaque colonne qui désigne une personne est exportée, ou écartée pour une raison dite", async () => {
+    const columns = await columnsReferencingUsers();
+    expect(columns.length).toBeGreaterThan(15);
+    const undeclared = columns.filter((column) => !(column in personalDataColumns));
+    expect(undeclared, "colonnes à ajouter à personalDataColumns").toEqual([]);
+    const stale = Object.keys(personalDataColumns).filter((column) => !columns.includes(column));
+    expect(stale, "colonnes qui n'existent plus").toEqual([]);
+  });
+
+  test("l'export contient chaque ligne des tables qui désignent la personne", async () => {
+    const me = await createTestUser({ name: "Personne Exportée" });
+    const other = await createTestUser();
+    const cookie = await loginCookie(me.id);
+    await apiToken(me.id);
+    const mine = await openTopic(me);
+    const myPost = await reply(me, mine.topicId, "Ma réponse, puis corrigée.");
+    expect((await editPost(me, myPost, "Ma réponse corrigée.")).ok).toBe(true);
+    await markRead(me.id, mine.topicId, myPost);
+    await setFollowLevel(me, { topicId: mine.topicId }, "watching");
+    const theirs = await openTopic(other);
+    const theirPost = await reply(other, theirs.topicId, "Un message à signaler.");
+    expect((await reportPost(me, theirPost, "Hors sujet pour ce forum.")).ok).toBe(true);
+    // Someone answers in my topic: I get a notification.
+    await reply(other, mine.topicId, "Une réponse pour vous.");
+    await app.request("/evenements/mes-evenements", {
+      ...form({ intent: "create-calendar" }),
+      cookie,
+    });
+
+    const response = await app.request("/compte/export", { cookie });
+    const data = (await response.json()) as Record<string, unknown>;
+    const counted: string[] = [];
+    for (const [column, rule] of Object.entries(personalDataColumns)) {
+      if (!("section" in rule)) continue;
+      const [table, name] = column.split(".");
+      const [row] = await db.execute<{ total: number }>(
+        sql`select count(*)::int as total from ${sql.identifier(table!)} where ${sql.identifier(name!)} = ${me.id}`,
+      );
+      const section = sectionOf(data, rule.section);
+      expect(Array.isArray(section), `section ${rule.section}`).toBe(true);
+      expect((section as unknown[]).length, `${column} → ${rule.section}`).toBe(row!.total);
+      if (row!.total > 0) counted.push(column);
+    }
+    // The fixture reaches most tables: the comparison above is not only of empty sections.
+    expect(counted).toEqual(
+      expect.arrayContaining([
+        "sessions.user_id",
+        "api_tokens.user_id",
+        "forum_posts.author_id",
+        "forum_post_revisions.editor_id",
+        "forum_follows.user_id",
+        "forum_reports.reporter_id",
+        "notifications.user_id",
+        "event_calendar_tokens.user_id",
+      ]),
+    );
+    expect(JSON.stringify(data)).not.toContain("argon2");
   });
 });
