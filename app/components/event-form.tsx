@@ -71,7 +71,13 @@ export function EventForm({
     );
   };
   return (
-    <Form method="post" className="stack" {...getFormProps(form)} noValidate>
+    <Form
+      method="post"
+      className="stack"
+      {...getFormProps(form)}
+      noValidate
+      data-brouillon="evenement"
+    >
       <FormErrors errors={form.errors} id={form.errorId} />
       <Field label="Titre" meta={fields.title} />
       <TextareaField

@@ -108,7 +108,13 @@ export function InitiativeForm({
       : (["draft", "published", "archived"] as const);
 
   return (
-    <Form method="post" className="stack" {...getFormProps(form)} noValidate>
+    <Form
+      method="post"
+      className="stack"
+      {...getFormProps(form)}
+      noValidate
+      data-brouillon="initiative"
+    >
       <FormErrors errors={form.errors} id={form.errorId} />
       <div className="field">
         <label htmlFor={fields.title.id}>Titre</label>

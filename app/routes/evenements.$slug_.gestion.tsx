@@ -179,7 +179,7 @@ export default function ManageEventPage() {
       <section className="card stack" aria-labelledby="message">
         <h2 id="message">Écrire aux personnes inscrites</h2>
         <p>Le message arrive dans leurs notifications sur le site.</p>
-        <Form method="post" className="stack">
+        <Form method="post" className="stack" data-brouillon="message-inscrits">
           <input type="hidden" name="intent" value="message" />
           <div className="field">
             <label htmlFor="subject">Objet</label>
