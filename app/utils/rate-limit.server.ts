@@ -2,6 +2,7 @@ import pg from "pg";
 import { RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
 
 import { getConfig } from "../config.server";
+import { logger } from "./logger.server";
 import { singleton, takeSingleton } from "./singleton.server";
 
 /**
@@ -26,8 +27,10 @@ export type LimitName = keyof typeof definitions;
 function pool() {
   return singleton("rate-limit-pool", () => {
     const created = new pg.Pool({ connectionString: getConfig().databaseUrl, max: 4 });
-    // Idle clients dropped by a PostgreSQL restart are replaced on next use.
-    created.on("error", () => {});
+    // Idle clients dropped by a PostgreSQL restart are replaced on next use: say so, nothing more.
+    created.on("error", (error) =>
+      logger().warn({ err: error.message }, "rate limits: idle PostgreSQL connection lost"),
+    );
     return created;
   });
 }
@@ -38,7 +41,12 @@ export async function closeRateLimits() {
   limiters.clear();
   await takeSingleton<pg.Pool>("rate-limit-pool")
     ?.end()
-    .catch(() => {});
+    .catch((error: unknown) =>
+      logger().warn(
+        { err: error instanceof Error ? error.message : String(error) },
+        "rate limits: pool did not close cleanly",
+      ),
+    );
 }
 
 function limiter(name: LimitName) {
