@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 
 import { beforeAll, describe, expect, test } from "vitest";
 
-import { searchInitiatives } from "../../app/models/initiatives.server";
+import { searchInitiatives } from "../../app/models/initiative-search.server";
 import { db } from "../../db/client";
 import { demoInitiativesSeed } from "../../scripts/seed/initiatives";
 import { drainOutbox } from "../helpers/initiatives";
