@@ -107,12 +107,14 @@ describe("initiatives dans le navigateur", () => {
     await second.getByLabel("Description détaillée").fill("Mon texte écrit dans le second onglet.");
     await second.getByRole("button", { name: "Enregistrer" }).click();
     await expect
-      .poll(() =>
-        second
-          .getByText(
-            "Modifié entre-temps. Version enregistrée : « Permanence numérique du samedi matin »",
-          )
-          .count(),
+      .poll(
+        () =>
+          second
+            .getByText(
+              "Modifié entre-temps. Version enregistrée : « Permanence numérique du samedi matin »",
+            )
+            .count(),
+        { timeout: 15_000 },
       )
       .toBe(1);
     expect(await second.getByLabel("Description détaillée").inputValue()).toBe(
@@ -125,7 +127,9 @@ describe("initiatives dans le navigateur", () => {
     await second.getByRole("button", { name: "Enregistrer" }).click();
     await second.waitForURL(/modifiee=1/);
     await expect
-      .poll(() => second.getByText("Mon texte écrit dans le second onglet.").count())
+      .poll(() => second.getByText("Mon texte écrit dans le second onglet.").count(), {
+        timeout: 15_000,
+      })
       .toBe(1);
     await context.close();
   });

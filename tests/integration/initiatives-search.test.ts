@@ -35,7 +35,7 @@ describe("recherche d'initiatives : PostgreSQL a le dernier mot", () => {
     const page = await (await app.request("/initiatives?q=xylographique")).text();
     expect(page).not.toContain("Kermesse numérique xylographique");
     expect(page).toContain("Aucune initiative trouvée");
-  });
+  }, 60_000);
 
   test("un compte supprimé : son nom quitte les documents de recherche des initiatives qui le créditaient", async () => {
     const member = await createTestUser({ collectivityCode: "56260", name: "Maëlys Quillivic" });
@@ -55,5 +55,5 @@ describe("recherche d'initiatives : PostgreSQL a le dernier mot", () => {
       .index(indexName("initiatives"))
       .getDocument(id, { fields: ["contributors"] });
     expect(document.contributors).toEqual(["Ancien membre"]);
-  });
+  }, 60_000);
 });
