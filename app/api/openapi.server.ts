@@ -100,18 +100,20 @@ export const operations: Operation[] = [
     method: "get",
     path: "/api/v1/initiatives/{id}",
     summary: "Une initiative (les brouillons ne sont visibles que de leur collectivité)",
-    responses: { "200": "L'initiative complète", "404": "Introuvable" },
+    responses: { "200": "L'initiative complète, avec sa version", "404": "Introuvable" },
   },
   {
     method: "patch",
     path: "/api/v1/initiatives/{id}",
-    summary: "Modifier une initiative de sa collectivité",
+    summary:
+      "Modifier une initiative de sa collectivité ; avec version (celle lue par GET), refusé si quelqu'un l'a enregistrée depuis",
     auth: "token",
     body: ApiInitiativePatchSchema,
     responses: {
-      "200": "{ id, slug, url }",
+      "200": "{ id, slug, version, url }",
       "403": "Initiative d'une autre collectivité",
       "404": "Introuvable",
+      "409": "Modifiée depuis cette version : chaque champ qui diffère cite la valeur enregistrée",
       "422": "Champs invalides",
     },
   },
@@ -130,13 +132,19 @@ export const operations: Operation[] = [
     method: "get",
     path: "/api/v1/initiatives.csv",
     summary: "Export CSV de toutes les initiatives publiées (Licence Ouverte / Etalab 2.0)",
-    responses: { "200": "text/csv, identifiants stables" },
+    responses: {
+      "200": "text/csv, identifiants stables, formules neutralisées",
+      "429": "Trop de téléchargements depuis cette adresse",
+    },
   },
   {
     method: "get",
     path: "/api/v1/initiatives.json",
     summary: "Export JSON de toutes les initiatives publiées (Licence Ouverte / Etalab 2.0)",
-    responses: { "200": "{ licence, generatedAt, total, items }" },
+    responses: {
+      "200": "{ licence, producer, generatedAt, items, total }",
+      "429": "Trop de téléchargements depuis cette adresse",
+    },
   },
   {
     method: "get",

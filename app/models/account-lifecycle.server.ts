@@ -6,7 +6,10 @@ import { invalidateUserSessions } from "../utils/auth.server";
 import { getProfile, listApiTokens } from "./accounts.server";
 import { eventRegistrationsOfAccount, releaseRegistrationsOf } from "./events.server";
 import { anonymiseForumAuthor, forumPostsOfAccount } from "./forums.server";
-import { forgetInitiativeContributor, initiativesOfAccount } from "./initiatives.server";
+import {
+  forgetInitiativeContributor,
+  initiativesOfAccount,
+} from "./initiative-contributors.server";
 
 /**
  * What happens to a person's data when the account goes or is exported (RGPD), domain by domain,

@@ -20,6 +20,10 @@ const definitions = {
   "forum-post": { points: 10, duration: 60 },
   "forum-topic": { points: 5, duration: 60 * 60 },
   "initiative-write": { points: 60, duration: 60 * 60 },
+  // The live preview follows typing (one request per pause): about one a second at most.
+  "markdown-preview": { points: 600, duration: 10 * 60 },
+  // Per IP: each download reads every published initiative; proxies may cache it 5 minutes.
+  "open-data-export": { points: 30, duration: 60 * 60 },
 } satisfies Record<string, { points: number; duration: number }>;
 
 export type LimitName = keyof typeof definitions;

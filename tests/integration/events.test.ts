@@ -765,7 +765,7 @@ describe("contenu de démonstration, comptes supprimés et API ouverte", () => {
   });
 
   test("la page d'un événement cite les initiatives publiées qu'il présente, pas les brouillons", async () => {
-    const { createInitiative } = await import("../../app/models/initiatives.server");
+    const { createInitiative } = await import("../../app/models/initiative-writes.server");
     const base = {
       summary: "Un guichet numérique pour toutes les démarches de la commune.",
       body: "Détails.",
