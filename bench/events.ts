@@ -52,7 +52,7 @@ async function main() {
 
     const { users, memberships, events, eventRegistrations } = await import("../db/schema");
     const { createApiToken } = await import("../app/utils/auth.server");
-    const { createEvent } = await import("../app/models/events.server");
+    const { createEvent } = await import("../app/models/event-editing.server");
     const { randomId } = await import("../app/utils/ids.server");
     const { eq, sql } = await import("drizzle-orm");
 

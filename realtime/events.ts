@@ -1,6 +1,6 @@
 import type { Socket } from "socket.io";
 
-import { watchablePlaces } from "../app/models/events.server";
+import { watchablePlaces } from "../app/models/event-waitlist.server";
 import { z } from "../app/utils/validation";
 import type { ClientToServerEvents, ServerToClientEvents, SocketData } from "./protocol";
 import { rooms } from "./protocol";

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 
-import { getEvent, updateEvent, type EventInput } from "~/models/events.server";
+import { updateEvent } from "~/models/event-editing.server";
+import { getEvent, type EventInput } from "~/models/events.server";
 import { apiFailure, methodNotAllowed, notFound, readJsonBody } from "~/utils/api.server";
 import { requireUser } from "~/utils/auth.server";
 import { eventItem } from "~/utils/event-api.server";

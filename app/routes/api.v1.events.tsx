@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 
-import { createEvent, listEvents } from "~/models/events.server";
+import { createEvent } from "~/models/event-editing.server";
+import { listEvents } from "~/models/events.server";
 import { apiFailure, methodNotAllowed, readJsonBody, readQuery } from "~/utils/api.server";
 import { requireRole } from "~/utils/auth.server";
 import { eventItem, inputFromApi } from "~/utils/event-api.server";

@@ -15,15 +15,16 @@ import { ThemeChip } from "~/components/initiative-card";
 import { MemberChip } from "~/components/member-chip";
 import {
   cancelRegistration,
-  getEvent,
-  listOrganisers,
-  myRegistration,
-  presentedInitiatives,
-  placesLeft,
   publicAttendees,
   register,
-  registrationClosesAt,
   setShowPublicly,
+} from "~/models/event-registrations.server";
+import { myRegistration, placesLeft } from "~/models/event-waitlist.server";
+import {
+  getEvent,
+  listOrganisers,
+  presentedInitiatives,
+  registrationClosesAt,
 } from "~/models/events.server";
 import { requireUser } from "~/utils/auth.server";
 import { differsFromParis, formatInZone, formatRange, PARIS, zoneLabel } from "~/utils/dates";

@@ -2,15 +2,10 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 
-import {
-  addOrganiser,
-  cancelEvent,
-  getEvent,
-  listAttendees,
-  listOrganisers,
-  messageAttendees,
-  placesLeft,
-} from "~/models/events.server";
+import { cancelEvent } from "~/models/event-editing.server";
+import { listAttendees, messageAttendees } from "~/models/event-registrations.server";
+import { placesLeft } from "~/models/event-waitlist.server";
+import { addOrganiser, getEvent, listOrganisers } from "~/models/events.server";
 import { requireUser } from "~/utils/auth.server";
 import { formatInZone } from "~/utils/dates";
 import { capacityRule } from "~/utils/event-schemas";

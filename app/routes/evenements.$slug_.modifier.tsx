@@ -5,7 +5,8 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 
 import type { Candidate } from "~/components/collectivity-picker";
 import { EventForm } from "~/components/event-form";
-import { getEvent, toLocalInputs, updateEvent } from "~/models/events.server";
+import { updateEvent } from "~/models/event-editing.server";
+import { getEvent, toLocalInputs } from "~/models/events.server";
 import { requireUser } from "~/utils/auth.server";
 import { zoneLabel } from "~/utils/dates";
 import { eventInputFromForm, toFormErrors } from "~/utils/event-forms.server";

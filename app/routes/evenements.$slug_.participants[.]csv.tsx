@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { stringify } from "csv-stringify/sync";
 
-import { getEvent, listAttendees } from "~/models/events.server";
+import { listAttendees } from "~/models/event-registrations.server";
+import { getEvent } from "~/models/events.server";
 import { requireUser } from "~/utils/auth.server";
 import { formatInZone } from "~/utils/dates";
 

@@ -6,7 +6,7 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import type { Candidate } from "~/components/collectivity-picker";
 import { EventForm } from "~/components/event-form";
 import { approvedCollectivityOf } from "~/models/collectivities.server";
-import { createEvent } from "~/models/events.server";
+import { createEvent } from "~/models/event-editing.server";
 import { hasRole, requireRole } from "~/utils/auth.server";
 import { eventInputFromForm, toFormErrors } from "~/utils/event-forms.server";
 import { capacityRule, EventFormSchema } from "~/utils/event-schemas";

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 
-import { placesLeft, type EventInput, type EventSummary } from "../models/events.server";
+import { placesLeft } from "../models/event-waitlist.server";
+import type { EventInput, EventSummary } from "../models/events.server";
 import type { EventCreateApiSchema } from "./event-schemas";
 
 /** The API's view of an event in lists (a public contract: fields may be added, never renamed). */

@@ -3,12 +3,9 @@ import ICAL from "ical.js";
 import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
-import {
-  createEvent,
-  register,
-  updateEvent,
-  type EventInput,
-} from "../../app/models/events.server";
+import { createEvent, updateEvent } from "../../app/models/event-editing.server";
+import { register } from "../../app/models/event-registrations.server";
+import type { EventInput } from "../../app/models/events.server";
 import { db } from "../../db/client";
 import { eventRegistrations, events, notifications } from "../../db/schema";
 import { ensureIndexes, processOutboxBatch } from "../../search/indexer";
@@ -150,7 +147,7 @@ describe("inscriptions aux événements", () => {
   }, 120_000);
 
   test("des annulations en même temps que de nouvelles inscriptions : jauge tenue, ordre d'attente gardé", async () => {
-    const { cancelRegistration } = await import("../../app/models/events.server");
+    const { cancelRegistration } = await import("../../app/models/event-registrations.server");
     const event = await newEvent({ capacity: 5 });
     const first = await Promise.all(Array.from({ length: 10 }, () => createTestUser()));
     for (const person of first) expect((await register(person, event.id)).ok).toBe(true);
@@ -274,7 +271,7 @@ describe("inscriptions aux événements", () => {
     let rows = await registrations(event.id);
     expect(rows.filter((r) => r.status === "confirmed")).toHaveLength(3);
     // One confirmed person leaves: 2 confirmed for 1 place, so nobody is promoted.
-    const { cancelRegistration } = await import("../../app/models/events.server");
+    const { cancelRegistration } = await import("../../app/models/event-registrations.server");
     expect((await cancelRegistration(people[0]!, event.id)).ok).toBe(true);
     rows = await registrations(event.id);
     expect(rows.filter((r) => r.status === "confirmed")).toHaveLength(2);
