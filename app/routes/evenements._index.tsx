@@ -10,6 +10,7 @@ import { listEvents, searchEvents, type EventFilters } from "~/models/events.ser
 import { hasRole } from "~/utils/auth.server";
 import { formatMonth, monthBounds, monthKey, PARIS } from "~/utils/dates";
 import { formatLabels } from "~/utils/event-schemas";
+import { invariantResponse } from "~/utils/replies.server";
 import { themes, themeSlugs } from "~/utils/themes";
 import { departmentCodeSchema, optionalEmpty, regionCodeSchema, z } from "~/utils/validation";
 
@@ -33,12 +34,11 @@ const ListQuerySchema = z.object({
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const parsed = ListQuerySchema.safeParse(Object.fromEntries(url.searchParams));
-  if (!parsed.success) {
-    throw new Response(
-      `Filtre invalide : ${parsed.error.issues.map((issue) => issue.message).join(" ")}`,
-      { status: 400 },
-    );
-  }
+  invariantResponse(
+    parsed.success,
+    `Filtre invalide : ${parsed.error?.issues.map((issue) => issue.message).join(" ")}`,
+    400,
+  );
   const query = parsed.data;
   const month = query.vue === "mois" ? (query.mois ?? monthKey(new Date())) : query.mois;
   const filters: EventFilters = {

@@ -10,6 +10,8 @@ import { createEvent } from "~/models/event-editing.server";
 import { hasRole, requireRole } from "~/utils/auth.server";
 import { eventInputFromForm, toFormErrors } from "~/utils/event-forms.server";
 import { capacityRule, EventFormSchema } from "~/utils/event-schemas";
+import { limitReached } from "~/utils/rate-limit.server";
+import { formRateLimited } from "~/utils/replies.server";
 
 const timeZoneNote =
   "Heure locale du lieu : heure de Paris, ou l'heure locale pour un événement outre-mer (déduite de la commune).";
@@ -38,6 +40,9 @@ export async function action(args: ActionFunctionArgs) {
       { status: 400 },
     );
   }
+  const limited = await limitReached("event-write", user.id);
+  if (limited)
+    return formRateLimited(limited, submission, { extra: { candidates: [] as Candidate[] } });
   const created = await createEvent(user, converted.input);
   if (!created.ok) {
     return json(
@@ -53,6 +58,8 @@ export async function action(args: ActionFunctionArgs) {
   }
   return redirect(`/evenements/${created.value.slug}?inscription=cree`);
 }
+
+export { keepActionHeaders as headers } from "~/utils/headers";
 
 export const meta: MetaFunction = () => [{ title: "Créer un événement — Territoires Internet" }];
 

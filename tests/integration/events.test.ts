@@ -11,6 +11,7 @@ import { eventRegistrations, events, notifications } from "../../db/schema";
 import { ensureIndexes, processOutboxBatch } from "../../search/indexer";
 import "../../search/indexes";
 import { form, startTestApp, type TestApp } from "../helpers/app";
+import { createTestEvent, eventInput, inDays, iso } from "../helpers/events";
 import { apiToken, createTestUser, loginCookie } from "../helpers/users";
 
 let app: TestApp;
@@ -29,36 +30,9 @@ beforeAll(async () => {
 });
 afterAll(async () => app.close());
 
-// Whole minutes, as people enter them (and as iCalendar, to the second, carries them).
-const inDays = (days: number) =>
-  new Date(Math.floor((Date.now() + days * 86_400_000) / 60_000) * 60_000);
-const iso = (date: Date) => date.toISOString();
-
-function input(overrides: Partial<EventInput> = {}): EventInput {
-  return {
-    title: `Atelier numérique ${Math.random().toString(36).slice(2, 8)}`,
-    description: "Un atelier **pratique**.",
-    themes: ["inclusion-mediation"],
-    format: "presentiel",
-    startsAt: iso(inDays(10)),
-    endsAt: iso(new Date(inDays(10).getTime() + 3 * 3_600_000)),
-    registrationDeadline: null,
-    venue: "Hôtel de ville, 1 rue Desgroux",
-    communeCode: "60057",
-    onlineUrl: null,
-    capacity: 10,
-    status: "published",
-    programme: [],
-    initiativeIds: [],
-    ...overrides,
-  };
-}
-
-async function newEvent(overrides: Partial<EventInput> = {}, by: TestUser = organiser) {
-  const result = await createEvent(by, input(overrides));
-  if (!result.ok) throw new Error(JSON.stringify(result));
-  return result.value;
-}
+const input = eventInput;
+const newEvent = (overrides: Partial<EventInput> = {}, by: TestUser = organiser) =>
+  createTestEvent(by, overrides);
 
 async function api(path: string, token: string, init: RequestInit = {}) {
   const headers = new Headers(init.headers);
