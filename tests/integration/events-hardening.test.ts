@@ -50,6 +50,18 @@ async function storedEvent(id: string) {
   return row!;
 }
 
+/**
+ * What the rendered page shows, not the serialised loader and action data it also carries:
+ * messages in alerts and under fields, a textarea's text.
+ */
+const shown = {
+  errors: (html: string) =>
+    [...html.matchAll(/<p(?: class="field-error")?>([^<]*)<\/p>/g)].map((m) => m[1]!),
+  alert: (html: string) => /role="alert"[^>]*>(.*?)<\/div>/s.exec(html)?.[1] ?? "",
+  textarea: (html: string, name: string) =>
+    new RegExp(`<textarea[^>]*name="${name}"[^>]*>([^<]*)</textarea>`).exec(html)?.[1],
+};
+
 const versionIn = (html: string) => /name="version" value="(\d+)"/.exec(html)?.[1];
 
 /** What the edit form of an event made by `newEvent` sends, as typed in the browser. */
@@ -92,11 +104,17 @@ describe("rien n'est écrasé en silence (version)", () => {
     });
     expect(second.status).toBe(409);
     const html = await pageText(second);
-    expect(html).toContain("Cet événement a été modifié par quelqu'un d'autre");
-    expect(html).toContain("Version enregistrée entre-temps : 25.");
-    expect(html).toContain("Version enregistrée entre-temps : « Atelier des deux onglets ».");
+    expect(shown.alert(html)).toContain(
+      "Cet événement a été modifié par quelqu'un d'autre depuis que vous l'avez ouvert (titre, présentation, jauge).",
+    );
+    expect(shown.errors(html)).toEqual(
+      expect.arrayContaining([
+        "Version enregistrée entre-temps : 25.",
+        "Version enregistrée entre-temps : « Atelier des deux onglets ».",
+      ]),
+    );
     // What the organiser typed is still in the form, without JavaScript.
-    expect(html).toContain(mine);
+    expect(shown.textarea(html, "description")).toBe(mine);
     expect(html).toContain('value="Atelier des deux onglets, salle B"');
     let stored = await storedEvent(event.id);
     expect(stored.title).toBe("Atelier des deux onglets");
@@ -176,8 +194,8 @@ describe("page de gestion : formulaires validés, saisie gardée sans JavaScript
     });
     expect(response.status).toBe(400);
     const html = await pageText(response);
-    expect(html).toContain("L'objet doit compter au moins 3 caractères.");
-    expect(html).toContain(body);
+    expect(shown.errors(html)).toContain("L'objet doit compter au moins 3 caractères.");
+    expect(shown.textarea(html, "body")).toBe(body);
     expect(html).toContain('name="audience" checked="" value="all"');
 
     const organiserForm = await app.request(`/evenements/${event.slug}/gestion`, {
@@ -186,7 +204,7 @@ describe("page de gestion : formulaires validés, saisie gardée sans JavaScript
     });
     expect(organiserForm.status).toBe(400);
     const organiserHtml = await pageText(organiserForm);
-    expect(organiserHtml).toContain("Adresse électronique invalide.");
+    expect(shown.errors(organiserHtml)).toContain("Adresse électronique invalide.");
     expect(organiserHtml).toContain('value="pas-une-adresse"');
 
     const unconfirmed = await app.request(`/evenements/${event.slug}/gestion`, {
@@ -194,7 +212,9 @@ describe("page de gestion : formulaires validés, saisie gardée sans JavaScript
       cookie,
     });
     expect(unconfirmed.status).toBe(400);
-    expect(await pageText(unconfirmed)).toContain("Cochez la case pour confirmer l'annulation.");
+    expect(shown.errors(await pageText(unconfirmed))).toContain(
+      "Cochez la case pour confirmer l'annulation.",
+    );
     expect((await storedEvent(event.id)).status).toBe("published");
   });
 
@@ -214,7 +234,7 @@ describe("page de gestion : formulaires validés, saisie gardée sans JavaScript
     });
     expect(stale.status).toBe(409);
     const html = await pageText(stale);
-    expect(html).toContain("Version enregistrée entre-temps : 40.");
+    expect(shown.errors(html)).toContain("Version enregistrée entre-temps : 40.");
     expect(html).toContain('value="15"');
     expect((await storedEvent(event.id)).capacity).toBe(40);
   });
@@ -245,8 +265,8 @@ describe("limites de débit des événements (429, jamais 500)", () => {
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThan(0);
     const html = await pageText(blocked);
-    expect(html).toContain("Trop de tentatives");
-    expect(html).toContain("Rappel n° 6 : accueil à 9 h.");
+    expect(shown.alert(html)).toContain("Trop de tentatives");
+    expect(shown.textarea(html, "body")).toBe("Rappel n° 6 : accueil à 9 h.");
   });
 
   test("au-delà de la limite, créer ou modifier un événement répond 429 (pages et API)", async () => {
@@ -271,7 +291,9 @@ describe("limites de débit des événements (429, jamais 500)", () => {
     });
     expect(created.status).toBe(429);
     expect(Number(created.headers.get("retry-after"))).toBeGreaterThan(0);
-    expect(await pageText(created)).toContain("Atelier de trop");
+    const createdHtml = await pageText(created);
+    expect(shown.alert(createdHtml)).toContain("Trop de tentatives");
+    expect(createdHtml).toContain('value="Atelier de trop"');
 
     const page = await app.request(`/evenements/${event.slug}/modifier`, { cookie });
     const edited = await app.request(`/evenements/${event.slug}/modifier`, {
@@ -311,7 +333,7 @@ describe("limites de débit des événements (429, jamais 500)", () => {
     });
     expect(response.status).toBe(429);
     expect(Number(response.headers.get("retry-after"))).toBeGreaterThan(0);
-    expect(await pageText(response)).toContain("Trop de tentatives");
+    expect(shown.alert(await pageText(response))).toContain("Trop de tentatives");
   });
 });
 
