@@ -1,6 +1,7 @@
 import { createEvent } from "../../app/models/event-editing.server";
 import type { EventInput } from "../../app/models/events.server";
 import type { AuthUser } from "../../app/utils/auth.server";
+import type { TestApp } from "./app";
 
 // Whole minutes, as people enter them (and as iCalendar, to the second, carries them).
 export const inDays = (days: number) =>
@@ -33,4 +34,12 @@ export async function createTestEvent(by: AuthUser, overrides: Partial<EventInpu
   const result = await createEvent(by, eventInput(overrides));
   if (!result.ok) throw new Error(JSON.stringify(result));
   return result.value;
+}
+
+/** A request of an API client: bearer token, JSON body, no Origin header. */
+export function apiRequest(app: TestApp, path: string, token: string, init: RequestInit = {}) {
+  const headers = new Headers(init.headers);
+  headers.set("authorization", `Bearer ${token}`);
+  if (init.body) headers.set("content-type", "application/json");
+  return app.request(path, { ...init, headers, origin: null });
 }

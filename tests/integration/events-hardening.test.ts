@@ -13,7 +13,7 @@ import { searchEventIds } from "../../search/events";
 import { ensureIndexes, processOutboxBatch } from "../../search/indexer";
 import "../../search/indexes";
 import { form, startTestApp, type TestApp } from "../helpers/app";
-import { createTestEvent } from "../helpers/events";
+import { apiRequest, createTestEvent } from "../helpers/events";
 import { apiToken, createTestUser, loginCookie } from "../helpers/users";
 
 let app: TestApp;
@@ -38,12 +38,7 @@ async function pageText(response: Response) {
     .replaceAll("&amp;", "&");
 }
 
-async function api(path: string, token: string, init: RequestInit = {}) {
-  const headers = new Headers(init.headers);
-  headers.set("authorization", `Bearer ${token}`);
-  if (init.body) headers.set("content-type", "application/json");
-  return app.request(path, { ...init, headers, origin: null });
-}
+const api = (path: string, token: string, init?: RequestInit) => apiRequest(app, path, token, init);
 
 async function storedEvent(id: string) {
   const [row] = await db.select().from(events).where(eq(events.id, id));

@@ -11,7 +11,7 @@ import { eventRegistrations, events, notifications } from "../../db/schema";
 import { ensureIndexes, processOutboxBatch } from "../../search/indexer";
 import "../../search/indexes";
 import { form, startTestApp, type TestApp } from "../helpers/app";
-import { createTestEvent, eventInput, inDays, iso } from "../helpers/events";
+import { apiRequest, createTestEvent, eventInput, inDays, iso } from "../helpers/events";
 import { apiToken, createTestUser, loginCookie } from "../helpers/users";
 
 let app: TestApp;
@@ -34,12 +34,7 @@ const input = eventInput;
 const newEvent = (overrides: Partial<EventInput> = {}, by: TestUser = organiser) =>
   createTestEvent(by, overrides);
 
-async function api(path: string, token: string, init: RequestInit = {}) {
-  const headers = new Headers(init.headers);
-  headers.set("authorization", `Bearer ${token}`);
-  if (init.body) headers.set("content-type", "application/json");
-  return app.request(path, { ...init, headers, origin: null });
-}
+const api = (path: string, token: string, init?: RequestInit) => apiRequest(app, path, token, init);
 
 async function registrations(eventId: string) {
   return db
