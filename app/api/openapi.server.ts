@@ -223,6 +223,7 @@ export const operations: Operation[] = [
       "401": "Jeton absent ou invalide",
       "403": "Réservé aux organisateurs membres validés d'une collectivité",
       "422": "Champs invalides",
+      "429": "Trop de créations ou modifications d'événements (Retry-After)",
     },
   },
   {
@@ -230,20 +231,27 @@ export const operations: Operation[] = [
     path: "/api/v1/events/{id}",
     summary:
       "Un événement (le lien en ligne n'est donné qu'aux inscrits confirmés et aux organisateurs)",
-    responses: { "200": "L'événement", "404": "Introuvable" },
+    responses: {
+      "200": "L'événement, avec sa `version` (à renvoyer avec une modification)",
+      "404": "Introuvable",
+    },
   },
   {
     method: "patch",
     path: "/api/v1/events/{id}",
-    summary: "Modifier, publier ou annuler (status: cancelled) un événement (ses organisateurs)",
+    summary:
+      'Modifier, publier ou annuler (status: cancelled) un événement (ses organisateurs). Envoyer la `version` lue par GET (dans le corps ou en `If-Match: "3"`) protège d\'écraser une modification faite entre-temps.',
     auth: "token",
     body: EventPatchApiSchema,
     responses: {
-      "200": "{ id, slug, url }",
+      "200": "{ id, slug, url, version }",
+      "400": "En-tête If-Match invalide",
       "403": "Vous n'organisez pas cet événement",
       "404": "Introuvable",
-      "409": "Événement annulé",
+      "409":
+        "Événement annulé, ou modifié depuis la version envoyée (les champs qui diffèrent donnent la valeur enregistrée)",
       "422": "Champs invalides",
+      "429": "Trop de créations ou modifications d'événements (Retry-After)",
     },
   },
   {

@@ -4,7 +4,7 @@ import { db } from "../../db/client";
 import { memberships, users } from "../../db/schema";
 import { invalidateUserSessions } from "../utils/auth.server";
 import { getProfile, listApiTokens } from "./accounts.server";
-import { eventRegistrationsOfAccount, releaseRegistrationsOf } from "./events.server";
+import { eventRegistrationsOfAccount, releaseRegistrationsOf } from "./event-registrations.server";
 import { anonymiseForumAuthor, forumPostsOfAccount } from "./forums.server";
 import {
   forgetInitiativeContributor,

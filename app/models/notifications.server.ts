@@ -5,6 +5,7 @@ import { notifications, type NotificationKind } from "../../db/schema";
 import { realtime } from "../../realtime/hub";
 import { rooms } from "../../realtime/protocol";
 import { NOTIFICATIONS_PAGE_SIZE } from "../utils/forum-schemas";
+import { afterCommit } from "./after-commit.server";
 
 export type NewNotification = { userId: string; kind: NotificationKind; text: string; url: string };
 export type SavedNotification = NewNotification & { id: number; createdAt: Date };
@@ -100,4 +101,31 @@ export async function openNotification(userId: string, id: number) {
     .where(and(eq(notifications.userId, userId), eq(notifications.id, id)))
     .returning({ url: notifications.url });
   return row?.url ?? null;
+}
+
+/**
+ * One notification per person (duplicates dropped), with the text made of a title and a body,
+ * stored inside the caller's transaction; `deliver` pushes them once it committed.
+ */
+export async function notify(
+  tx: Executor,
+  userIds: string[],
+  notification: { kind: NotificationKind; title: string; body: string; url: string },
+): Promise<SavedNotification[]> {
+  const text = `${notification.title} — ${notification.body}`.slice(0, 5_000);
+  return createNotifications(
+    tx,
+    [...new Set(userIds)].map((userId) => ({
+      userId,
+      kind: notification.kind,
+      text,
+      url: notification.url,
+    })),
+  );
+}
+
+/** After commit: the notifications reach the open pages of their recipients (never throws). */
+export async function deliver(saved: SavedNotification[]) {
+  if (saved.length === 0) return;
+  await afterCommit("notification", () => publishNotifications(saved));
 }

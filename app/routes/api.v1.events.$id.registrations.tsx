@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 
-import { myRegistration, register } from "~/models/events.server";
+import { register } from "~/models/event-registrations.server";
+import { myRegistration } from "~/models/event-waitlist.server";
 import {
   apiError,
   apiFailure,

@@ -16,6 +16,10 @@ const definitions = {
   "token-create": { points: 20, duration: 60 * 60 },
   // Registering (page or API), per person: generous for people, a brake for scripts.
   "event-registration": { points: 30, duration: 60 },
+  // Creating or changing events (page or API), per person: each change may notify every registrant.
+  "event-write": { points: 30, duration: 60 * 60 },
+  // Organisers' messages, per event: each one notifies every registrant.
+  "event-message": { points: 5, duration: 60 * 60 },
   // A human rarely posts more than this.
   "forum-post": { points: 10, duration: 60 },
   "forum-topic": { points: 5, duration: 60 * 60 },
