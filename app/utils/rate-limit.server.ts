@@ -18,6 +18,8 @@ const definitions = {
   // A human rarely posts more than this.
   "forum-post": { points: 10, duration: 60 },
   "forum-topic": { points: 5, duration: 60 * 60 },
+  // Reports reach every moderator: enough for a person, a brake for a flood.
+  "forum-report": { points: 20, duration: 60 * 60 },
   "initiative-write": { points: 60, duration: 60 * 60 },
 } satisfies Record<string, { points: number; duration: number }>;
 
