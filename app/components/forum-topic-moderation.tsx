@@ -27,22 +27,22 @@ export function TopicModeration({
     onValidate: ({ formData }) => parseWithZod(formData, { schema: MoveTopicSchema }),
   });
   const categoryProps = getSelectProps(fields.category);
+  const flagActions = [
+    topic.locked ? ["unlock", "Déverrouiller"] : ["lock", "Verrouiller"],
+    topic.pinned ? ["unpin", "Désépingler"] : ["pin", "Épingler"],
+  ];
   return (
     <section className="card stack" aria-labelledby="moderation-titre">
       <h2 id="moderation-titre">Modération du sujet</h2>
       <div className="actions">
-        <Form method="post" action={moderationPath}>
-          <input type="hidden" name="intent" value={topic.locked ? "unlock" : "lock"} />
-          <button type="submit" className="secondary">
-            {topic.locked ? "Déverrouiller" : "Verrouiller"}
-          </button>
-        </Form>
-        <Form method="post" action={moderationPath}>
-          <input type="hidden" name="intent" value={topic.pinned ? "unpin" : "pin"} />
-          <button type="submit" className="secondary">
-            {topic.pinned ? "Désépingler" : "Épingler"}
-          </button>
-        </Form>
+        {flagActions.map(([intent, label]) => (
+          <Form key={intent} method="post" action={moderationPath}>
+            <input type="hidden" name="intent" value={intent} />
+            <button type="submit" className="secondary">
+              {label}
+            </button>
+          </Form>
+        ))}
       </div>
       <move.Form
         method="post"

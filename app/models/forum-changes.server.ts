@@ -32,16 +32,23 @@ export async function bumpPostCount(tx: Executor, topicId: number, delta: number
     .where(eq(forumTopics.id, topicId));
 }
 
-const livePostColumns = {
-  id: forumPosts.id,
-  html: forumPosts.html,
-  replyToId: forumPosts.replyToId,
-  createdAt: forumPosts.createdAt,
-  editedAt: forumPosts.editedAt,
-  authorId: forumPosts.authorId,
-  authorName: users.name,
-  changeId: forumPosts.changeId,
-};
+/** Posts with what a live copy of them needs (and whether they were deleted or hidden). */
+const livePostRows = () =>
+  db
+    .select({
+      id: forumPosts.id,
+      html: forumPosts.html,
+      replyToId: forumPosts.replyToId,
+      createdAt: forumPosts.createdAt,
+      editedAt: forumPosts.editedAt,
+      authorId: forumPosts.authorId,
+      authorName: users.name,
+      changeId: forumPosts.changeId,
+      deletedAt: forumPosts.deletedAt,
+      hiddenAt: forumPosts.hiddenAt,
+    })
+    .from(forumPosts)
+    .leftJoin(users, eq(users.id, forumPosts.authorId));
 
 export function livePost(row: {
   id: number;
@@ -68,10 +75,7 @@ export function livePost(row: {
 
 /** The visible posts after `afterId`, in order: what a reconnecting client missed. */
 export async function listPostsAfter(topicId: number, afterId: number, limit = 100) {
-  const rows = await db
-    .select(livePostColumns)
-    .from(forumPosts)
-    .leftJoin(users, eq(users.id, forumPosts.authorId))
+  const rows = await livePostRows()
     .where(
       and(
         eq(forumPosts.topicId, topicId),
@@ -94,10 +98,7 @@ export async function listPostChanges(
   topicId: number,
   { upTo, since, limit }: { upTo: number; since: number; limit: number },
 ): Promise<PostChange[]> {
-  const rows = await db
-    .select({ ...livePostColumns, deletedAt: forumPosts.deletedAt, hiddenAt: forumPosts.hiddenAt })
-    .from(forumPosts)
-    .leftJoin(users, eq(users.id, forumPosts.authorId))
+  const rows = await livePostRows()
     .where(
       and(
         eq(forumPosts.topicId, topicId),
@@ -120,12 +121,8 @@ export async function listPostChanges(
 
 /** One visible post as pushed live (a post restored by the moderation). */
 export async function readLivePost(postId: number) {
-  const [row] = await db
-    .select(livePostColumns)
-    .from(forumPosts)
-    .leftJoin(users, eq(users.id, forumPosts.authorId))
-    .where(
-      and(eq(forumPosts.id, postId), isNull(forumPosts.deletedAt), isNull(forumPosts.hiddenAt)),
-    );
+  const [row] = await livePostRows().where(
+    and(eq(forumPosts.id, postId), isNull(forumPosts.deletedAt), isNull(forumPosts.hiddenAt)),
+  );
   return row ? livePost(row) : null;
 }

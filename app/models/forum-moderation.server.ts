@@ -47,6 +47,33 @@ export async function reportPost(
   return { ok: true, value: null };
 }
 
+/** What the moderation queue shows of a post and where it stands. */
+const queuedPostColumns = {
+  postId: forumPosts.id,
+  postHtml: forumPosts.html,
+  authorName: users.name,
+  topicId: forumTopics.id,
+  topicTitle: forumTopics.title,
+  topicSlug: forumTopics.slug,
+  categorySlug: forumCategories.slug,
+};
+
+function withPostPath<
+  T extends {
+    categorySlug: string;
+    topicId: number;
+    topicSlug: string;
+    postId: number;
+    authorName: string | null;
+  },
+>(row: T) {
+  return {
+    ...row,
+    authorName: row.authorName ?? FORMER_MEMBER,
+    path: postPath(row.categorySlug, { id: row.topicId, slug: row.topicSlug }, row.postId),
+  };
+}
+
 /** Open reports on posts the moderator may read (a restricted category stays restricted). */
 export async function listOpenReports(moderator: Viewer) {
   const rows = await db
@@ -57,15 +84,9 @@ export async function listOpenReports(moderator: Viewer) {
       reporterName: sql<
         string | null
       >`(select name from ${users} where id = ${forumReports.reporterId})`,
-      postId: forumPosts.id,
-      postHtml: forumPosts.html,
       postHidden: isNotNull(forumPosts.hiddenAt),
       postDeleted: isNotNull(forumPosts.deletedAt),
-      authorName: users.name,
-      topicId: forumTopics.id,
-      topicTitle: forumTopics.title,
-      topicSlug: forumTopics.slug,
-      categorySlug: forumCategories.slug,
+      ...queuedPostColumns,
     })
     .from(forumReports)
     .innerJoin(forumPosts, eq(forumPosts.id, forumReports.postId))
@@ -76,26 +97,15 @@ export async function listOpenReports(moderator: Viewer) {
     .orderBy(asc(forumReports.createdAt))
     .limit(100);
   return rows.map((row) => ({
-    ...row,
-    authorName: row.authorName ?? FORMER_MEMBER,
+    ...withPostPath(row),
     reporterName: row.reporterName ?? FORMER_MEMBER,
-    path: postPath(row.categorySlug, { id: row.topicId, slug: row.topicSlug }, row.postId),
   }));
 }
 
 /** Hidden posts the moderator may read, most recently hidden first. */
 export async function listHiddenPosts(moderator: Viewer) {
   const rows = await db
-    .select({
-      postId: forumPosts.id,
-      postHtml: forumPosts.html,
-      hiddenAt: forumPosts.hiddenAt,
-      authorName: users.name,
-      topicId: forumTopics.id,
-      topicTitle: forumTopics.title,
-      topicSlug: forumTopics.slug,
-      categorySlug: forumCategories.slug,
-    })
+    .select({ ...queuedPostColumns, hiddenAt: forumPosts.hiddenAt })
     .from(forumPosts)
     .leftJoin(users, eq(users.id, forumPosts.authorId))
     .innerJoin(forumTopics, eq(forumTopics.id, forumPosts.topicId))
@@ -109,11 +119,7 @@ export async function listHiddenPosts(moderator: Viewer) {
     )
     .orderBy(desc(forumPosts.hiddenAt))
     .limit(100);
-  return rows.map((row) => ({
-    ...row,
-    authorName: row.authorName ?? FORMER_MEMBER,
-    path: postPath(row.categorySlug, { id: row.topicId, slug: row.topicSlug }, row.postId),
-  }));
+  return rows.map(withPostPath);
 }
 
 function requireModerator(user: AuthUser) {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, test, vi } from "vitest";
+import { afterAll, beforeAll, expect, test } from "vitest";
 
 import { moderatePost } from "../../app/models/forum-moderation.server";
 import { deletePost, editPost } from "../../app/models/forum-posts.server";
@@ -7,7 +7,7 @@ import type { PostChange, PostDeletedEvent } from "../../realtime/protocol";
 import { followTopic, type ClientSocket, type PostsPage } from "../../realtime/topic-client";
 import { startTestApp, type TestApp } from "../helpers/app";
 import { openTopic, prepareForums, reply } from "../helpers/forums";
-import { socketFor } from "../helpers/sockets";
+import { socketFor, syncCounter } from "../helpers/sockets";
 import { createTestUser, loginCookie } from "../helpers/users";
 
 let app: TestApp;
@@ -85,12 +85,7 @@ test("après une coupure, le client reçoit les modifications, masquages et supp
   const updated = new Map<number, string>();
   const gone: Array<Pick<PostDeletedEvent, "postId" | "reason">> = [];
   const newPosts: number[] = [];
-  let synced = 0;
-  const waitSynced = (target: number) =>
-    vi.waitFor(() => expect(synced).toBeGreaterThanOrEqual(target), {
-      timeout: 5000,
-      interval: 10,
-    });
+  const { onSynced, waitSynced } = syncCounter();
   const follower = followTopic(socket, {
     topicId: topic.topicId,
     lastSeenId: position.lastPostId ?? 0,
@@ -107,9 +102,7 @@ test("après une coupure, le client reçoit les modifications, masquages et supp
     onPosts: (posts) => newPosts.push(...posts.map((post) => post.id)),
     onUpdated: ({ post }) => updated.set(post.id, post.html),
     onDeleted: ({ postId, reason }) => gone.push({ postId, reason }),
-    onSynced: () => {
-      synced += 1;
-    },
+    onSynced,
   });
   await waitSynced(1);
   socket.disconnect();

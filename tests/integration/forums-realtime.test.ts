@@ -14,7 +14,7 @@ import type { LivePost, PostCreatedEvent } from "../../realtime/protocol";
 import { followTopic, type ClientSocket } from "../../realtime/topic-client";
 import { form, startTestApp, type TestApp } from "../helpers/app";
 import { openTopic, prepareForums, reply } from "../helpers/forums";
-import { connect, joinTopic, nextEvent, socketFor } from "../helpers/sockets";
+import { connect, joinTopic, nextEvent, socketFor, syncCounter } from "../helpers/sockets";
 import { apiToken, createTestUser, loginCookie } from "../helpers/users";
 
 let app: TestApp;
@@ -36,6 +36,16 @@ afterAll(async () => {
 async function member(options: Parameters<typeof createTestUser>[0] = {}) {
   const user = await createTestUser(options);
   return { user, cookie: await loginCookie(user.id) };
+}
+
+/** Alice's topic, and Alice's and Bruno's sockets, connected but not yet in the topic. */
+async function twoReaders() {
+  const alice = await member();
+  const bruno = await member();
+  const topic = await openTopic(alice.user);
+  const a = track(await connect(app, { cookie: alice.cookie }));
+  const b = track(await connect(app, { cookie: bruno.cookie }));
+  return { alice, bruno, topic, a, b };
 }
 
 describe("temps réel des forums", () => {
@@ -79,11 +89,7 @@ describe("temps réel des forums", () => {
   });
 
   test("« topic:typing » est relayé aux autres membres du sujet, pas à l'auteur", async () => {
-    const alice = await member();
-    const bruno = await member();
-    const topic = await openTopic(alice.user);
-    const a = track(await connect(app, { cookie: alice.cookie }));
-    const b = track(await connect(app, { cookie: bruno.cookie }));
+    const { alice, topic, a, b } = await twoReaders();
     await joinTopic(a, topic.topicId);
     await joinTopic(b, topic.topicId);
     const toAuthor: string[] = [];
@@ -102,11 +108,7 @@ describe("temps réel des forums", () => {
   });
 
   test("les anciens noms d'événements (typing, presence, notification, resync) restent émis à côté des nouveaux", async () => {
-    const alice = await member();
-    const bruno = await member();
-    const topic = await openTopic(alice.user);
-    const a = track(await connect(app, { cookie: alice.cookie }));
-    const b = track(await connect(app, { cookie: bruno.cookie }));
+    const { bruno, topic, a, b } = await twoReaders();
     await joinTopic(a, topic.topicId);
     const presence = ["topic:presence", "presence"].map((event) =>
       nextEvent<{ count: number }>(a, event, (p) => p.count === 2),
@@ -230,12 +232,7 @@ describe("temps réel des forums", () => {
     const topic = await openTopic(alice.user);
     const socket = track(socketFor(app, { cookie: bruno.cookie }));
     const shown: LivePost[] = [];
-    let synced = 0;
-    const waitSynced = (target: number) =>
-      vi.waitFor(() => expect(synced).toBeGreaterThanOrEqual(target), {
-        timeout: 5000,
-        interval: 10,
-      });
+    const { onSynced, waitSynced } = syncCounter();
     const follower = followTopic(socket, {
       topicId: topic.topicId,
       lastSeenId: topic.postId,
@@ -248,9 +245,7 @@ describe("temps réel des forums", () => {
         return (await response.json()) as { items: LivePost[]; hasMore: boolean };
       },
       onPosts: (posts) => shown.push(...posts),
-      onSynced: () => {
-        synced += 1;
-      },
+      onSynced,
     });
     await waitSynced(1);
     const first = await reply(alice.user, topic.topicId, "Avant la coupure");
