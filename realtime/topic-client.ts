@@ -38,8 +38,8 @@ type Options = {
   onDeleted?: (event: PostDeletedEvent) => void;
   onTyping?: (event: TypingEvent) => void;
   onPresence?: (event: PresenceEvent) => void;
-  /** Joining was refused, or catching up failed. */
-  onError?: (message: string) => void;
+  /** Joining was refused, or catching up failed (`cause`: the fetch's error). */
+  onError?: (message: string, cause?: unknown) => void;
   /** Each time the client is joined and caught up (after every reconnection too). */
   onSynced?: () => void;
 };
@@ -159,7 +159,9 @@ export function followTopic(socket: ClientSocket, options: Options) {
         options.onSynced?.();
       };
       catchUp({ lastPostId: result.lastPostId ?? 0, lastChangeId: result.lastChangeId ?? 0 })
-        .catch(() => options.onError?.("Impossible de récupérer les messages manqués."))
+        .catch((error: unknown) =>
+          options.onError?.("Impossible de récupérer les messages manqués.", error),
+        )
         .finally(finish);
     });
   };

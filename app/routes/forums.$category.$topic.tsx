@@ -254,6 +254,11 @@ export default function TopicPage() {
           ? `${live.presence} membres lisent ce sujet`
           : null}
       </p>
+      {live.problem ? (
+        <p className="alert alert--warning" role="status">
+          {live.problem} Rechargez la page pour voir les derniers messages.
+        </p>
+      ) : null}
       {notice ? (
         <div className="alert alert--info" role="status">
           {notice}

@@ -70,8 +70,9 @@ async function fetchPage(topicId: number, after: number, since?: number): Promis
 
 /**
  * The live state of a topic page: the loader's posts with what was posted, edited, hidden or
- * deleted since (pushed over the socket, or fetched after a reconnection), the number of readers
- * and who is typing. Only a signed-in reader of the last page follows the topic.
+ * deleted since (pushed over the socket, or fetched after a reconnection), the number of readers,
+ * who is typing, and why following failed if it did. Only a signed-in reader of the last page
+ * follows the topic.
  */
 export function useLiveTopic(options: {
   topicId: number;
@@ -89,6 +90,7 @@ export function useLiveTopic(options: {
   const [states, setStates] = useState<Record<number, PostState>>({});
   const [presence, setPresence] = useState<number | null>(null);
   const [typing, setTyping] = useState<string | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
   const typingTimer = useRef<ReturnType<typeof setTimeout>>();
   const follower = useRef<ReturnType<typeof followTopic> | null>(null);
   // The newest position the page has shown, kept across loader revalidations.
@@ -122,6 +124,11 @@ export function useLiveTopic(options: {
           [postId]: { state: reason ?? "deleted", changeId },
         })),
       onPresence: ({ count }) => setPresence(count),
+      onError: (message, cause) => {
+        console.warn(`Suivi du sujet ${topicId} :`, message, cause);
+        setProblem(message);
+      },
+      onSynced: () => setProblem(null),
       onTyping: ({ user }) => {
         if (user.id === viewerId) return;
         setTyping(user.name);
@@ -143,5 +150,5 @@ export function useLiveTopic(options: {
     return merged.map((post) => withState(post, states[post.id], moderator));
   }, [options.posts, live, states, moderator]);
 
-  return { posts, presence, typing, signalTyping: () => follower.current?.typing() };
+  return { posts, presence, typing, problem, signalTyping: () => follower.current?.typing() };
 }
