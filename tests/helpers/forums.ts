@@ -32,11 +32,14 @@ export async function reply(author: AuthUser, topicId: number, body: string) {
   return created.value.postId;
 }
 
-/** Deletes this test file's Meilisearch indexes (their names carry the file's prefix). */
+/**
+ * Deletes this test file's Meilisearch indexes (their names carry the file's prefix). The
+ * deletions are only enqueued: Meilisearch carries them out after the file is done.
+ */
 export async function deleteSearchIndexes() {
   const prefix = getConfig().meili.indexPrefix;
   const { results } = await searchClient().getIndexes({ limit: 1000 });
   for (const index of results.filter((i) => i.uid.startsWith(prefix))) {
-    await searchClient().deleteIndex(index.uid).waitTask();
+    await searchClient().deleteIndex(index.uid);
   }
 }
