@@ -16,7 +16,7 @@ import { logger } from "./app/utils/logger.server";
 import { closeRateLimits } from "./app/utils/rate-limit.server";
 import { closeDatabase, sqlClient } from "./db/client";
 import { createAdapterPool } from "./realtime/adapter";
-import { registerRealtime } from "./realtime/hub";
+import { emitWithLegacyName, registerRealtime } from "./realtime/hub";
 import { createRealtimeServer } from "./realtime/server";
 import { checkSearchHealth, closeSearchConnections } from "./search/client";
 
@@ -169,7 +169,7 @@ export async function createApp(config: Config = getConfig(), options: CreateApp
   const adapter = createAdapterPool({
     databaseUrl: config.databaseUrl,
     log,
-    onListenerBack: () => io.local.emit("resync"),
+    onListenerBack: () => emitWithLegacyName(io.local, "session:resync"),
   });
   const io = createRealtimeServer(httpServer, {
     config,

@@ -21,7 +21,9 @@ import { ms, percentile, printTable, startServerProcess, type ServerProcess } fr
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 1000);
 const POSTS = Number(process.env.BENCH_POSTS ?? 25);
-const READERS = 50;
+// Clients are spread over the readers' sessions: at most 10 sockets each, well under the limit of
+// sockets per person (a closed socket may still count while the next one connects).
+const READERS = Math.max(50, Math.ceil(CLIENTS / 10));
 
 const progress = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -59,7 +61,7 @@ try {
   const { ensureForumCategories } = await import("../scripts/seed/forums");
   const { createAccount, upsertAdmin } = await import("../app/models/accounts.server");
   const { createApiToken, createSession } = await import("../app/utils/auth.server");
-  const { createPost, createTopic } = await import("../app/models/forums.server");
+  const { createPost, createTopic } = await import("../app/models/forum-posts.server");
 
   await db
     .insert(collectivities)

@@ -179,9 +179,12 @@ export const operations: Operation[] = [
     method: "get",
     path: "/api/v1/topics/{id}/posts",
     summary:
-      "Les messages visibles d'un sujet après l'identifiant `after`, dans l'ordre (rattrapage après reconnexion)",
+      "Les messages visibles d'un sujet après l'identifiant `after`, dans l'ordre, et avec `since` les messages jusqu'à `after` modifiés, masqués, rétablis ou supprimés après ce numéro de modification (rattrapage après reconnexion)",
     query: PostsQuerySchema,
-    responses: { "200": "{ items, hasMore, lastPostId }", "404": "Sujet introuvable ou réservé" },
+    responses: {
+      "200": "{ items, hasMore, lastPostId, lastChangeId, changes?, changesHaveMore? }",
+      "404": "Sujet introuvable ou réservé",
+    },
   },
   {
     method: "post",

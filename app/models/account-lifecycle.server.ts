@@ -5,7 +5,7 @@ import { memberships, users } from "../../db/schema";
 import { invalidateUserSessions } from "../utils/auth.server";
 import { getProfile, listApiTokens } from "./accounts.server";
 import { eventRegistrationsOfAccount, releaseRegistrationsOf } from "./event-registrations.server";
-import { anonymiseForumAuthor, forumPostsOfAccount } from "./forums.server";
+import { anonymiseForumAuthor, forumPostsOfAccount } from "./forum-posts.server";
 import {
   forgetInitiativeContributor,
   initiativesOfAccount,

@@ -2,7 +2,7 @@ import { and, count, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 
 import { db, type Executor } from "../../db/client";
 import { notifications, type NotificationKind } from "../../db/schema";
-import { realtime } from "../../realtime/hub";
+import { emitWithLegacyName, realtime } from "../../realtime/hub";
 import { rooms } from "../../realtime/protocol";
 import { NOTIFICATIONS_PAGE_SIZE } from "../utils/forum-schemas";
 import { afterCommit } from "./after-commit.server";
@@ -32,7 +32,7 @@ export async function publishNotifications(saved: SavedNotification[]) {
   if (!io || saved.length === 0) return;
   const counts = await unreadCounts([...new Set(saved.map((n) => n.userId))]);
   for (const item of saved) {
-    io.to(rooms.user(item.userId)).emit("notification", {
+    emitWithLegacyName(io.to(rooms.user(item.userId)), "notification:created", {
       id: item.id,
       kind: item.kind,
       text: item.text,

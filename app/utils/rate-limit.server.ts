@@ -23,6 +23,8 @@ const definitions = {
   // A human rarely posts more than this.
   "forum-post": { points: 10, duration: 60 },
   "forum-topic": { points: 5, duration: 60 * 60 },
+  // Reports reach every moderator: enough for a person, a brake for a flood.
+  "forum-report": { points: 20, duration: 60 * 60 },
   "initiative-write": { points: 60, duration: 60 * 60 },
   // The live preview follows typing (one request per pause): about one a second at most.
   "markdown-preview": { points: 600, duration: 10 * 60 },
