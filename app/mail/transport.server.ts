@@ -95,10 +95,13 @@ export async function readMailFile(settings: MailSettings, file: string) {
   const source = await readFile(path.join(path.resolve(settings.dir), file)).catch(() => null);
   if (!source) return null;
   const parsed = await simpleParser(source);
-  const header = (name: string) => {
-    const value = parsed.headers.get(name);
-    return typeof value === "string" ? value : undefined;
-  };
+  // mailparser folds List-* headers into one object: read these two as they were written.
+  const rawHeader = (name: string) =>
+    parsed.headerLines
+      .find((line) => line.key === name)
+      ?.line.slice(name.length + 1)
+      .replace(/\r?\n\s+/g, " ")
+      .trim();
   return {
     from: parsed.from?.text ?? "",
     to: Array.isArray(parsed.to)
@@ -109,11 +112,7 @@ export async function readMailFile(settings: MailSettings, file: string) {
     text: parsed.text ?? "",
     html: typeof parsed.html === "string" ? parsed.html : "",
     attachments: parsed.attachments.map((attachment) => attachment.filename ?? "sans nom"),
-    listUnsubscribe: parsed.headers.has("list-unsubscribe")
-      ? (parsed.headerLines.find((line) => line.key === "list-unsubscribe")?.line ?? "")
-          .replace(/^List-Unsubscribe:\s*/i, "")
-          .replace(/\r?\n\s+/g, "")
-      : undefined,
-    listUnsubscribePost: header("list-unsubscribe-post"),
+    listUnsubscribe: rawHeader("list-unsubscribe"),
+    listUnsubscribePost: rawHeader("list-unsubscribe-post"),
   };
 }
