@@ -1,7 +1,17 @@
-import { and, desc, eq, gte, inArray, isNull, lt, sql } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, isNull, lt, or, sql } from "drizzle-orm";
 
 import { db } from "../../db/client";
-import { collectivities, events, initiatives, notifications, type Role } from "../../db/schema";
+import {
+  collectivities,
+  events,
+  forumCategories,
+  forumFollows,
+  forumPosts,
+  forumTopics,
+  initiatives,
+  notifications,
+  type Role,
+} from "../../db/schema";
 import type { MailItem } from "../mail/compose.server";
 import { formatDateTime } from "../utils/dates";
 import type { Frequency, PreferenceKind } from "../utils/notification-preferences";
@@ -176,47 +186,127 @@ const newEvents: DigestSource = {
 
 /**
  * Topics the member watches (the topic itself, or its category unless the topic says otherwise)
- * that got visible posts from others during the period, in categories the member may read.
+ * that got visible posts from others during the period, in categories the member may read. The
+ * period's active topics and their posts per author are read once (every post moves its topic's
+ * `last_activity_at`); each batch then only reads its members' follows of those.
  */
 const followedTopics: DigestSource = {
   kind: "followed-topics",
   title: "Discussions que vous suivez",
   morePath: "/forums",
   immediateByNotification: true,
-  prepare: async (period, origin) => async (members) => {
-    if (members.length === 0) return new Map();
-    const rows = await db.execute<{
-      userId: string;
-      topicId: number;
-      topicSlug: string;
-      title: string;
-      categorySlug: string;
-      newPosts: number;
-    }>(sql`
-      select f.user_id as "userId", t.id as "topicId", t.slug as "topicSlug", t.title,
-        c.slug as "categorySlug", count(distinct p.id)::int as "newPosts"
-      from forum_follows f
-      join forum_topics t on t.id = f.topic_id or t.category_id = f.category_id
-      join forum_categories c on c.id = t.category_id
-      join users u on u.id = f.user_id
-      join forum_posts p on p.topic_id = t.id
-        and p.created_at >= ${period.start.toISOString()} and p.created_at < ${period.end.toISOString()}
-        and p.deleted_at is null and p.hidden_at is null
-        and p.author_id is distinct from f.user_id
-      where f.user_id in ${members.map((m) => m.id)}
-        and f.level = 'watching'
-        and (c.required_role is null or c.required_role = any(u.roles) or 'admin' = any(u.roles))
-        and not exists (
-          select 1 from forum_follows o
-          where o.user_id = f.user_id and o.topic_id = t.id and o.level <> 'watching')
-      group by f.user_id, t.id, c.slug
-      order by f.user_id, max(p.created_at) desc`);
-    return groupByMember([...rows], (row) => ({
-      title: row.title,
-      // The path of a topic page (forums: topicPath).
-      url: `${origin}/forums/${row.categorySlug}/${row.topicId}-${row.topicSlug}`,
-      detail: `${row.newPosts} nouveau${row.newPosts > 1 ? "x" : ""} message${row.newPosts > 1 ? "s" : ""}`,
-    }));
+  prepare: async (period, origin) => {
+    const topics = await db
+      .select({
+        id: forumTopics.id,
+        slug: forumTopics.slug,
+        title: forumTopics.title,
+        categoryId: forumTopics.categoryId,
+        categorySlug: forumCategories.slug,
+        requiredRole: forumCategories.requiredRole,
+      })
+      .from(forumTopics)
+      .innerJoin(forumCategories, eq(forumCategories.id, forumTopics.categoryId))
+      .where(gte(forumTopics.lastActivityAt, period.start))
+      .limit(PERIOD_CAP);
+    const counts =
+      topics.length === 0
+        ? []
+        : await db
+            .select({
+              topicId: forumPosts.topicId,
+              authorId: forumPosts.authorId,
+              posts: sql<number>`count(*)::int`,
+              last: sql<string>`max(${forumPosts.createdAt})::text`,
+            })
+            .from(forumPosts)
+            .where(
+              and(
+                inArray(
+                  forumPosts.topicId,
+                  topics.map((t) => t.id),
+                ),
+                gte(forumPosts.createdAt, period.start),
+                lt(forumPosts.createdAt, period.end),
+                isNull(forumPosts.deletedAt),
+                isNull(forumPosts.hiddenAt),
+              ),
+            )
+            .groupBy(forumPosts.topicId, forumPosts.authorId);
+    const activity = new Map<
+      number,
+      { total: number; last: string; byAuthor: Map<string, number> }
+    >();
+    for (const row of counts) {
+      const entry = activity.get(row.topicId) ?? { total: 0, last: "", byAuthor: new Map() };
+      entry.total += row.posts;
+      if (row.last > entry.last) entry.last = row.last;
+      if (row.authorId) entry.byAuthor.set(row.authorId, row.posts);
+      activity.set(row.topicId, entry);
+    }
+    const active = topics
+      .filter((topic) => activity.has(topic.id))
+      .sort((a, b) => (activity.get(b.id)!.last > activity.get(a.id)!.last ? 1 : -1));
+    const categoryIds = [...new Set(active.map((topic) => topic.categoryId))];
+    return async (members) => {
+      if (members.length === 0 || active.length === 0) return new Map();
+      const follows = await db
+        .select({
+          userId: forumFollows.userId,
+          topicId: forumFollows.topicId,
+          categoryId: forumFollows.categoryId,
+          level: forumFollows.level,
+        })
+        .from(forumFollows)
+        .where(
+          and(
+            inArray(
+              forumFollows.userId,
+              members.map((m) => m.id),
+            ),
+            or(
+              inArray(
+                forumFollows.topicId,
+                active.map((t) => t.id),
+              ),
+              inArray(forumFollows.categoryId, categoryIds),
+            ),
+          ),
+        );
+      const levels = new Map(
+        follows.map((f) => [`${f.userId}:${f.topicId ?? `c${f.categoryId}`}`, f.level]),
+      );
+      const result = new Map<string, SourceItems>();
+      for (const member of members) {
+        const news = active.flatMap((topic) => {
+          // A topic's own level overrides its category's.
+          const level =
+            levels.get(`${member.id}:${topic.id}`) ??
+            levels.get(`${member.id}:c${topic.categoryId}`);
+          const readable =
+            topic.requiredRole === null ||
+            member.roles.includes("admin") ||
+            member.roles.includes(topic.requiredRole);
+          const posts = activity.get(topic.id)!;
+          const count = posts.total - (posts.byAuthor.get(member.id) ?? 0);
+          return level === "watching" && readable && count > 0 ? [{ topic, count }] : [];
+        });
+        result.set(
+          member.id,
+          pick(
+            news,
+            () => true,
+            ({ topic, count }) => ({
+              title: topic.title,
+              // The path of a topic page (forums: topicPath).
+              url: `${origin}/forums/${topic.categorySlug}/${topic.id}-${topic.slug}`,
+              detail: `${count} nouveau${count > 1 ? "x" : ""} message${count > 1 ? "s" : ""}`,
+            }),
+          ),
+        );
+      }
+      return result;
+    };
   },
 };
 
