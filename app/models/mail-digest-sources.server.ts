@@ -12,7 +12,7 @@ import {
   notifications,
   type Role,
 } from "../../db/schema";
-import type { MailItem } from "../mail/compose.server";
+import { headerText, type MailItem } from "../mail/compose.server";
 import { formatDateTime } from "../utils/dates";
 import type { Frequency, PreferenceKind } from "../utils/notification-preferences";
 
@@ -57,32 +57,65 @@ export type DigestSource = {
 };
 
 /** Items listed per section; the rest is counted and linked. */
-export const SECTION_SIZE = 8;
+const SECTION_SIZE = 8;
 /** New items looked at per period: far more than a week of the network. */
 const PERIOD_CAP = 2_000;
 
-function shorten(text: string, max = 140) {
-  const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > max ? `${flat.slice(0, max - 1).trimEnd()}…` : flat;
+/** The first SECTION_SIZE items of a member's list, and how many there are in all. */
+function firstItems<T>(list: T[], toItem: (entry: T) => MailItem): SourceItems {
+  return { items: list.slice(0, SECTION_SIZE).map(toItem), total: list.length };
 }
 
-function pick<T>(rows: T[], matches: (row: T) => boolean, toItem: (row: T) => MailItem) {
-  const chosen = rows.filter(matches);
-  return { items: chosen.slice(0, SECTION_SIZE).map(toItem), total: chosen.length };
+/** A source whose news are the same for everybody: each member gets those that concern them. */
+function matchEach<T>(
+  rows: T[],
+  concerns: (member: DigestMember, row: T) => boolean,
+  toItem: (row: T) => MailItem,
+): PreparedSource {
+  return async (members) =>
+    new Map(
+      members.map((member) => [
+        member.id,
+        firstItems(
+          rows.filter((row) => concerns(member, row)),
+          toItem,
+        ),
+      ]),
+    );
 }
 
-const sharesTheme = (mine: string[], theirs: string[]) => theirs.some((t) => mine.includes(t));
+/** Someone else's piece on one of the member's themes, or in their département (or région). */
+function nearOrOnTheme(
+  member: DigestMember,
+  row: { createdBy: string | null; themes: string[]; departmentCode: string | null },
+  regionCode?: string | null,
+) {
+  return (
+    row.createdBy !== member.id &&
+    (row.themes.some((theme) => member.themes.includes(theme)) ||
+      (member.departmentCode !== null && row.departmentCode === member.departmentCode) ||
+      (member.regionCode !== null && regionCode === member.regionCode))
+  );
+}
 
-/** Per member, from rows already narrowed to a batch: keeps the first SECTION_SIZE of each. */
+/** Per member, from rows already narrowed to a batch and in the order to show. */
 function groupByMember<T extends { userId: string }>(rows: T[], toItem: (row: T) => MailItem) {
-  const grouped = new Map<string, SourceItems>();
+  const lists = new Map<string, T[]>();
   for (const row of rows) {
-    const entry = grouped.get(row.userId) ?? { items: [], total: 0 };
-    if (entry.items.length < SECTION_SIZE) entry.items.push(toItem(row));
-    entry.total += 1;
-    grouped.set(row.userId, entry);
+    const list = lists.get(row.userId);
+    if (list) list.push(row);
+    else lists.set(row.userId, [row]);
   }
-  return grouped;
+  return new Map([...lists].map(([userId, list]) => [userId, firstItems(list, toItem)]));
+}
+
+/** Initiatives or events published during the period. */
+function publishedDuring(table: typeof initiatives | typeof events, period: DigestPeriod) {
+  return and(
+    eq(table.status, "published"),
+    gte(table.publishedAt, period.start),
+    lt(table.publishedAt, period.end),
+  );
 }
 
 const newInitiatives: DigestSource = {
@@ -102,33 +135,18 @@ const newInitiatives: DigestSource = {
       })
       .from(initiatives)
       .innerJoin(collectivities, eq(collectivities.code, initiatives.collectivityCode))
-      .where(
-        and(
-          eq(initiatives.status, "published"),
-          gte(initiatives.publishedAt, period.start),
-          lt(initiatives.publishedAt, period.end),
-        ),
-      )
+      .where(publishedDuring(initiatives, period))
       .orderBy(desc(initiatives.publishedAt))
       .limit(PERIOD_CAP);
-    return async (members) =>
-      new Map(
-        members.map((member) => [
-          member.id,
-          pick(
-            rows,
-            (row) =>
-              row.createdBy !== member.id &&
-              (sharesTheme(member.themes, row.themes) ||
-                (member.departmentCode !== null && row.departmentCode === member.departmentCode)),
-            (row) => ({
-              title: row.title,
-              url: `${origin}/initiatives/${row.slug}`,
-              detail: `${row.collectivityName} — ${shorten(row.summary)}`,
-            }),
-          ),
-        ]),
-      );
+    return matchEach(
+      rows,
+      (member, row) => nearOrOnTheme(member, row),
+      (row) => ({
+        title: row.title,
+        url: `${origin}/initiatives/${row.slug}`,
+        detail: `${row.collectivityName} — ${headerText(row.summary, 140)}`,
+      }),
+    );
   },
 };
 
@@ -150,37 +168,18 @@ const newEvents: DigestSource = {
         createdBy: events.createdBy,
       })
       .from(events)
-      .where(
-        and(
-          eq(events.status, "published"),
-          gte(events.publishedAt, period.start),
-          lt(events.publishedAt, period.end),
-          gte(events.startsAt, period.end),
-        ),
-      )
+      .where(and(publishedDuring(events, period), gte(events.startsAt, period.end)))
       .orderBy(events.startsAt)
       .limit(PERIOD_CAP);
-    return async (members) =>
-      new Map(
-        members.map((member) => [
-          member.id,
-          pick(
-            rows,
-            (row) =>
-              row.createdBy !== member.id &&
-              (sharesTheme(member.themes, row.themes) ||
-                (member.departmentCode !== null && row.departmentCode === member.departmentCode) ||
-                (member.regionCode !== null && row.regionCode === member.regionCode)),
-            (row) => ({
-              title: row.title,
-              url: `${origin}/evenements/${row.slug}`,
-              detail: [formatDateTime(row.startsAt, row.timeZone), row.venue]
-                .filter(Boolean)
-                .join(" — "),
-            }),
-          ),
-        ]),
-      );
+    return matchEach(
+      rows,
+      (member, row) => nearOrOnTheme(member, row, row.regionCode),
+      (row) => ({
+        title: row.title,
+        url: `${origin}/evenements/${row.slug}`,
+        detail: [formatDateTime(row.startsAt, row.timeZone), row.venue].filter(Boolean).join(" — "),
+      }),
+    );
   },
 };
 
@@ -293,16 +292,12 @@ const followedTopics: DigestSource = {
         });
         result.set(
           member.id,
-          pick(
-            news,
-            () => true,
-            ({ topic, count }) => ({
-              title: topic.title,
-              // The path of a topic page (forums: topicPath).
-              url: `${origin}/forums/${topic.categorySlug}/${topic.id}-${topic.slug}`,
-              detail: `${count} nouveau${count > 1 ? "x" : ""} message${count > 1 ? "s" : ""}`,
-            }),
-          ),
+          firstItems(news, ({ topic, count }) => ({
+            title: topic.title,
+            // The path of a topic page (forums: topicPath).
+            url: `${origin}/forums/${topic.categorySlug}/${topic.id}-${topic.slug}`,
+            detail: `${count} nouveau${count > 1 ? "x" : ""} message${count > 1 ? "s" : ""}`,
+          })),
         );
       }
       return result;
