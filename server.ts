@@ -21,6 +21,7 @@ import { createRealtimeServer } from "./realtime/server";
 import { checkSearchHealth, closeSearchConnections } from "./search/client";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+const UNSUBSCRIBE_PATH = /^\/desabonnement\/[^/]+$/;
 
 export type App = {
   httpServer: Server;
@@ -112,6 +113,10 @@ export async function createApp(config: Config = getConfig(), options: CreateApp
     if (SAFE_METHODS.has(req.method)) return next();
     const bearer = typeof req.headers.authorization === "string";
     if (bearer && req.path.startsWith("/api/")) return next();
+    // RFC 8058 one-click unsubscribe: the mail provider's server posts it, without Origin. The
+    // signed token in the URL is the only credential (no cookie is used), so nothing is forged.
+    const oneClick = req.method === "POST" && req.headers.origin === undefined;
+    if (oneClick && UNSUBSCRIBE_PATH.test(req.path)) return next();
     const origin = req.headers.origin;
     // Remix also compares Origin with the host the request reached, and answers 500 when they
     // differ: refuse such requests here, with a 403, before they get there.

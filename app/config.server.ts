@@ -21,6 +21,17 @@ const envSchema = z.object({
   TRUST_PROXY: booleanFlag.default(false),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   RATE_LIMITS: booleanFlag.default(true),
+  // Mail: SMTP when SMTP_URL is set, otherwise .eml files in MAIL_DIR (the embedded default).
+  SMTP_URL: z
+    .url()
+    .regex(/^smtps?:\/\//, "SMTP_URL doit commencer par smtp:// ou smtps://")
+    .optional(),
+  MAIL_FROM: z
+    .string()
+    .regex(/^[^\r\n]+$/, "MAIL_FROM tient sur une ligne")
+    .default("Territoires Internet <ne-pas-repondre@territoires-internet.fr>"),
+  MAIL_DIR: z.string().default(".data/mail"),
+  MAIL_WORKER: booleanFlag.default(true),
 });
 
 export type Config = {
@@ -37,6 +48,7 @@ export type Config = {
   trustProxy: boolean;
   logLevel: string;
   rateLimits: boolean;
+  mail: { smtpUrl: string | null; from: string; dir: string; worker: boolean };
 };
 
 export function parseConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -63,6 +75,12 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
     rateLimits: e.RATE_LIMITS,
+    mail: {
+      smtpUrl: e.SMTP_URL ?? null,
+      from: e.MAIL_FROM,
+      dir: e.MAIL_DIR,
+      worker: e.MAIL_WORKER,
+    },
   };
 }
 

@@ -11,9 +11,12 @@ import { startServices } from "../scripts/services";
 
 /**
  * A throw-away environment for a benchmark: embedded PostgreSQL and Meilisearch with data in a
- * temporary folder, migrated, and the app listening on a free loopback port.
+ * temporary folder, migrated, and the app listening on a free loopback port (unless `app` is
+ * false, for benchmarks of background work).
  */
-export async function startBenchEnvironment(options: { importCollectivities?: boolean } = {}) {
+export async function startBenchEnvironment(
+  options: { importCollectivities?: boolean; app?: boolean } = {},
+) {
   const dataDir = await mkdtemp(path.join(tmpdir(), "territoires-bench-"));
   await chmod(dataDir, 0o755);
   const services = await startServices({
@@ -38,14 +41,14 @@ export async function startBenchEnvironment(options: { importCollectivities?: bo
     const { importCollectivities } = await import("../db/collectivities-import");
     importSeconds = (await importCollectivities(db)).seconds;
   }
-  const { createApp } = await import("../server");
-  const app = await createApp();
-  await app.listen(port, "127.0.0.1");
+  const app = options.app === false ? null : await (await import("../server")).createApp();
+  await app?.listen(port, "127.0.0.1");
   return {
     origin: `http://127.0.0.1:${port}`,
     importSeconds,
     close: async () => {
-      await app.close();
+      if (app) await app.close();
+      else await (await import("../db/client")).closeDatabase();
       await services.stop();
       await rm(dataDir, { recursive: true, force: true });
     },
