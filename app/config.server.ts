@@ -21,6 +21,8 @@ const envSchema = z.object({
   TRUST_PROXY: booleanFlag.default(false),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   RATE_LIMITS: booleanFlag.default(true),
+  PAGE_CACHE: booleanFlag.optional(),
+  PAGE_CACHE_MB: z.coerce.number().int().min(1).max(4096).default(64),
 });
 
 export type Config = {
@@ -37,6 +39,8 @@ export type Config = {
   trustProxy: boolean;
   logLevel: string;
   rateLimits: boolean;
+  /** The anonymous page cache (off by default in development, where the build changes). */
+  pageCache: { enabled: boolean; maxBytes: number };
 };
 
 export function parseConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -63,6 +67,10 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
     rateLimits: e.RATE_LIMITS,
+    pageCache: {
+      enabled: e.PAGE_CACHE ?? e.NODE_ENV !== "development",
+      maxBytes: e.PAGE_CACHE_MB * 1024 * 1024,
+    },
   };
 }
 
