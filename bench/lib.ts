@@ -11,44 +11,78 @@ import { freePort } from "../scripts/ports";
 import { startServices } from "../scripts/services";
 
 /**
- * A throw-away environment for a benchmark: embedded PostgreSQL and Meilisearch with data in a
- * temporary folder, migrated, and the app listening on a free loopback port.
+ * Throw-away services for a benchmark: embedded PostgreSQL and Meilisearch with data in a
+ * temporary folder, migrated (and the official directory imported unless told otherwise), their
+ * settings in process.env and in `env` for the app processes the benchmark starts.
  */
-export async function startBenchEnvironment(options: { importCollectivities?: boolean } = {}) {
-  const dataDir = await mkdtemp(path.join(tmpdir(), "territoires-bench-"));
+export async function startBenchServices(
+  name: string,
+  options: { env?: Record<string, string>; importCollectivities?: boolean } = {},
+) {
+  const dataDir = await mkdtemp(path.join(tmpdir(), `territoires-bench-${name}-`));
   await chmod(dataDir, 0o755);
   const services = await startServices({
     dataDir,
     ephemeral: true,
     env: { PATH: process.env.PATH, MEILI_BIN: process.env.MEILI_BIN },
   });
-  const port = await freePort();
-  Object.assign(process.env, services.env, {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...services.env,
     NODE_ENV: "production",
     LOG_LEVEL: "silent",
+    RATE_LIMITS: "false",
+    ...options.env,
+  };
+  Object.assign(process.env, env);
+  const stop = async () => {
+    await services.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  };
+  try {
+    const { runMigrations } = await import("../db/migrate");
+    await runMigrations(services.env.DATABASE_URL);
+    let importSeconds: number | undefined;
+    if (options.importCollectivities !== false) {
+      process.stderr.write("Import de l'annuaire…\n");
+      const { db } = await import("../db/client");
+      const { importCollectivities } = await import("../db/collectivities-import");
+      importSeconds = (await importCollectivities(db)).seconds;
+    }
+    return {
+      dataDir,
+      env,
+      databaseUrl: services.env.DATABASE_URL,
+      importSeconds,
+      /** Meilisearch's process, for its CPU time. */
+      meilisearchPid: async () =>
+        Number(await readFile(path.join(dataDir, "meili", "meilisearch.pid"), "utf8")),
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** The same services, and the app listening in this process on a free loopback port. */
+export async function startBenchEnvironment(options: { importCollectivities?: boolean } = {}) {
+  const bench = await startBenchServices("app", options);
+  const port = await freePort();
+  Object.assign(process.env, {
     PORT: String(port),
     HOST: "127.0.0.1",
     APP_ORIGIN: `http://127.0.0.1:${port}`,
-    RATE_LIMITS: "false",
   });
-  const { runMigrations } = await import("../db/migrate");
-  await runMigrations(services.env.DATABASE_URL);
-  let importSeconds: number | undefined;
-  if (options.importCollectivities !== false) {
-    const { db } = await import("../db/client");
-    const { importCollectivities } = await import("../db/collectivities-import");
-    importSeconds = (await importCollectivities(db)).seconds;
-  }
   const { createApp } = await import("../server");
   const app = await createApp();
   await app.listen(port, "127.0.0.1");
   return {
     origin: `http://127.0.0.1:${port}`,
-    importSeconds,
+    importSeconds: bench.importSeconds,
     close: async () => {
       await app.close();
-      await services.stop();
-      await rm(dataDir, { recursive: true, force: true });
+      await bench.stop();
     },
   };
 }

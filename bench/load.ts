@@ -15,13 +15,10 @@
  * BENCH_TOPICS=4 BENCH_EVENTS=4.
  */
 import { spawn } from "node:child_process";
-import { chmod, mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 
 import { freePort } from "../scripts/ports";
-import { startServices } from "../scripts/services";
 import { corpusSizes, createContent, createMembers } from "./corpus";
 import {
   ms,
@@ -29,6 +26,7 @@ import {
   postgresPid,
   printTable,
   processTreeCpu,
+  startBenchServices,
   startServerProcess,
   waitForIndexing,
   type ServerProcess,
@@ -56,32 +54,13 @@ const SOCKETS = env("BENCH_SOCKETS", 1000);
 const LATE_MS = env("BENCH_LATE_MS", 10);
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-const dataDir = await mkdtemp(path.join(tmpdir(), "territoires-bench-load-"));
-await chmod(dataDir, 0o755);
-const services = await startServices({
-  dataDir,
-  ephemeral: true,
-  env: { PATH: process.env.PATH, MEILI_BIN: process.env.MEILI_BIN },
+const bench = await startBenchServices("load", {
+  env: { SEARCH_INDEXER: "false", TRUST_PROXY: "true" },
 });
-const baseEnv: NodeJS.ProcessEnv = {
-  ...process.env,
-  ...services.env,
-  NODE_ENV: "production",
-  LOG_LEVEL: "silent",
-  RATE_LIMITS: "false",
-  SEARCH_INDEXER: "false",
-  TRUST_PROXY: "true",
-};
-Object.assign(process.env, baseEnv);
 const stops: Array<() => Promise<void>> = [];
 
 try {
-  const { runMigrations } = await import("../db/migrate");
-  await runMigrations(services.env.DATABASE_URL);
-  const { db, closeDatabase } = await import("../db/client");
-  const { importCollectivities } = await import("../db/collectivities-import");
-  log("Import de l'annuaire…");
-  await importCollectivities(db);
+  const { closeDatabase } = await import("../db/client");
   const sizes = corpusSizes({
     members: 200,
     initiatives: 300,
@@ -102,17 +81,17 @@ try {
   for (let i = 0; i < 2; i += 1) {
     const instance = await startServerProcess(
       "bench/app-server.ts",
-      baseEnv,
-      path.join(dataDir, "profiles"),
+      bench.env,
+      path.join(bench.dataDir, "profiles"),
       { publicOrigin },
     );
     instances.push(instance);
     stops.push(() => instance.stop());
   }
-  const worker = await startWorker(baseEnv);
+  const worker = await startWorker(bench.env);
   stops.push(worker.stop);
   const upstreams = instances.map((instance) => new URL(instance.origin).host);
-  const proxy: Proxy = await startProxy(upstreams, path.join(dataDir, "nginx"), proxyPort);
+  const proxy: Proxy = await startProxy(upstreams, path.join(bench.dataDir, "nginx"), proxyPort);
   stops.unshift(() => proxy.stop());
   const originOf = new Map(
     instances.map((instance) => [new URL(instance.origin).host, instance.origin]),
@@ -120,7 +99,7 @@ try {
 
   log("Contenu (par l'API)…");
   const corpus = await createContent(instances[0]!.origin, members, sizes);
-  await waitForIndexing(services.env.DATABASE_URL);
+  await waitForIndexing(bench.databaseUrl);
   log(`${SOCKETS} clients socket.io par nginx…`);
   const clients = await openSockets(publicOrigin, corpus, SOCKETS);
   stops.unshift(async () => clients.close());
@@ -141,10 +120,8 @@ try {
     );
   };
   const next = createMix(corpus, publicOrigin, check);
-  const postgres = await postgresPid(services.env.DATABASE_URL);
-  const meilisearch = Number(
-    await readFile(path.join(dataDir, "meili", "meilisearch.pid"), "utf8"),
-  );
+  const postgres = await postgresPid(bench.databaseUrl);
+  const meilisearch = await bench.meilisearchPid();
   const groups = {
     app: instances.map((i) => i.pid),
     PostgreSQL: [postgres],
@@ -181,7 +158,10 @@ try {
     return { label, report, cpu };
   };
 
-  if (WARM_UP_SECONDS > 0) await phase("Échauffement", 20, WARM_UP_SECONDS);
+  // Never above the measured rate: a backlog left by the warm-up would weigh on the first phase.
+  if (WARM_UP_SECONDS > 0) {
+    await phase("Échauffement", Math.min(20, SUSTAIN_RATE / 2), WARM_UP_SECONDS);
+  }
   const phases = [await phase("Soutenu", SUSTAIN_RATE, SUSTAIN_SECONDS)];
   if (BURST_SECONDS > 0) phases.push(await phase("Pointe", BURST_RATE, BURST_SECONDS));
   let highest: { rate: number; p99: number } | null = null;
@@ -254,8 +234,7 @@ try {
   ]);
 } finally {
   for (const stop of stops) await stop().catch(() => {});
-  await services.stop();
-  await rm(dataDir, { recursive: true, force: true });
+  await bench.stop();
 }
 process.exit(0);
 

@@ -8,11 +8,8 @@
  * comma-separated list), corpus sizes BENCH_MEMBERS (40), BENCH_INITIATIVES (300), BENCH_TOPICS
  * (3), BENCH_EVENTS (10); BENCH_WARM_UP (20 rounds of every page before a pass). BENCH_PROFILE=1 writes a CPU profile of the app per pass.
  */
-import { chmod, mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import path from "node:path";
 
-import { startServices } from "../scripts/services";
 import { corpusSizes, createContent, createMembers, type Corpus } from "./corpus";
 import {
   BROWSER_ENCODING,
@@ -21,6 +18,7 @@ import {
   pageRow,
   postgresPid,
   printTable,
+  startBenchServices,
   startServerProcess,
   waitForIndexing,
   type CpuProcesses,
@@ -64,30 +62,11 @@ function pageFamilies(corpus: Corpus) {
   return families.filter((family) => !ONLY || ONLY.includes(family.name));
 }
 
-const dataDir = await mkdtemp(path.join(tmpdir(), "territoires-bench-pages-"));
-await chmod(dataDir, 0o755);
-const services = await startServices({
-  dataDir,
-  ephemeral: true,
-  env: { PATH: process.env.PATH, MEILI_BIN: process.env.MEILI_BIN },
-});
-const baseEnv: NodeJS.ProcessEnv = {
-  ...process.env,
-  ...services.env,
-  NODE_ENV: "production",
-  LOG_LEVEL: "silent",
-  RATE_LIMITS: "false",
-};
-Object.assign(process.env, baseEnv);
+const bench = await startBenchServices("pages");
 let server: ServerProcess | undefined;
 
 try {
-  const { runMigrations } = await import("../db/migrate");
-  await runMigrations(services.env.DATABASE_URL);
-  const { db, closeDatabase } = await import("../db/client");
-  const { importCollectivities } = await import("../db/collectivities-import");
-  log("Import de l'annuaire…");
-  await importCollectivities(db);
+  const { closeDatabase } = await import("../db/client");
   const sizes = corpusSizes({
     members: 40,
     initiatives: 300,
@@ -102,8 +81,8 @@ try {
   const start = async (pageCache: boolean) =>
     startServerProcess(
       "bench/app-server.ts",
-      { ...baseEnv, PAGE_CACHE: String(pageCache) },
-      path.join(dataDir, "profiles"),
+      { ...bench.env, PAGE_CACHE: String(pageCache) },
+      path.join(bench.dataDir, "profiles"),
     );
   server = await start(false);
   const corpus = await createContent(server.origin, members, sizes);
@@ -111,10 +90,10 @@ try {
   // runs beside the app while it is measured.
   const { startBackgroundJobs } = await import("../scripts/background");
   const jobs = await startBackgroundJobs({ force: true });
-  await waitForIndexing(services.env.DATABASE_URL);
+  await waitForIndexing(bench.databaseUrl);
   for (const job of jobs) await job.close();
   await closeDatabase();
-  const postgres = await postgresPid(services.env.DATABASE_URL);
+  const postgres = await postgresPid(bench.databaseUrl);
   const member = members[1]!;
 
   const measureAll = async (who: "anonymous" | "member", processes: CpuProcesses) => {
@@ -141,9 +120,7 @@ try {
   };
 
   log("Sans cache de pages…");
-  const meilisearch = Number(
-    await readFile(path.join(dataDir, "meili", "meilisearch.pid"), "utf8"),
-  );
+  const meilisearch = await bench.meilisearchPid();
   let processes: CpuProcesses = { app: [server.pid], postgres, meilisearch };
   const rendered = {
     anonymous: await measureAll("anonymous", processes),
@@ -188,7 +165,6 @@ try {
   }
 } finally {
   await server?.stop();
-  await services.stop();
-  await rm(dataDir, { recursive: true, force: true });
+  await bench.stop();
 }
 process.exit(0);
