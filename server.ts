@@ -13,6 +13,7 @@ import helmet from "helmet";
 import { getConfig, setConfig, type Config } from "./app/config.server";
 import { authenticate } from "./app/utils/auth.server";
 import { logger } from "./app/utils/logger.server";
+import { createPageCache, declarationOf } from "./app/utils/page-cache-http.server";
 import { closeRateLimits } from "./app/utils/rate-limit.server";
 import { closeDatabase, sqlClient } from "./db/client";
 import { createAdapterPool } from "./realtime/adapter";
@@ -83,6 +84,9 @@ export async function createApp(config: Config = getConfig(), options: CreateApp
       crossOriginEmbedderPolicy: false,
     }),
   );
+  // Anonymous pages from memory, before compression so that they are kept compressed.
+  const pageCache = createPageCache({ ...config.pageCache, databaseUrl: config.databaseUrl, log });
+  app.use(pageCache.middleware);
   // Level 1, nginx's default: most of the size gain for a fraction of the CPU of level 6, which
   // matters on small servers where every request is compressed.
   app.use(compression({ level: 1 }));
@@ -159,6 +163,7 @@ export async function createApp(config: Config = getConfig(), options: CreateApp
         cspNonce: res.locals.cspNonce as string,
         requestId: res.locals.requestId as string,
         clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",
+        pageCache: declarationOf(res),
       }),
     }),
   );
@@ -200,6 +205,7 @@ export async function createApp(config: Config = getConfig(), options: CreateApp
         void io.close(() => resolve());
       });
       registerRealtime(null);
+      await pageCache.close();
       httpServer.closeAllConnections();
       await adapter.close();
       await closeRateLimits();

@@ -32,6 +32,8 @@ const envSchema = z.object({
     .default("Territoires Internet <ne-pas-repondre@territoires-internet.fr>"),
   MAIL_DIR: z.string().default(".data/mail"),
   MAIL_WORKER: booleanFlag.default(true),
+  PAGE_CACHE: booleanFlag.optional(),
+  PAGE_CACHE_MB: z.coerce.number().int().min(1).max(4096).default(64),
 });
 
 export type Config = {
@@ -49,6 +51,8 @@ export type Config = {
   logLevel: string;
   rateLimits: boolean;
   mail: { smtpUrl: string | null; from: string; dir: string; worker: boolean };
+  /** The anonymous page cache (off by default in development, where the build changes). */
+  pageCache: { enabled: boolean; maxBytes: number };
 };
 
 export function parseConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -80,6 +84,10 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       from: e.MAIL_FROM,
       dir: e.MAIL_DIR,
       worker: e.MAIL_WORKER,
+    },
+    pageCache: {
+      enabled: e.PAGE_CACHE ?? e.NODE_ENV !== "development",
+      maxBytes: e.PAGE_CACHE_MB * 1024 * 1024,
     },
   };
 }
