@@ -18,9 +18,13 @@ import {
 } from "../../db/schema";
 import { invalidateUserSessions } from "../utils/auth.server";
 import { getProfile } from "./accounts.server";
-import { eventRegistrationsOfAccount, releaseRegistrationsOf } from "./events.server";
-import { anonymiseForumAuthor, forumPostsOfAccount } from "./forums.server";
-import { forgetInitiativeContributor, initiativesOfAccount } from "./initiatives.server";
+import { eventRegistrationsOfAccount, releaseRegistrationsOf } from "./event-registrations.server";
+import { anonymiseForumAuthor, forumPostsOfAccount } from "./forum-posts.server";
+import {
+  forgetInitiativeContributor,
+  initiativesOfAccount,
+} from "./initiative-contributors.server";
+import { mailOfAccount } from "./mail-preferences.server";
 import { notificationsOfAccount } from "./notifications.server";
 
 /**
@@ -72,6 +76,8 @@ export const personalDataColumns: Record<string, { section: string } | { notExpo
   "forum_reports.decided_by": { notExported: "décisions sur les signalements d'autres personnes" },
   "notifications.user_id": { section: "notifications" },
   "notifications.actor_id": { notExported: "notifications reçues par d'autres personnes" },
+  "notification_preferences.user_id": { section: "mail.preferences" },
+  "mail_outbox.user_id": { section: "mail.messages" },
 };
 
 /** Everything the platform holds about a person, for the RGPD export. */
@@ -96,6 +102,7 @@ export async function exportAccountData(userId: string) {
     forumPosts,
     forum,
     notifications: await notificationsOfAccount(userId),
+    mail: await mailOfAccount(userId),
   };
 }
 

@@ -2,6 +2,7 @@ import pg from "pg";
 import { RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
 
 import { getConfig } from "../config.server";
+import { logger } from "./logger.server";
 import { singleton, takeSingleton } from "./singleton.server";
 
 /**
@@ -22,10 +23,20 @@ const definitions = {
   "token-create": { points: 20, duration: 60 * 60 },
   // Registering (page or API), per person: generous for people, a brake for scripts.
   "event-registration": { points: 30, duration: 60 },
+  // Creating or changing events (page or API), per person: each change may notify every registrant.
+  "event-write": { points: 30, duration: 60 * 60 },
+  // Organisers' messages, per event: each one notifies every registrant.
+  "event-message": { points: 5, duration: 60 * 60 },
   // A human rarely posts more than this.
   "forum-post": { points: 10, duration: 60 },
   "forum-topic": { points: 5, duration: 60 * 60 },
+  // Reports reach every moderator: enough for a person, a brake for a flood.
+  "forum-report": { points: 20, duration: 60 * 60 },
   "initiative-write": { points: 60, duration: 60 * 60 },
+  // The live preview follows typing (one request per pause): about one a second at most.
+  "markdown-preview": { points: 600, duration: 10 * 60 },
+  // Per IP: each download reads every published initiative; proxies may cache it 5 minutes.
+  "open-data-export": { points: 30, duration: 60 * 60 },
 } satisfies Record<string, { points: number; duration: number }>;
 
 export type LimitName = keyof typeof definitions;
@@ -33,8 +44,10 @@ export type LimitName = keyof typeof definitions;
 function pool() {
   return singleton("rate-limit-pool", () => {
     const created = new pg.Pool({ connectionString: getConfig().databaseUrl, max: 4 });
-    // Idle clients dropped by a PostgreSQL restart are replaced on next use.
-    created.on("error", () => {});
+    // Idle clients dropped by a PostgreSQL restart are replaced on next use: say so, nothing more.
+    created.on("error", (error) =>
+      logger().warn({ err: error.message }, "rate limits: idle PostgreSQL connection lost"),
+    );
     return created;
   });
 }
@@ -45,7 +58,12 @@ export async function closeRateLimits() {
   limiters.clear();
   await takeSingleton<pg.Pool>("rate-limit-pool")
     ?.end()
-    .catch(() => {});
+    .catch((error: unknown) =>
+      logger().warn(
+        { err: error instanceof Error ? error.message : String(error) },
+        "rate limits: pool did not close cleanly",
+      ),
+    );
 }
 
 function limiter(name: LimitName) {

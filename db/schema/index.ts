@@ -8,3 +8,4 @@ export * from "./events";
 export * from "./forums";
 export * from "./notifications";
 export * from "./initiatives";
+export * from "./mail";

@@ -2,7 +2,9 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
 import { personalDataColumns } from "../../app/models/account-lifecycle.server";
-import { editPost, markRead, reportPost, setFollowLevel } from "../../app/models/forums.server";
+import { reportPost } from "../../app/models/forum-moderation.server";
+import { editPost } from "../../app/models/forum-posts.server";
+import { markRead, setFollowLevel } from "../../app/models/forum-reading.server";
 import { db } from "../../db/client";
 import { notifications, users } from "../../db/schema";
 import { realtime } from "../../realtime/hub";
