@@ -1,7 +1,8 @@
 /**
- * `npm run bench:events`: registrations/s and latency for 500 members registering at once to one
- * event through the API, then requests/s of the calendar feed with 1,000 events. Runs on its own
- * throw-away PostgreSQL and Meilisearch, and checks that the registrations are all correct.
+ * `npm run bench:events`: registrations/s and latency for 500 members (`BENCH_MEMBERS`)
+ * registering at once to one event through the API, then requests/s of the calendar feed with
+ * 1,000 events. Runs on its own throw-away PostgreSQL and Meilisearch, and checks that the
+ * registrations are all correct.
  */
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -15,10 +16,11 @@ import { progress } from "../scripts/progress";
 import { startServices } from "../scripts/services";
 import { percentile } from "./lib";
 
-const MEMBERS = 500;
-const CAPACITY = 100;
-const FEED_EVENTS = 1_000;
-const FEED_SECONDS = 10;
+// Sizes: `BENCH_MEMBERS=50 BENCH_CAPACITY=10 BENCH_FEED_EVENTS=100 BENCH_SECONDS=2` for a quick run.
+const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 500);
+const CAPACITY = Number(process.env.BENCH_CAPACITY ?? 100);
+const FEED_EVENTS = Number(process.env.BENCH_FEED_EVENTS ?? 1_000);
+const FEED_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 
 async function main() {
   const dataDir = await mkdtemp(path.join(tmpdir(), "territoires-bench-"));
@@ -52,7 +54,7 @@ async function main() {
 
     const { users, memberships, events, eventRegistrations } = await import("../db/schema");
     const { createApiToken } = await import("../app/utils/auth.server");
-    const { createEvent } = await import("../app/models/events.server");
+    const { createEvent } = await import("../app/models/event-editing.server");
     const { randomId } = await import("../app/utils/ids.server");
     const { eq, sql } = await import("drizzle-orm");
 

@@ -98,7 +98,7 @@ async function main() {
     const { generateSyntheticInitiatives } = await import("../scripts/seed/synthetic-initiatives");
     await import("../search/indexes");
     const { reindex } = await import("../search/reindex");
-    const { initiativeSearchParams } = await import("../app/models/initiatives.server");
+    const { initiativeSearchParams } = await import("../app/models/initiative-search.server");
     const { InitiativeQuerySchema } = await import("../app/utils/initiative-schemas");
     const { indexName } = await import("../search/client");
 

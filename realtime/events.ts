@@ -1,6 +1,7 @@
 import type { Socket } from "socket.io";
 
-import { watchablePlaces } from "../app/models/events.server";
+import { watchablePlaces } from "../app/models/event-places.server";
+import { logger } from "../app/utils/logger.server";
 import { z } from "../app/utils/validation";
 import type { ClientToServerEvents, ServerToClientEvents, SocketData } from "./protocol";
 import { rooms } from "./protocol";
@@ -29,7 +30,15 @@ export function registerEventHandlers(socket: AppSocket) {
       if (!places) return ack(missing);
       await socket.join(rooms.event(parsed.data.eventId));
       ack({ ok: true, ...places });
-    } catch {
+    } catch (error) {
+      logger().warn(
+        {
+          err: error instanceof Error ? error.message : String(error),
+          eventId: parsed.data.eventId,
+          userId: socket.data.user.id,
+        },
+        "event:watch failed",
+      );
       ack({ ok: false, error: { code: "unavailable", message: "Service indisponible." } });
     }
   });

@@ -1,10 +1,16 @@
-import type { Server } from "socket.io";
+import type { BroadcastOperator, Server, Socket } from "socket.io";
 
 import { singleton } from "../app/utils/singleton.server";
-import type { ClientToServerEvents, ServerToClientEvents, SocketData } from "./protocol";
-import { rooms } from "./protocol";
+import {
+  legacyEventNames,
+  rooms,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+  type SocketData,
+} from "./protocol";
 
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, object, SocketData>;
+export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, object, SocketData>;
 
 /**
  * Model code emits through this holder, which is empty in scripts and workers that run without a
@@ -39,4 +45,22 @@ export function disconnectSession(sessionId: string) {
   if (!io) return;
   io.in(rooms.session(sessionId)).emit("session:ended", { reason: "logout" });
   io.in(rooms.session(sessionId)).disconnectSockets(true);
+}
+
+type Renamed = keyof typeof legacyEventNames;
+
+/**
+ * Emits an event renamed to `domain:verb` under its new name and, for one release, under its old
+ * one too, so that clients of the previous release keep working.
+ */
+export function emitWithLegacyName<E extends Renamed>(
+  target: BroadcastOperator<ServerToClientEvents, SocketData>,
+  event: E,
+  ...args: Parameters<ServerToClientEvents[E]>
+) {
+  target.emit(event, ...args);
+  // Same payload under the old name: the union of the renamed events' parameters is lost to
+  // TypeScript once the name is computed, hence the loose signature.
+  const emitLoosely = target.emit.bind(target) as (name: string, ...payload: unknown[]) => void;
+  emitLoosely(legacyEventNames[event], ...args);
 }

@@ -6,11 +6,19 @@ import { Server } from "socket.io";
 
 import type { Config } from "../app/config.server";
 import { authenticate } from "../app/utils/auth.server";
+import { logger } from "../app/utils/logger.server";
 import { registerEventHandlers } from "./events";
 import { registerForumHandlers } from "./forums";
+import { guardSocket } from "./guard";
 import type { RealtimeServer } from "./hub";
 import { registerRealtime } from "./hub";
 import { rooms } from "./protocol";
+
+/**
+ * Sockets one person may hold open on one instance (tabs, devices, integrations); the next
+ * handshake is refused with `too_many_connections`.
+ */
+export const MAX_SOCKETS_PER_USER = 20;
 
 type Options = {
   config: Config;
@@ -44,7 +52,13 @@ export function createRealtimeServer(httpServer: HttpServer, options: Options): 
     io.adapter(
       createAdapter(options.pool, {
         tableName: "socket_io_attachments",
-        errorHandler: options.onAdapterError ?? (() => {}),
+        errorHandler:
+          options.onAdapterError ??
+          ((error) =>
+            logger().error(
+              { err: error.message },
+              "realtime adapter error; broadcasts stay local",
+            )),
       }),
     );
   }
@@ -57,17 +71,29 @@ export function createRealtimeServer(httpServer: HttpServer, options: Options): 
         authorization: typeof token === "string" ? `Bearer ${token}` : undefined,
       });
       if (!auth.user) return next(new Error("unauthorized"));
+      // Counted and joined in the same tick, so that parallel handshakes cannot all pass the
+      // check; a handshake that fails after this leaves its rooms with it.
+      const userRoom = rooms.user(auth.user.id);
+      if ((io.of("/").adapter.rooms.get(userRoom)?.size ?? 0) >= MAX_SOCKETS_PER_USER) {
+        logger().warn({ userId: auth.user.id }, "realtime: too many sockets for one person");
+        return next(new Error("too_many_connections"));
+      }
+      void socket.join(userRoom);
       socket.data.user = { id: auth.user.id, name: auth.user.name, roles: auth.user.roles };
       socket.data.sessionId = auth.session?.id ?? null;
       next();
-    } catch {
+    } catch (error) {
+      logger().error(
+        { err: error instanceof Error ? error.message : String(error) },
+        "realtime: handshake authentication failed",
+      );
       next(new Error("unavailable"));
     }
   });
 
   io.on("connection", (socket) => {
-    void socket.join(rooms.user(socket.data.user.id));
     if (socket.data.sessionId) void socket.join(rooms.session(socket.data.sessionId));
+    guardSocket(socket);
     registerForumHandlers(io, socket);
     socket.on("session:ping", (ack) => {
       if (typeof ack !== "function") return;

@@ -9,9 +9,3 @@ const libpq = path.join(pkg, "native", "lib", "libpq.so.5");
 if (existsSync(pkg) && !existsSync(libpq)) {
   execFileSync(process.execPath, ["scripts/hydrate-symlinks.js"], { cwd: pkg, stdio: "inherit" });
 }
-
-// Route matching is memoized in @remix-run/router: see scripts/patch-router.cjs.
-const { patch } = require("./patch-router.cjs");
-if (patch() === "mismatch") {
-  console.warn("@remix-run/router a changé : la mise en cache du routage n'est pas appliquée.");
-}

@@ -3,7 +3,11 @@ import { alias } from "drizzle-orm/pg-core";
 
 import { db } from "../db/client";
 import { collectivities, events } from "../db/schema";
+import { indexName, searchIndex } from "./client";
 import { registerIndex, type SearchDocument } from "./registry";
+
+/** Base name of the events index (prefixed per deployment and per test file). */
+export const EVENTS_INDEX = "events";
 
 const host = alias(collectivities, "host");
 const commune = alias(collectivities, "commune");
@@ -43,7 +47,7 @@ async function documents(where: ReturnType<typeof and>, limit?: number): Promise
 }
 
 registerIndex({
-  base: "events",
+  base: EVENTS_INDEX,
   settings: {
     searchableAttributes: ["title", "collectivityName", "communeName", "venue", "description"],
     filterableAttributes: [
@@ -69,3 +73,15 @@ registerIndex({
     }
   },
 });
+
+/**
+ * Ids of the public events matching `q`, best first. Rejects when Meilisearch cannot answer:
+ * the caller falls back to PostgreSQL, and always re-reads the ids through its own access rule.
+ */
+export async function searchEventIds(q: string): Promise<string[]> {
+  const result = await searchIndex(indexName(EVENTS_INDEX), q, {
+    limit: 1_000,
+    attributesToRetrieve: ["id"],
+  });
+  return result.hits.map((hit) => String(hit.id));
+}

@@ -5,7 +5,13 @@ import { populationBracket } from "../app/utils/initiatives";
 import { markdownToText } from "../app/utils/markdown.server";
 import { themeLabel } from "../app/utils/themes";
 import { db, type Executor } from "../db/client";
-import { collectivities, initiativeAdoptions, initiatives } from "../db/schema";
+import {
+  collectivities,
+  initiativeAdoptions,
+  initiativeContributors,
+  initiatives,
+  users,
+} from "../db/schema";
 import { frenchStopWords, normalizeFrench, synonymsMap } from "./french";
 import { registerIndex } from "./registry";
 
@@ -24,6 +30,8 @@ export type InitiativeDocument = {
   body: string;
   collectivityName: string;
   collectivityCode: string;
+  /** Names of the people credited ("qui contacter"): a deleted account's name leaves with it. */
+  contributors: string[];
   themes: string[];
   themeLabels: string[];
   region: string | null;
@@ -42,19 +50,28 @@ export type InitiativeDocument = {
   display: { title: string; summary: string; collectivityName: string };
 };
 
+/** The attributes counted beside every search (the filters of the initiatives page). */
+export const initiativeFacets = [
+  "themes",
+  "region",
+  "department",
+  "collectivityKind",
+  "populationBracket",
+  "year",
+] as const;
+
 export const initiativesSettings: Settings = {
   // Order is ranking: a word in the title outweighs the same word in the body.
-  searchableAttributes: ["title", "summary", "tags", "body", "collectivityName", "themeLabels"],
-  filterableAttributes: [
-    "themes",
-    "region",
-    "department",
-    "collectivityKind",
-    "populationBracket",
-    "year",
-    "status",
-    "collectivityCode",
+  searchableAttributes: [
+    "title",
+    "summary",
+    "tags",
+    "body",
+    "collectivityName",
+    "themeLabels",
+    "contributors",
   ],
+  filterableAttributes: [...initiativeFacets, "status", "collectivityCode"],
   sortableAttributes: ["publishedAt"],
   rankingRules: ["words", "typo", "proximity", "attribute", "sort", "exactness"],
   typoTolerance: {
@@ -100,6 +117,10 @@ const documentColumns = {
     sql<number>`(select count(*) from ${initiativeAdoptions} where ${initiativeAdoptions.initiativeId} = ${initiatives.id})`.mapWith(
       Number,
     ),
+  // A member's current name, as the page shows it.
+  contributors: sql<
+    string[]
+  >`array(select coalesce(${users.name}, ${initiativeContributors.name}) from ${initiativeContributors} left join ${users} on ${users.id} = ${initiativeContributors.userId} where ${initiativeContributors.initiativeId} = ${initiatives.id} order by ${initiativeContributors.position})`,
 };
 
 function selectDocumentRows(executor: Executor, ids: string[]) {
@@ -124,6 +145,7 @@ export function toInitiativeDocument(row: DocumentRow): InitiativeDocument | nul
     body: normalizeFrench(markdownToText(row.body)),
     collectivityName: normalizeFrench(row.collectivityName),
     collectivityCode: row.collectivityCode,
+    contributors: row.contributors.map(normalizeFrench),
     themes: row.themes,
     themeLabels: row.themes.map(themeLabel),
     region: row.region,

@@ -22,7 +22,7 @@ export type TopicDocument = {
   excerpt: string;
   categorySlug: string;
   categoryTitle: string;
-  /** Null for public categories: the search filter keeps restricted topics from others. */
+  /** Null for public categories: the search filter narrows what it proposes to each viewer. */
   requiredRole: string | null;
   postCount: number;
   lastActivityAt: number;
@@ -89,43 +89,28 @@ registerIndex({
   },
 });
 
-export type TopicHit = Pick<
-  TopicDocument,
-  "title" | "slug" | "categorySlug" | "categoryTitle" | "postCount"
-> & { id: number; excerpt: string };
+/** How many ids one topic search proposes. */
+export const TOPIC_SEARCH_LIMIT = 20;
 
-/** Searches topics among the categories the viewer's roles may read; null when search is down. */
-export async function searchTopics(
+/**
+ * Ids of the topics matching `query`, best first; rejects when Meilisearch cannot answer. The role
+ * filter only narrows the proposal (a stale document may still carry an old category): the caller
+ * reads the ids again in PostgreSQL through the pages' access rule.
+ */
+export async function searchTopicIds(
   query: string,
   viewerRoles: readonly string[] | null,
-): Promise<{ hits: TopicHit[]; total: number } | null> {
+): Promise<string[]> {
   const allowed = viewerRoles ?? [];
   const filter = allowed.includes("admin")
     ? undefined
     : allowed.length > 0
       ? `requiredRole IS NULL OR requiredRole IN [${allowed.map((r) => JSON.stringify(r)).join(", ")}]`
       : "requiredRole IS NULL";
-  try {
-    const result = await searchIndex<TopicDocument>(indexName(TOPICS_INDEX), query, {
-      filter,
-      limit: 20,
-      attributesToRetrieve: ["id", "title", "slug", "categorySlug", "categoryTitle", "postCount"],
-      attributesToCrop: ["excerpt"],
-      cropLength: 30,
-    });
-    return {
-      hits: result.hits.map((hit) => ({
-        id: Number(hit.id),
-        title: hit.title,
-        slug: hit.slug,
-        categorySlug: hit.categorySlug,
-        categoryTitle: hit.categoryTitle,
-        postCount: hit.postCount,
-        excerpt: (hit._formatted?.excerpt as string | undefined) ?? "",
-      })),
-      total: result.estimatedTotalHits ?? result.hits.length,
-    };
-  } catch {
-    return null;
-  }
+  const result = await searchIndex<TopicDocument>(indexName(TOPICS_INDEX), query, {
+    filter,
+    limit: TOPIC_SEARCH_LIMIT,
+    attributesToRetrieve: ["id"],
+  });
+  return result.hits.map((hit) => String(hit.id));
 }

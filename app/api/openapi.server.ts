@@ -101,18 +101,20 @@ export const operations: Operation[] = [
     method: "get",
     path: "/api/v1/initiatives/{id}",
     summary: "Une initiative (les brouillons ne sont visibles que de leur collectivité)",
-    responses: { "200": "L'initiative complète", "404": "Introuvable" },
+    responses: { "200": "L'initiative complète, avec sa version", "404": "Introuvable" },
   },
   {
     method: "patch",
     path: "/api/v1/initiatives/{id}",
-    summary: "Modifier une initiative de sa collectivité",
+    summary:
+      "Modifier une initiative de sa collectivité ; avec version (celle lue par GET), refusé si quelqu'un l'a enregistrée depuis",
     auth: "token",
     body: ApiInitiativePatchSchema,
     responses: {
-      "200": "{ id, slug, url }",
+      "200": "{ id, slug, version, url }",
       "403": "Initiative d'une autre collectivité",
       "404": "Introuvable",
+      "409": "Modifiée depuis cette version : chaque champ qui diffère cite la valeur enregistrée",
       "422": "Champs invalides",
     },
   },
@@ -131,13 +133,19 @@ export const operations: Operation[] = [
     method: "get",
     path: "/api/v1/initiatives.csv",
     summary: "Export CSV de toutes les initiatives publiées (Licence Ouverte / Etalab 2.0)",
-    responses: { "200": "text/csv, identifiants stables" },
+    responses: {
+      "200": "text/csv, identifiants stables, formules neutralisées",
+      "429": "Trop de téléchargements depuis cette adresse",
+    },
   },
   {
     method: "get",
     path: "/api/v1/initiatives.json",
     summary: "Export JSON de toutes les initiatives publiées (Licence Ouverte / Etalab 2.0)",
-    responses: { "200": "{ licence, generatedAt, total, items }" },
+    responses: {
+      "200": "{ licence, producer, generatedAt, items, total }",
+      "429": "Trop de téléchargements depuis cette adresse",
+    },
   },
   {
     method: "get",
@@ -172,9 +180,12 @@ export const operations: Operation[] = [
     method: "get",
     path: "/api/v1/topics/{id}/posts",
     summary:
-      "Les messages visibles d'un sujet après l'identifiant `after`, dans l'ordre (rattrapage après reconnexion)",
+      "Les messages visibles d'un sujet après l'identifiant `after`, dans l'ordre, et avec `since` les messages jusqu'à `after` modifiés, masqués, rétablis ou supprimés après ce numéro de modification (rattrapage après reconnexion)",
     query: PostsQuerySchema,
-    responses: { "200": "{ items, hasMore, lastPostId }", "404": "Sujet introuvable ou réservé" },
+    responses: {
+      "200": "{ items, hasMore, lastPostId, lastChangeId, changes?, changesHaveMore? }",
+      "404": "Sujet introuvable ou réservé",
+    },
   },
   {
     method: "post",
@@ -216,6 +227,7 @@ export const operations: Operation[] = [
       "401": "Jeton absent ou invalide",
       "403": "Réservé aux organisateurs membres validés d'une collectivité",
       "422": "Champs invalides",
+      "429": "Trop de créations ou modifications d'événements (Retry-After)",
     },
   },
   {
@@ -223,20 +235,27 @@ export const operations: Operation[] = [
     path: "/api/v1/events/{id}",
     summary:
       "Un événement (le lien en ligne n'est donné qu'aux inscrits confirmés et aux organisateurs)",
-    responses: { "200": "L'événement", "404": "Introuvable" },
+    responses: {
+      "200": "L'événement, avec sa `version` (à renvoyer avec une modification)",
+      "404": "Introuvable",
+    },
   },
   {
     method: "patch",
     path: "/api/v1/events/{id}",
-    summary: "Modifier, publier ou annuler (status: cancelled) un événement (ses organisateurs)",
+    summary:
+      'Modifier, publier ou annuler (status: cancelled) un événement (ses organisateurs). Envoyer la `version` lue par GET (dans le corps ou en `If-Match: "3"`) protège d\'écraser une modification faite entre-temps.',
     auth: "token",
     body: EventPatchApiSchema,
     responses: {
-      "200": "{ id, slug, url }",
+      "200": "{ id, slug, url, version }",
+      "400": "En-tête If-Match invalide",
       "403": "Vous n'organisez pas cet événement",
       "404": "Introuvable",
-      "409": "Événement annulé",
+      "409":
+        "Événement annulé, ou modifié depuis la version envoyée (les champs qui diffèrent donnent la valeur enregistrée)",
       "422": "Champs invalides",
+      "429": "Trop de créations ou modifications d'événements (Retry-After)",
     },
   },
   {

@@ -36,6 +36,7 @@ export function EventForm({
   lastResult,
   defaultValue,
   candidates,
+  version,
   showHost,
   submitLabel,
   timeZoneNote,
@@ -43,6 +44,8 @@ export function EventForm({
   lastResult?: SubmissionResult<string[]>;
   defaultValue: EventFormDefaults;
   candidates?: Candidate[];
+  /** The version an edit is based on (absent when creating): a save made since gives a 409. */
+  version?: number;
   showHost: boolean;
   submitLabel: string;
   timeZoneNote: string;
@@ -71,8 +74,15 @@ export function EventForm({
     );
   };
   return (
-    <Form method="post" className="stack" {...getFormProps(form)} noValidate>
+    <Form
+      method="post"
+      className="stack"
+      {...getFormProps(form)}
+      noValidate
+      data-brouillon="evenement"
+    >
       <FormErrors errors={form.errors} id={form.errorId} />
+      {version !== undefined ? <input type="hidden" name="version" value={version} /> : null}
       <Field label="Titre" meta={fields.title} />
       <TextareaField
         label="Présentation"

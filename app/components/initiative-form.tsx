@@ -38,6 +38,8 @@ type Props = {
   id: string;
   mode: "create" | "edit";
   defaults: InitiativeFormDefaults;
+  /** Edit only: the version the form shows, sent back so that a save never overwrites a newer one. */
+  version?: number;
   lastResult?: SubmissionResult<string[]>;
   previewHtml?: string;
   members: Array<{ userId: string; name: string; jobTitle: string }>;
@@ -54,6 +56,7 @@ export function InitiativeForm({
   id,
   mode,
   defaults,
+  version,
   lastResult,
   previewHtml,
   members,
@@ -68,7 +71,7 @@ export function InitiativeForm({
     shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: InitiativeFormSchema }),
   });
-  const preview = useFetcher<{ html: string }>();
+  const preview = useFetcher<{ html: string } | { error: { message: string } }>();
   const suggestions = useFetcher<{
     items: Array<{ slug: string; title: string; collectivityName: string }>;
   }>();
@@ -98,7 +101,8 @@ export function InitiativeForm({
       );
     }, 300);
   };
-  const shownPreview = preview.data?.html ?? previewHtml;
+  const previewError = preview.data && "error" in preview.data ? preview.data.error.message : null;
+  const shownPreview = preview.data && "html" in preview.data ? preview.data.html : previewHtml;
   const similar = suggestions.data?.items ?? [];
   const checkedMembers = initialValues(fields.memberContributors.initialValue);
   const titleProps = getInputProps(fields.title, { type: "text" });
@@ -108,8 +112,18 @@ export function InitiativeForm({
       : (["draft", "published", "archived"] as const);
 
   return (
-    <Form method="post" className="stack" {...getFormProps(form)} noValidate>
+    <Form
+      method="post"
+      className="stack"
+      {...getFormProps(form)}
+      noValidate
+      data-brouillon="initiative"
+    >
       <FormErrors errors={form.errors} id={form.errorId} />
+      {version !== undefined ? (
+        // Keyed by the version: after a conflict, the next save is based on the version shown.
+        <input key={version} type="hidden" name="version" defaultValue={version} />
+      ) : null}
       <div className="field">
         <label htmlFor={fields.title.id}>Titre</label>
         <span id={`${fields.title.id}-hint`} className="hint">
@@ -195,6 +209,11 @@ export function InitiativeForm({
         <section aria-labelledby={`${id}-apercu`}>
           <h2 id={`${id}-apercu`}>Aperçu</h2>
           <div className="preview prose">
+            {previewError ? (
+              <p className="alert alert--warning" role="status">
+                {previewError}
+              </p>
+            ) : null}
             {shownPreview ? (
               <div dangerouslySetInnerHTML={{ __html: shownPreview }} />
             ) : (

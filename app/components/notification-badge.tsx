@@ -3,7 +3,7 @@ import { useEffect, useState } from "react";
 
 import { getSocket } from "~/utils/socket.client";
 
-/** Header link to /notifications whose unread count follows `notification` events live. */
+/** Header link to /notifications whose unread count follows `notification:created` events live. */
 export function NotificationBadge({ initialCount }: { initialCount: number }) {
   const [count, setCount] = useState(initialCount);
   useEffect(() => setCount(initialCount), [initialCount]);
@@ -19,19 +19,22 @@ export function NotificationBadge({ initialCount }: { initialCount: number }) {
         .then((me: { unreadNotifications?: number } | null) => {
           if (typeof me?.unreadNotifications === "number") setCount(me.unreadNotifications);
         })
-        .catch(() => {});
+        .catch((error: unknown) =>
+          // The count stays as it was; the next reconnection or notification corrects it.
+          console.warn("Compteur de notifications non relu :", error),
+        );
     };
     const onConnect = () => {
       if (wasConnected) refresh();
       wasConnected = true;
     };
-    socket.on("notification", onNotification);
+    socket.on("notification:created", onNotification);
     socket.on("connect", onConnect);
-    socket.on("resync", refresh);
+    socket.on("session:resync", refresh);
     return () => {
-      socket.off("notification", onNotification);
+      socket.off("notification:created", onNotification);
       socket.off("connect", onConnect);
-      socket.off("resync", refresh);
+      socket.off("session:resync", refresh);
     };
   }, []);
   return (

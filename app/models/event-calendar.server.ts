@@ -1,22 +1,34 @@
 import { TZDate } from "@date-fns/tz";
-import { sql } from "drizzle-orm";
+import { and, asc, eq, gte, ne, sql } from "drizzle-orm";
 import ical, { ICalEventStatus } from "ical-generator";
 import { tzlib_get_ical_block } from "timezones-ical-library";
 
 import { db } from "../../db/client";
-import { events } from "../../db/schema";
+import {
+  eventCalendarTokens,
+  eventRegistrations,
+  events,
+  type RegistrationStatus,
+} from "../../db/schema";
 import { isAmbiguous } from "../utils/dates";
-import { sha256 } from "../utils/ids.server";
+import { randomId, sha256 } from "../utils/ids.server";
 import { themeLabel } from "../utils/themes";
 import {
   listEvents,
-  personalCalendar,
+  selectEvents,
   type EventDetail,
   type EventFilters,
   type EventSummary,
 } from "./events.server";
 
+/**
+ * Events in calendar apps: the iCalendar text of one event, of the public feed and of a member's
+ * personal calendar, and the revocable secret address of that personal calendar.
+ */
+
 const UID_DOMAIN = "territoires-internet";
+/** Calendars keep the events that ended less than six months ago. */
+const SIX_MONTHS_MS = 183 * 24 * 60 * 60 * 1000;
 
 /**
  * VTIMEZONE of a zone. The library answers for the canonical zone of a link (Guadeloupe is a
@@ -131,7 +143,7 @@ export async function feedIcs(
   const cached = feedCache.get(filterKey);
   if (cached && cached.key === key) return cached;
 
-  const from = new Date(Date.now() - 183 * 24 * 60 * 60 * 1000);
+  const from = new Date(Date.now() - SIX_MONTHS_MS);
   const { items } = await listEvents({ ...filters, from, period: "all", pageSize: 2_000 });
   const scope = filters.theme ? ` — ${themeLabel(filters.theme)}` : "";
   const body = buildCalendar(items, {
@@ -144,6 +156,71 @@ export async function feedIcs(
   feedCache.set(filterKey, entry);
   if (feedCache.size > FEED_CACHE_SIZE) feedCache.delete(feedCache.keys().next().value!);
   return entry;
+}
+
+const CALENDAR_TOKEN = /^[a-z2-7]{40}$/;
+
+/** A new secret address for the member's calendar; the previous one stops working. */
+export async function createCalendarToken(userId: string) {
+  const token = randomId(25);
+  await db
+    .insert(eventCalendarTokens)
+    .values({ userId, tokenHash: sha256(token) })
+    .onConflictDoUpdate({
+      target: eventCalendarTokens.userId,
+      set: { tokenHash: sha256(token), createdAt: new Date() },
+    });
+  return token;
+}
+
+export async function revokeCalendarToken(userId: string) {
+  await db.delete(eventCalendarTokens).where(eq(eventCalendarTokens.userId, userId));
+}
+
+export async function hasCalendarToken(userId: string) {
+  const [row] = await db
+    .select({ createdAt: eventCalendarTokens.createdAt })
+    .from(eventCalendarTokens)
+    .where(eq(eventCalendarTokens.userId, userId));
+  return row?.createdAt ?? null;
+}
+
+/**
+ * The events of the member owning a calendar token (null for an unknown or revoked one): those
+ * they registered for, ended less than six months ago or to come; online links for confirmed
+ * registrations only.
+ */
+export async function personalCalendar(token: string) {
+  if (!CALENDAR_TOKEN.test(token)) return null;
+  const [owner] = await db
+    .select({ userId: eventCalendarTokens.userId })
+    .from(eventCalendarTokens)
+    .where(eq(eventCalendarTokens.tokenHash, sha256(token)));
+  if (!owner) return null;
+  const rows = await selectEvents({
+    description: events.description,
+    onlineUrl: events.onlineUrl,
+    registration: eventRegistrations.status,
+  })
+    .innerJoin(eventRegistrations, eq(eventRegistrations.eventId, events.id))
+    .where(
+      and(
+        eq(eventRegistrations.userId, owner.userId),
+        ne(events.status, "draft"),
+        gte(events.endsAt, new Date(Date.now() - SIX_MONTHS_MS)),
+      ),
+    )
+    .orderBy(asc(events.startsAt))
+    .limit(1_000);
+  type Row = EventSummary & {
+    description: string;
+    onlineUrl: string | null;
+    registration: RegistrationStatus;
+  };
+  return (rows as Row[]).map(({ registration, ...event }) => ({
+    ...event,
+    onlineUrl: registration === "confirmed" ? event.onlineUrl : null,
+  }));
 }
 
 /** The personal calendar behind a secret address, or null when the address is unknown. */

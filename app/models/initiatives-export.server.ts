@@ -1,8 +1,16 @@
-import { stringify } from "csv-stringify/sync";
+import { and, asc, eq, sql } from "drizzle-orm";
 
+import { db } from "../../db/client";
+import { collectivities, initiativeAdoptions, initiatives } from "../../db/schema";
 import { budgetLabels } from "../utils/initiatives";
 import { themeLabel } from "../utils/themes";
-import { listPublishedForExport } from "./initiatives.server";
+import { detailColumns } from "./initiative-access.server";
+
+/**
+ * The open-data exports of published initiatives (Licence Ouverte / Etalab 2.0). They are read
+ * in batches and written as they are read, so that neither the app's memory nor one long query
+ * grows with the number of initiatives.
+ */
 
 export const LICENCE = {
   name: "Licence Ouverte / Etalab 2.0",
@@ -15,7 +23,45 @@ export const licenceHeaders = {
   "Cache-Control": "public, max-age=300",
 };
 
-type Row = Awaited<ReturnType<typeof listPublishedForExport>>[number];
+const BATCH = 500;
+
+function selectExportRows() {
+  return db
+    .select({
+      ...detailColumns,
+      cursor: sql<string>`${initiatives.publishedAt}::text`,
+      adoptions:
+        sql<number>`(select count(*) from ${initiativeAdoptions} where ${initiativeAdoptions.initiativeId} = ${initiatives.id})`.mapWith(
+          Number,
+        ),
+    })
+    .from(initiatives)
+    .innerJoin(collectivities, eq(collectivities.code, initiatives.collectivityCode));
+}
+type Row = Omit<Awaited<ReturnType<typeof selectExportRows>>[number], "cursor">;
+
+/** Published initiatives in a stable order (publication date, then id), one batch at a time. */
+async function* publishedForExport(batchSize = BATCH): AsyncGenerator<Row> {
+  // The cursor keeps PostgreSQL's microseconds, which a JavaScript Date would round away.
+  let after: { publishedAt: string; id: string } | null = null;
+  for (;;) {
+    const rows = await selectExportRows()
+      .where(
+        and(
+          eq(initiatives.status, "published"),
+          after
+            ? sql`(${initiatives.publishedAt}, ${initiatives.id}) > (${after.publishedAt}::timestamptz, ${after.id})`
+            : undefined,
+        ),
+      )
+      .orderBy(asc(initiatives.publishedAt), asc(initiatives.id))
+      .limit(batchSize);
+    for (const { cursor: _cursor, ...row } of rows) yield row;
+    const last = rows.at(-1);
+    if (rows.length < batchSize || !last) return;
+    after = { publishedAt: last.cursor, id: last.id };
+  }
+}
 
 /** One exported record: stable ids, French labels beside the codes, plain ISO dates. */
 function exportRecord(origin: string, row: Row) {
@@ -48,22 +94,54 @@ function exportRecord(origin: string, row: Row) {
   };
 }
 
-export async function exportJson(origin: string) {
-  const rows = await listPublishedForExport();
-  return {
+/**
+ * The JSON export as text chunks: the licence first, then the items as they are read, and their
+ * count at the end (known only then).
+ */
+export async function* exportJsonChunks(origin: string): AsyncGenerator<string> {
+  const head = JSON.stringify({
     licence: LICENCE,
     producer: "Territoires Internet",
     generatedAt: new Date().toISOString(),
-    total: rows.length,
-    items: rows.map((row) => exportRecord(origin, row)),
-  };
+  });
+  yield `${head.slice(0, -1)},"items":[`;
+  let total = 0;
+  for await (const row of publishedForExport()) {
+    yield `${total > 0 ? "," : ""}${JSON.stringify(exportRecord(origin, row))}`;
+    total += 1;
+  }
+  yield `],"total":${total}}`;
 }
 
-export async function exportCsv(origin: string) {
-  const rows = await listPublishedForExport();
-  const records = rows.map((row) => {
+export const csvColumns = [
+  "id",
+  "slug",
+  "titre",
+  "resume",
+  "themes",
+  "themes_libelles",
+  "mots_cles",
+  "annee",
+  "budget",
+  "collectivite_code",
+  "collectivite_nom",
+  "collectivite_type",
+  "region_code",
+  "departement_code",
+  "inspiree_de_id",
+  "reprises",
+  "url",
+  "publiee_le",
+  "modifiee_le",
+  "liens",
+  "texte_markdown",
+];
+
+/** The CSV export's records, in the order of `csvColumns`, as they are read. */
+export async function* exportCsvRecords(origin: string): AsyncGenerator<unknown[]> {
+  for await (const row of publishedForExport()) {
     const r = exportRecord(origin, row);
-    return [
+    yield [
       r.id,
       r.slug,
       r.title,
@@ -86,32 +164,5 @@ export async function exportCsv(origin: string) {
       r.links.map((l) => l.url).join("|"),
       r.body,
     ];
-  });
-  // UTF-8 BOM so that spreadsheet software opens accents correctly.
-  return `\uFEFF${stringify(records, {
-    header: true,
-    columns: [
-      "id",
-      "slug",
-      "titre",
-      "resume",
-      "themes",
-      "themes_libelles",
-      "mots_cles",
-      "annee",
-      "budget",
-      "collectivite_code",
-      "collectivite_nom",
-      "collectivite_type",
-      "region_code",
-      "departement_code",
-      "inspiree_de_id",
-      "reprises",
-      "url",
-      "publiee_le",
-      "modifiee_le",
-      "liens",
-      "texte_markdown",
-    ],
-  })}`;
+  }
 }

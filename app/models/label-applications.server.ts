@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
 
 import { db, type Executor } from "../../db/client";
 import {
@@ -16,13 +17,13 @@ import { randomId } from "../utils/ids.server";
 import { categoryOf } from "../utils/label";
 import { computeScores } from "../utils/label-scoring";
 import { themeLabel } from "../utils/themes";
-import { carryOverAnswers } from "./label-answers.server";
 import {
   deadlinePassed,
   getCampaign,
   getCampaignById,
   registrationOpen,
 } from "./label-campaigns.server";
+import { carryOverAnswers } from "./label-carry-over.server";
 import { currentQuestions, type Question } from "./label-questionnaires.server";
 import { failure, isUniqueViolation, type Result } from "./result.server";
 
@@ -452,4 +453,37 @@ export async function listCampaignApplications(campaignId: string) {
     .innerJoin(collectivities, eq(collectivities.code, labelApplications.collectivityCode))
     .where(eq(labelApplications.campaignId, campaignId))
     .orderBy(asc(collectivities.name));
+}
+
+/**
+ * What a person did on label applications, for the RGPD export: the applications they registered
+ * or submitted and the answers they last wrote (the collectivity's file itself stays its own).
+ */
+export async function labelActsOfAccount(userId: string) {
+  const applicationOf = {
+    applicationId: labelApplications.id,
+    year: labelCampaigns.year,
+    collectivity: collectivities.name,
+  };
+  const applications = (column: AnyPgColumn) =>
+    db
+      .select(applicationOf)
+      .from(labelApplications)
+      .innerJoin(labelCampaigns, eq(labelCampaigns.id, labelApplications.campaignId))
+      .innerJoin(collectivities, eq(collectivities.code, labelApplications.collectivityCode))
+      .where(eq(column, userId));
+  const [registered, submitted, answers] = await Promise.all([
+    applications(labelApplications.registeredBy),
+    applications(labelApplications.submittedBy),
+    db
+      .select({
+        applicationId: labelAnswers.applicationId,
+        questionId: labelAnswers.questionId,
+        value: labelAnswers.value,
+        updatedAt: labelAnswers.updatedAt,
+      })
+      .from(labelAnswers)
+      .where(eq(labelAnswers.updatedBy, userId)),
+  ]);
+  return { registered, submitted, answers };
 }

@@ -15,7 +15,8 @@ import {
 import { hasRole, type AuthUser } from "../utils/auth.server";
 import { afterCommit } from "./after-commit.server";
 import { ensureRestrictedCategory, leaveTopicRoom, setTopicGrants } from "./forum-grants.server";
-import { createTopic, topicPath } from "./forums.server";
+import { createTopic } from "./forum-posts.server";
+import { topicPath } from "./forums.server";
 import { failure, type Result } from "./result.server";
 
 /**
@@ -402,7 +403,14 @@ export function deliberationPath(topic: { id: number; slug: string }) {
 
 /** RGPD export: a jury member's evaluations and declared conflicts. */
 export async function juryWorkOfAccount(userId: string) {
-  const [reviews, conflicts] = await Promise.all([
+  const [assignments, reviews, conflicts] = await Promise.all([
+    db
+      .select({
+        applicationId: labelJuryAssignments.applicationId,
+        assignedAt: labelJuryAssignments.assignedAt,
+      })
+      .from(labelJuryAssignments)
+      .where(eq(labelJuryAssignments.juryUserId, userId)),
     db
       .select({
         applicationId: labelJuryReviews.applicationId,
@@ -423,5 +431,5 @@ export async function juryWorkOfAccount(userId: string) {
       .from(labelJuryConflicts)
       .where(eq(labelJuryConflicts.juryUserId, userId)),
   ]);
-  return { reviews, conflicts };
+  return { assignments, reviews, conflicts };
 }

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 
-import { cancelRegistration } from "~/models/events.server";
+import { cancelRegistration } from "~/models/event-registrations.server";
 import { apiFailure, methodNotAllowed } from "~/utils/api.server";
 import { requireUser } from "~/utils/auth.server";
 

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 
-import { myRegistration, register } from "~/models/events.server";
+import { myRegistration } from "~/models/event-places.server";
+import { register } from "~/models/event-registrations.server";
 import {
   apiError,
   apiFailure,

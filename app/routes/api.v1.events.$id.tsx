@@ -1,9 +1,16 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 
-import { getEvent, updateEvent, type EventInput } from "~/models/events.server";
-import { apiFailure, methodNotAllowed, notFound, readJsonBody } from "~/utils/api.server";
+import { updateEvent } from "~/models/event-editing.server";
+import { getEvent } from "~/models/events.server";
+import {
+  apiFailure,
+  apiRateLimit,
+  methodNotAllowed,
+  notFound,
+  readJsonBody,
+} from "~/utils/api.server";
 import { requireUser } from "~/utils/auth.server";
-import { eventItem } from "~/utils/event-api.server";
+import { eventItem, expectedVersion, patchFromApi } from "~/utils/event-api.server";
 import { EventPatchApiSchema } from "~/utils/event-schemas";
 
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
@@ -17,29 +24,32 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
     onlineUrl: event.onlineUrl,
     programme: event.programme,
     initiativeIds: event.initiativeIds,
+    version: event.sequence,
     registration: event.registration
       ? { status: event.registration.status, position: event.registration.position ?? undefined }
       : null,
   });
 }
 
-/** PATCH: organisers of the event (403 for others who can see it, 404 otherwise). */
+/**
+ * PATCH: organisers of the event (403 for others who can see it, 404 otherwise). With the
+ * `version` read by GET (in the body or as `If-Match: "3"`), a save made since gives a 409.
+ */
 export async function action(args: ActionFunctionArgs) {
   if (args.request.method !== "PATCH") return methodNotAllowed(["GET", "PATCH"]);
   const user = requireUser(args);
   const body = await readJsonBody(args.request, EventPatchApiSchema);
-  const patch: Omit<Partial<EventInput>, "status"> & {
-    status?: "draft" | "published" | "cancelled";
-  } = {};
-  for (const [key, value] of Object.entries(body)) {
-    if (value !== undefined) (patch as Record<string, unknown>)[key] = value;
-  }
-  const updated = await updateEvent(user, args.params.id ?? "", patch);
+  const version = expectedVersion(args.request, body.version);
+  if (version instanceof Response) return version;
+  const limited = await apiRateLimit("event-write", user.id);
+  if (limited) return limited;
+  const updated = await updateEvent(user, args.params.id ?? "", patchFromApi(body), { version });
   if (!updated.ok) return apiFailure(updated);
   const origin = new URL(args.request.url).origin;
   return Response.json({
     id: updated.value.id,
     slug: updated.value.slug,
     url: `${origin}/evenements/${updated.value.slug}`,
+    version: updated.value.version,
   });
 }

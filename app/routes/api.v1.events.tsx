@@ -1,7 +1,14 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 
-import { createEvent, listEvents } from "~/models/events.server";
-import { apiFailure, methodNotAllowed, readJsonBody, readQuery } from "~/utils/api.server";
+import { createEvent } from "~/models/event-editing.server";
+import { listEvents } from "~/models/events.server";
+import {
+  apiFailure,
+  apiRateLimit,
+  methodNotAllowed,
+  readJsonBody,
+  readQuery,
+} from "~/utils/api.server";
 import { requireRole } from "~/utils/auth.server";
 import { eventItem, inputFromApi } from "~/utils/event-api.server";
 import { EventCreateApiSchema, EventListApiQuerySchema } from "~/utils/event-schemas";
@@ -34,6 +41,8 @@ export async function action(args: ActionFunctionArgs) {
   if (args.request.method !== "POST") return methodNotAllowed(["GET", "POST"]);
   const user = requireRole(args, "organiser");
   const body = await readJsonBody(args.request, EventCreateApiSchema);
+  const limited = await apiRateLimit("event-write", user.id);
+  if (limited) return limited;
   const created = await createEvent(user, inputFromApi(body));
   if (!created.ok) return apiFailure(created);
   const origin = new URL(args.request.url).origin;

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 
-import { createTopic, getCategory, listTopics, topicPath } from "~/models/forums.server";
+import { createTopic } from "~/models/forum-posts.server";
+import { getCategory, listTopics, topicPath } from "~/models/forums.server";
 import {
   methodNotAllowed,
   apiFailure,

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 
-import { deleteInitiative, getInitiative, updateInitiative } from "~/models/initiatives.server";
+import { deleteInitiative, updateInitiative } from "~/models/initiative-writes.server";
+import { getInitiative } from "~/models/initiatives.server";
 import {
   apiFailure,
   apiRateLimit,
@@ -10,7 +11,7 @@ import {
 } from "~/utils/api.server";
 import { requireUser } from "~/utils/auth.server";
 import { ApiInitiativePatchSchema } from "~/utils/initiative-schemas";
-import { apiBodyToInput, apiItem } from "~/utils/initiatives-api.server";
+import { apiBodyToInput, apiFieldNames, apiItem } from "~/utils/initiatives-api.server";
 
 /** One initiative by id (drafts only for their collectivity and admins: others get 404). */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -20,6 +21,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return Response.json({
     ...apiItem(origin, initiative),
     status: initiative.status,
+    version: initiative.version,
     body: initiative.body,
     bodyHtml: initiative.bodyHtml,
     budgetBracket: initiative.budgetBracket,
@@ -53,12 +55,13 @@ export async function action(args: ActionFunctionArgs) {
     return deleted.ok ? new Response(null, { status: 204 }) : apiFailure(deleted);
   }
   const body = await readJsonBody(args.request, ApiInitiativePatchSchema);
-  const updated = await updateInitiative(user, lookup, apiBodyToInput(body));
-  if (!updated.ok) return apiFailure(updated);
+  const updated = await updateInitiative(user, lookup, apiBodyToInput(body), body.version);
+  if (!updated.ok) return apiFailure(apiFieldNames(updated));
   const origin = new URL(args.request.url).origin;
   return Response.json({
     id: updated.value.id,
     slug: updated.value.slug,
+    version: updated.value.version,
     url: `${origin}/initiatives/${updated.value.slug}`,
   });
 }

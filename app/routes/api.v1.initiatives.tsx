@@ -1,12 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 
-import {
-  createInitiative,
-  listPublished,
-  searchInitiatives,
-  SearchUnavailableError,
-  type InitiativeInput,
-} from "~/models/initiatives.server";
+import { searchInitiatives } from "~/models/initiative-search.server";
+import { createInitiative, type InitiativeInput } from "~/models/initiative-writes.server";
+import { listPublished } from "~/models/initiatives.server";
 import {
   apiError,
   apiFailure,
@@ -27,16 +23,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const query = readQuery(request, InitiativeQuerySchema);
   const origin = new URL(request.url).origin;
   if (query.q) {
-    try {
-      const result = await searchInitiatives(query);
-      return Response.json({
-        items: result.items.map((hit) => apiItem(origin, hit)),
-        total: result.total,
-        page: result.page,
-        facets: result.facets,
-      });
-    } catch (error) {
-      if (!(error instanceof SearchUnavailableError)) throw error;
+    const result = await searchInitiatives(query);
+    // The pages fall back to the newest initiatives; an API client asked for a ranking.
+    if (result.degraded)
       return apiError(
         503,
         "service_unavailable",
@@ -44,7 +33,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
         undefined,
         { "Retry-After": "10" },
       );
-    }
+    return Response.json({
+      items: result.items.map((hit) => apiItem(origin, hit)),
+      total: result.total,
+      page: result.page,
+      facets: result.facets,
+    });
   }
   const result = await listPublished(query);
   return Response.json({

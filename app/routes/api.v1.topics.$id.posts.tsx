@@ -1,6 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 
-import { createPost, getTopic, listPostsAfter, postPath } from "~/models/forums.server";
+import { listPostChanges, listPostsAfter } from "~/models/forum-changes.server";
+import { createPost } from "~/models/forum-posts.server";
+import { getTopic, postPath } from "~/models/forums.server";
 import {
   methodNotAllowed,
   apiFailure,
@@ -17,15 +19,24 @@ function topicIdOf(param: string | undefined) {
   return /^\d{1,9}$/.test(param ?? "") ? Number(param) : null;
 }
 
-/** The visible posts after `after`, in order: what a reconnecting client missed. */
+/**
+ * What a reconnecting client missed: the visible posts after `after`, in order, and with `since`
+ * the changes (edits, hidings, restorations, deletions) to the posts up to `after` made after
+ * change `since`, oldest first.
+ */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const viewer = optionalApiViewer(context);
-  const { after, limit } = readQuery(request, PostsQuerySchema);
+  const { after, limit, since } = readQuery(request, PostsQuerySchema);
   const topicId = topicIdOf(params.id);
   const topic = topicId ? await getTopic(viewer, topicId) : null;
   if (!topic) return notFound();
   const origin = new URL(request.url).origin;
-  const items = await listPostsAfter(topic.id, after, limit + 1);
+  const [items, changes] = await Promise.all([
+    listPostsAfter(topic.id, after, limit + 1),
+    since === undefined
+      ? Promise.resolve(null)
+      : listPostChanges(topic.id, { upTo: after, since, limit: limit + 1 }),
+  ]);
   return Response.json({
     items: items.slice(0, limit).map((post) => ({
       ...post,
@@ -33,6 +44,10 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     })),
     hasMore: items.length > limit,
     lastPostId: topic.lastPostId,
+    lastChangeId: topic.lastChangeId,
+    ...(changes
+      ? { changes: changes.slice(0, limit), changesHaveMore: changes.length > limit }
+      : {}),
   });
 }
 

@@ -7,7 +7,8 @@ import { InitiativeCardGrid, InitiativeLinks } from "~/components/initiative-car
 import { LabelHistory } from "~/components/label-level";
 import { MemberChip } from "~/components/member-chip";
 import { decideMembership, getCollectivity, listMembers } from "~/models/collectivities.server";
-import { listEvents, placesLeft } from "~/models/events.server";
+import { placesLeft } from "~/models/event-places.server";
+import { listEvents } from "~/models/events.server";
 import { listCollectivityInitiatives } from "~/models/initiatives.server";
 import { labelHistory } from "~/models/label-results.server";
 import { requireUser } from "~/utils/auth.server";

@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 
 import { eventIcs, feedIcs, personalIcs } from "~/models/event-calendar.server";
 import { getEvent } from "~/models/events.server";
+import { invariantResponse } from "~/utils/replies.server";
 import { themeSlugs } from "~/utils/themes";
 import { departmentCodeSchema, regionCodeSchema, z } from "~/utils/validation";
 
@@ -34,22 +35,16 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   if (slug === "calendrier") {
     const entries = Object.fromEntries([...url.searchParams].filter(([, value]) => value !== ""));
     const parsed = FeedQuerySchema.safeParse(entries);
-    if (!parsed.success) {
-      return new Response(
-        `Paramètre invalide : ${parsed.error.issues.map((i) => i.message).join(" ")}`,
-        { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } },
-      );
-    }
+    invariantResponse(
+      parsed.success,
+      `Paramètre invalide : ${parsed.error?.issues.map((i) => i.message).join(" ")}`,
+      400,
+    );
     const { region, departement, theme, jeton } = parsed.data;
     if (jeton !== undefined) {
       // A member's personal calendar: secret, so never cached by anyone in between.
       const personal = await personalIcs(jeton, url.origin);
-      if (!personal) {
-        return new Response("Adresse de calendrier inconnue ou révoquée.", {
-          status: 404,
-          headers: { "Content-Type": "text/plain; charset=utf-8" },
-        });
-      }
+      invariantResponse(personal, "Adresse de calendrier inconnue ou révoquée.");
       return calendarResponse(personal, "mes-evenements.ics", "private, no-store");
     }
     const feed = await feedIcs({ region, department: departement, theme }, url.origin);
@@ -66,12 +61,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   }
   const viewer = context.auth.user;
   const event = await getEvent({ slug }, viewer);
-  if (!event) {
-    return new Response("Événement introuvable.", {
-      status: 404,
-      headers: { "Content-Type": "text/plain; charset=utf-8" },
-    });
-  }
+  invariantResponse(event, "Événement introuvable.");
   // The online link is in the file only for registered people and organisers (getEvent drops
   // it for everyone else), so that copy must not be shared by caches.
   const cache = viewer ? "private, no-store" : "public, max-age=300";

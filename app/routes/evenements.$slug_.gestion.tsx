@@ -1,63 +1,30 @@
+import { getFormProps, getInputProps, useForm, type SubmissionResult } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 
+import { AttendeeTable } from "~/components/event-attendee-table";
+import { ErrorList, Field, FormErrors, RadioGroup, TextareaField } from "~/components/forms";
+import { cancelEvent, updateEvent } from "~/models/event-editing.server";
+import { placesLeft } from "~/models/event-places.server";
+import { listAttendees, messageAttendees } from "~/models/event-registrations.server";
+import { addOrganiser, listOrganisers } from "~/models/events.server";
+import { requireManagedEvent } from "~/utils/event-pages.server";
 import {
-  addOrganiser,
-  cancelEvent,
-  getEvent,
-  listAttendees,
-  listOrganisers,
-  messageAttendees,
-  placesLeft,
-} from "~/models/events.server";
-import { requireUser } from "~/utils/auth.server";
-import { formatInZone } from "~/utils/dates";
-import { capacityRule } from "~/utils/event-schemas";
-import { z } from "~/utils/validation";
+  AddOrganiserSchema,
+  CancelEventSchema,
+  capacityRule,
+  CapacityFormSchema,
+  EventMessageSchema,
+} from "~/utils/event-schemas";
+import { limitReached } from "~/utils/rate-limit.server";
+import { formRateLimited } from "~/utils/replies.server";
 
-const IntentSchema = z.discriminatedUnion("intent", [
-  z.object({
-    intent: z.literal("message"),
-    subject: z
-      .string({ error: "L'objet est requis." })
-      .trim()
-      .min(3, "L'objet doit compter au moins 3 caractères.")
-      .max(120, "L'objet ne peut pas dépasser 120 caractères."),
-    body: z
-      .string({ error: "Le message est requis." })
-      .trim()
-      .min(5, "Le message doit compter au moins 5 caractères.")
-      .max(5_000, "Le message ne peut pas dépasser 5 000 caractères."),
-    audience: z.enum(["confirmed", "all"], { error: "Choisissez les destinataires." }),
-  }),
-  z.object({
-    intent: z.literal("cancel-event"),
-    confirm: z.literal("on", { error: "Cochez la case pour confirmer l'annulation." }),
-  }),
-  z.object({
-    intent: z.literal("add-organiser"),
-    email: z.string().trim().email("Adresse électronique invalide.").max(254),
-  }),
-]);
-
-type ActionData = { fields: Record<string, string[]>; error: string | null };
-const reply = (data: ActionData, status: number) => json(data, { status });
-
-async function manageable(args: LoaderFunctionArgs) {
-  const user = requireUser(args);
-  const event = await getEvent({ slug: args.params.slug ?? "" }, user);
-  if (!event) throw new Response("Événement introuvable.", { status: 404 });
-  if (!event.canManage) {
-    throw new Response("Seuls les organisateurs de cet événement peuvent le gérer.", {
-      status: 403,
-    });
-  }
-  return { user, event };
-}
+const forbidden = "Seuls les organisateurs de cet événement peuvent le gérer.";
 
 export async function loader(args: LoaderFunctionArgs) {
-  const { user, event } = await manageable(args);
+  const { user, event } = await requireManagedEvent(args, forbidden);
   const [attendees, organisers] = await Promise.all([
     listAttendees(user, event.id),
     listOrganisers(event.id),
@@ -73,42 +40,74 @@ export async function loader(args: LoaderFunctionArgs) {
       waitlisted: event.waitlisted,
       timeZone: event.timeZone,
       placesLeft: placesLeft(event),
+      version: event.sequence,
     },
     attendees: attendees ?? [],
     organisers: organisers.map((o) => ({ id: o.id, name: o.name })),
   };
 }
 
+type ActionData = { intent: string; result: SubmissionResult<string[]>; version: number };
+
+/** Each form is told apart by its `intent`; errors come back next to its fields, values kept. */
 export async function action(args: ActionFunctionArgs) {
-  const { user, event } = await manageable(args);
-  const parsed = IntentSchema.safeParse(Object.fromEntries(await args.request.formData()));
-  if (!parsed.success) {
-    const fields: Record<string, string[]> = {};
-    for (const issue of parsed.error.issues)
-      (fields[String(issue.path[0] ?? "form")] ??= []).push(issue.message);
-    return reply({ fields, error: null }, 400);
+  const { user, event } = await requireManagedEvent(args, forbidden);
+  const formData = await args.request.formData();
+  const intent = String(formData.get("intent") ?? "");
+  const version = event.sequence;
+  const reply = (result: SubmissionResult<string[]>, status: number) =>
+    json<ActionData>({ intent, result, version }, { status });
+  const refused = (
+    submission: { reply: (options: object) => SubmissionResult<string[]> },
+    failed: { status: number; fieldErrors: Record<string, string[]>; formError?: string },
+  ) =>
+    reply(
+      submission.reply({
+        fieldErrors: failed.fieldErrors,
+        formErrors: failed.formError ? [failed.formError] : undefined,
+      }),
+      failed.status === 422 ? 400 : failed.status,
+    );
+
+  if (intent === "message") {
+    const submission = parseWithZod(formData, { schema: EventMessageSchema });
+    if (submission.status !== "success") return reply(submission.reply(), 400);
+    const limited = await limitReached("event-message", event.id);
+    if (limited) return formRateLimited(limited, submission, { extra: { intent, version } });
+    const { intent: _intent, ...message } = submission.value;
+    const sent = await messageAttendees(user, event.id, message);
+    if (!sent.ok) return refused(submission, sent);
+    return redirect(`/evenements/${event.slug}/gestion?envoye=${sent.value.sent}`);
   }
-  const input = parsed.data;
-  if (input.intent === "message") {
-    const result = await messageAttendees(user, event.id, input);
-    if (!result.ok)
-      return reply({ fields: {}, error: result.formError ?? "Envoi impossible." }, result.status);
-    return redirect(`/evenements/${event.slug}/gestion?envoye=${result.value.sent}`);
+  if (intent === "capacity") {
+    const submission = parseWithZod(formData, { schema: CapacityFormSchema });
+    if (submission.status !== "success") return reply(submission.reply(), 400);
+    const limited = await limitReached("event-write", user.id);
+    if (limited) return formRateLimited(limited, submission, { extra: { intent, version } });
+    const updated = await updateEvent(
+      user,
+      event.id,
+      { capacity: submission.value.capacity ?? null },
+      { version: submission.value.version },
+    );
+    if (!updated.ok) return refused(submission, updated);
+    return redirect(`/evenements/${event.slug}/gestion?jauge=1`);
   }
-  if (input.intent === "add-organiser") {
-    const result = await addOrganiser(user, event.id, input.email);
-    if (!result.ok)
-      return reply({ fields: result.fieldErrors, error: result.formError ?? null }, 400);
+  if (intent === "add-organiser") {
+    const submission = parseWithZod(formData, { schema: AddOrganiserSchema });
+    if (submission.status !== "success") return reply(submission.reply(), 400);
+    const added = await addOrganiser(user, event.id, submission.value.email);
+    if (!added.ok) return refused(submission, added);
     return redirect(`/evenements/${event.slug}/gestion?organisateur=1`);
   }
-  const result = await cancelEvent(user, event.id);
-  if (!result.ok)
-    return reply(
-      { fields: {}, error: result.formError ?? "Annulation impossible." },
-      result.status,
-    );
+  const submission = parseWithZod(formData, { schema: CancelEventSchema });
+  if (submission.status !== "success") return reply(submission.reply(), 400);
+  const cancelled = await cancelEvent(user, event.id);
+  if (!cancelled.ok) return refused(submission, cancelled);
   return redirect(`/evenements/${event.slug}/gestion?annule=1`);
 }
+
+export { keepActionHeaders as headers } from "~/utils/headers";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Gestion de « ${data.event.title} » — Territoires Internet` : "Événement" },
@@ -116,42 +115,60 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 export default function ManageEventPage() {
   const { event, attendees, organisers } = useLoaderData<typeof loader>();
-  const data = useActionData<typeof action>() as ActionData | undefined;
+  const data = useActionData<ActionData>();
   const [params] = useSearchParams();
+  const resultFor = (intent: string) => (data?.intent === intent ? data.result : undefined);
+  const [messageForm, messageFields] = useForm({
+    id: "message",
+    lastResult: resultFor("message"),
+    defaultValue: { audience: "confirmed" },
+    shouldValidate: "onBlur",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: EventMessageSchema }),
+  });
+  const capacityDefault: { capacity?: string } = {
+    capacity: event.capacity === null ? "" : String(event.capacity),
+  };
+  const [capacityForm, capacityFields] = useForm({
+    id: "jauge",
+    lastResult: resultFor("capacity"),
+    defaultValue: capacityDefault,
+    shouldValidate: "onBlur",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: CapacityFormSchema }),
+  });
+  const [organiserForm, organiserFields] = useForm({
+    id: "organisateur",
+    lastResult: resultFor("add-organiser"),
+    shouldValidate: "onBlur",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: AddOrganiserSchema }),
+  });
+  const [cancelForm, cancelFields] = useForm({
+    id: "annulation",
+    lastResult: resultFor("cancel-event"),
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: CancelEventSchema }),
+  });
   const confirmed = attendees.filter((a) => a.status === "confirmed");
   const waiting = attendees.filter((a) => a.status === "waitlisted");
   const sent = params.get("envoye");
-  const fieldError = (name: string) =>
-    data?.fields[name]?.map((message) => (
-      <p key={message} className="field-error" id={`${name}-error`}>
-        {message}
-      </p>
-    ));
+  const notice =
+    sent !== null
+      ? `Message envoyé à ${sent} personne${Number(sent) > 1 ? "s" : ""} (notification dans le site).`
+      : params.get("annule")
+        ? "L'événement est annulé ; les personnes inscrites sont prévenues et les agendas abonnés mis à jour."
+        : params.get("organisateur")
+          ? "Co-organisateur ou co-organisatrice ajouté·e."
+          : params.get("jauge")
+            ? "La jauge est enregistrée."
+            : null;
+  const confirmProps = getInputProps(cancelFields.confirm, { type: "checkbox" });
   return (
     <div className="container stack">
       <p>
         <Link to={`/evenements/${event.slug}`}>← Retour à l'événement</Link>
       </p>
       <h1>Gestion de « {event.title} »</h1>
-      {sent !== null ? (
+      {notice ? (
         <div className="alert alert--success" role="status">
-          Message envoyé à {sent} personne{Number(sent) > 1 ? "s" : ""} (notification dans le site).
-        </div>
-      ) : null}
-      {params.get("annule") ? (
-        <div className="alert alert--success" role="status">
-          L'événement est annulé ; les personnes inscrites sont prévenues et les agendas abonnés mis
-          à jour.
-        </div>
-      ) : null}
-      {params.get("organisateur") ? (
-        <div className="alert alert--success" role="status">
-          Co-organisateur ou co-organisatrice ajouté·e.
-        </div>
-      ) : null}
-      {data?.error ? (
-        <div className="alert alert--error" role="alert">
-          {data.error}
+          {notice}
         </div>
       ) : null}
 
@@ -174,48 +191,48 @@ export default function ManageEventPage() {
           rows={waiting}
           timeZone={event.timeZone}
         />
+        {event.status !== "cancelled" ? (
+          <Form method="post" className="stack" {...getFormProps(capacityForm)} noValidate>
+            <FormErrors errors={capacityForm.errors} id={capacityForm.errorId} />
+            <input type="hidden" name="intent" value="capacity" />
+            <input type="hidden" name="version" value={data?.version ?? event.version} />
+            <Field
+              label="Jauge"
+              meta={capacityFields.capacity}
+              type="number"
+              hint="Nombre de places ; laissez vide pour un nombre illimité."
+            />
+            <div>
+              <button type="submit" className="secondary">
+                Enregistrer la jauge
+              </button>
+            </div>
+          </Form>
+        ) : null}
       </section>
 
-      <section className="card stack" aria-labelledby="message">
-        <h2 id="message">Écrire aux personnes inscrites</h2>
+      <section className="card stack" aria-labelledby="message-titre">
+        <h2 id="message-titre">Écrire aux personnes inscrites</h2>
         <p>Le message arrive dans leurs notifications sur le site.</p>
-        <Form method="post" className="stack">
+        <Form
+          method="post"
+          className="stack"
+          {...getFormProps(messageForm)}
+          noValidate
+          data-brouillon="message-inscrits"
+        >
+          <FormErrors errors={messageForm.errors} id={messageForm.errorId} />
           <input type="hidden" name="intent" value="message" />
-          <div className="field">
-            <label htmlFor="subject">Objet</label>
-            <input
-              id="subject"
-              name="subject"
-              maxLength={120}
-              aria-invalid={data?.fields.subject ? true : undefined}
-              aria-describedby={data?.fields.subject ? "subject-error" : undefined}
-            />
-            {fieldError("subject")}
-          </div>
-          <div className="field">
-            <label htmlFor="body">Message</label>
-            <textarea
-              id="body"
-              name="body"
-              rows={5}
-              aria-invalid={data?.fields.body ? true : undefined}
-              aria-describedby={data?.fields.body ? "body-error" : undefined}
-            />
-            {fieldError("body")}
-          </div>
-          <fieldset className="field">
-            <legend>Destinataires</legend>
-            <div className="choices">
-              <label>
-                <input type="radio" name="audience" value="confirmed" defaultChecked />
-                Les personnes confirmées
-              </label>
-              <label>
-                <input type="radio" name="audience" value="all" />
-                Tout le monde, liste d'attente comprise
-              </label>
-            </div>
-          </fieldset>
+          <Field label="Objet" meta={messageFields.subject} />
+          <TextareaField label="Message" meta={messageFields.body} rows={5} />
+          <RadioGroup
+            legend="Destinataires"
+            meta={messageFields.audience}
+            options={[
+              { value: "confirmed", label: "Les personnes confirmées" },
+              { value: "all", label: "Tout le monde, liste d'attente comprise" },
+            ]}
+          />
           <div>
             <button type="submit">Envoyer</button>
           </div>
@@ -229,22 +246,15 @@ export default function ManageEventPage() {
             <li key={o.id}>{o.name}</li>
           ))}
         </ul>
-        <Form method="post" className="stack">
+        <Form method="post" className="stack" {...getFormProps(organiserForm)} noValidate>
+          <FormErrors errors={organiserForm.errors} id={organiserForm.errorId} />
           <input type="hidden" name="intent" value="add-organiser" />
-          <div className="field">
-            <label htmlFor="organiser-email">Adresse d'un·e co-organisateur·rice</label>
-            <span className="hint" id="organiser-email-hint">
-              La personne doit avoir le rôle d'organisateur sur le site.
-            </span>
-            <input
-              id="organiser-email"
-              name="email"
-              type="email"
-              aria-describedby={`organiser-email-hint${data?.fields.email ? " email-error" : ""}`}
-              aria-invalid={data?.fields.email ? true : undefined}
-            />
-            {fieldError("email")}
-          </div>
+          <Field
+            label="Adresse d'un·e co-organisateur·rice"
+            meta={organiserFields.email}
+            type="email"
+            hint="La personne doit avoir le rôle d'organisateur sur le site."
+          />
           <div>
             <button type="submit" className="secondary">
               Ajouter
@@ -260,20 +270,16 @@ export default function ManageEventPage() {
             Les inscriptions ferment, chaque personne inscrite reçoit une notification et les
             agendas abonnés affichent l'événement comme annulé. Cette action est définitive.
           </p>
-          <Form method="post" className="stack">
+          <Form method="post" className="stack" {...getFormProps(cancelForm)} noValidate>
+            <FormErrors errors={cancelForm.errors} id={cancelForm.errorId} />
             <input type="hidden" name="intent" value="cancel-event" />
             <div className="choices">
               <label>
-                <input
-                  type="checkbox"
-                  name="confirm"
-                  aria-invalid={data?.fields.confirm ? true : undefined}
-                  aria-describedby={data?.fields.confirm ? "confirm-error" : undefined}
-                />
+                <input {...confirmProps} key={confirmProps.key} />
                 Je confirme l'annulation de cet événement
               </label>
             </div>
-            {fieldError("confirm")}
+            <ErrorList id={cancelFields.confirm.errorId} errors={cancelFields.confirm.errors} />
             <div>
               <button type="submit" className="danger">
                 Annuler l'événement
@@ -282,66 +288,6 @@ export default function ManageEventPage() {
           </Form>
         </section>
       ) : null}
-    </div>
-  );
-}
-
-function AttendeeTable({
-  title,
-  rows,
-  timeZone,
-}: {
-  title: string;
-  rows: Array<{
-    userId: string;
-    name: string;
-    email: string;
-    jobTitle: string;
-    collectivityName: string | null;
-    position: number | null;
-    showPublicly: boolean;
-    registeredAt: string;
-  }>;
-  timeZone: string;
-}) {
-  return (
-    <div className="table-wrap">
-      <table>
-        <caption>
-          {title} ({rows.length})
-        </caption>
-        <thead>
-          <tr>
-            {rows.some((r) => r.position !== null) ? <th scope="col">Rang</th> : null}
-            <th scope="col">Nom</th>
-            <th scope="col">Fonction et collectivité</th>
-            <th scope="col">Adresse</th>
-            <th scope="col">Inscription</th>
-            <th scope="col">Liste publique</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.length === 0 ? (
-            <tr>
-              <td colSpan={6}>Personne pour l'instant.</td>
-            </tr>
-          ) : (
-            rows.map((row) => (
-              <tr key={row.userId}>
-                {row.position !== null ? <td>{row.position}</td> : null}
-                <td>{row.name}</td>
-                <td>
-                  {row.jobTitle}
-                  {row.collectivityName ? ` — ${row.collectivityName}` : ""}
-                </td>
-                <td>{row.email}</td>
-                <td>{formatInZone(row.registeredAt, timeZone)}</td>
-                <td>{row.showPublicly ? "oui" : "non"}</td>
-              </tr>
-            ))
-          )}
-        </tbody>
-      </table>
     </div>
   );
 }

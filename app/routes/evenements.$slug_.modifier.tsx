@@ -5,30 +5,23 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 
 import type { Candidate } from "~/components/collectivity-picker";
 import { EventForm } from "~/components/event-form";
-import { getEvent, toLocalInputs, updateEvent } from "~/models/events.server";
-import { requireUser } from "~/utils/auth.server";
+import { updateEvent } from "~/models/event-editing.server";
+import { toLocalInputs } from "~/models/events.server";
 import { zoneLabel } from "~/utils/dates";
 import { eventInputFromForm, toFormErrors } from "~/utils/event-forms.server";
-import { capacityRule, EventFormSchema, programmeToText } from "~/utils/event-schemas";
+import { requireManagedEvent } from "~/utils/event-pages.server";
+import { capacityRule, EventEditFormSchema, programmeToText } from "~/utils/event-schemas";
+import { limitReached } from "~/utils/rate-limit.server";
+import { formRateLimited } from "~/utils/replies.server";
 
-/** The event if the viewer may see it (else 404) and manage it (else 403). */
-async function manageable(args: LoaderFunctionArgs) {
-  const user = requireUser(args);
-  const event = await getEvent({ slug: args.params.slug ?? "" }, user);
-  if (!event) throw new Response("Événement introuvable.", { status: 404 });
-  if (!event.canManage) {
-    throw new Response("Seuls les organisateurs de cet événement peuvent le modifier.", {
-      status: 403,
-    });
-  }
-  return { user, event };
-}
+const forbidden = "Seuls les organisateurs de cet événement peuvent le modifier.";
 
 export async function loader(args: LoaderFunctionArgs) {
-  const { event } = await manageable(args);
+  const { event } = await requireManagedEvent(args, forbidden);
   const local = toLocalInputs(event);
   return {
     event: { slug: event.slug, title: event.title, status: event.status, timeZone: event.timeZone },
+    version: event.sequence,
     defaults: {
       title: event.title,
       description: event.description,
@@ -47,31 +40,36 @@ export async function loader(args: LoaderFunctionArgs) {
 }
 
 export async function action(args: ActionFunctionArgs) {
-  const { user, event } = await manageable(args);
-  const submission = parseWithZod(await args.request.formData(), { schema: EventFormSchema });
+  const { user, event } = await requireManagedEvent(args, forbidden);
+  // The version the next save is based on: after a 409, the one the organiser has now seen.
+  const data = { candidates: [] as Candidate[], version: event.sequence };
+  const submission = parseWithZod(await args.request.formData(), { schema: EventEditFormSchema });
   if (submission.status !== "success") {
-    return json({ result: submission.reply(), candidates: [] as Candidate[] }, { status: 400 });
+    return json({ ...data, result: submission.reply() }, { status: 400 });
   }
   const converted = await eventInputFromForm(submission.value, { admin: false });
   if (!converted.ok) {
     return json(
       {
+        ...data,
         result: submission.reply({ fieldErrors: converted.fieldErrors }),
         candidates: converted.candidates,
       },
       { status: 400 },
     );
   }
+  const limited = await limitReached("event-write", user.id);
+  if (limited) return formRateLimited(limited, submission, { extra: data });
   const { collectivityCode: _host, ...input } = converted.input;
-  const updated = await updateEvent(user, event.id, input);
+  const updated = await updateEvent(user, event.id, input, { version: submission.value.version });
   if (!updated.ok) {
     return json(
       {
+        ...data,
         result: submission.reply({
           fieldErrors: toFormErrors(updated.fieldErrors),
           formErrors: updated.formError ? [updated.formError] : undefined,
         }),
-        candidates: [] as Candidate[],
       },
       { status: updated.status === 422 ? 400 : updated.status },
     );
@@ -79,12 +77,14 @@ export async function action(args: ActionFunctionArgs) {
   return redirect(`/evenements/${event.slug}?inscription=modifie`);
 }
 
+export { keepActionHeaders as headers } from "~/utils/headers";
+
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Modifier « ${data.event.title} » — Territoires Internet` : "Événement" },
 ];
 
 export default function EditEventPage() {
-  const { event, defaults } = useLoaderData<typeof loader>();
+  const { event, defaults, version } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   return (
     <div className="narrow stack">
@@ -110,6 +110,7 @@ export default function EditEventPage() {
         lastResult={data?.result}
         candidates={data?.candidates}
         defaultValue={defaults}
+        version={data?.version ?? version}
         showHost={false}
         submitLabel="Enregistrer les modifications"
         timeZoneNote={`Heure locale du lieu (${zoneLabel(event.timeZone)} actuellement ; elle suit la commune choisie).`}

@@ -5,16 +5,12 @@ import { EventCard } from "~/components/event-card";
 import { FilterSelect } from "~/components/forms";
 import { Pagination } from "~/components/pagination";
 import { listAreas } from "~/models/collectivities.server";
-import {
-  listEvents,
-  placesLeft,
-  searchEventIds,
-  searchEventIdsInDatabase,
-  type EventFilters,
-} from "~/models/events.server";
+import { placesLeft } from "~/models/event-places.server";
+import { listEvents, searchEvents, type EventFilters } from "~/models/events.server";
 import { hasRole } from "~/utils/auth.server";
 import { formatMonth, monthBounds, monthKey, PARIS } from "~/utils/dates";
 import { formatLabels } from "~/utils/event-schemas";
+import { invariantResponse } from "~/utils/replies.server";
 import { themes, themeSlugs } from "~/utils/themes";
 import { departmentCodeSchema, optionalEmpty, regionCodeSchema, z } from "~/utils/validation";
 
@@ -38,12 +34,11 @@ const ListQuerySchema = z.object({
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const parsed = ListQuerySchema.safeParse(Object.fromEntries(url.searchParams));
-  if (!parsed.success) {
-    throw new Response(
-      `Filtre invalide : ${parsed.error.issues.map((issue) => issue.message).join(" ")}`,
-      { status: 400 },
-    );
-  }
+  invariantResponse(
+    parsed.success,
+    `Filtre invalide : ${parsed.error?.issues.map((issue) => issue.message).join(" ")}`,
+    400,
+  );
   const query = parsed.data;
   const month = query.vue === "mois" ? (query.mois ?? monthKey(new Date())) : query.mois;
   const filters: EventFilters = {
@@ -56,14 +51,15 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     period: month ? "all" : query.periode === "passes" ? "past" : "upcoming",
   };
   if (month) Object.assign(filters, monthBounds(month));
+  const user = context.auth.user;
   let degraded = false;
   if (query.q) {
-    const ids = await searchEventIds(query.q);
-    degraded = ids === null;
-    filters.ids = ids ?? (await searchEventIdsInDatabase(query.q));
+    const found = await searchEvents(query.q);
+    degraded = found.degraded;
+    filters.ids = found.ids;
   }
-  const [results, areas] = await Promise.all([listEvents(filters), listAreas()]);
-  const user = context.auth.user;
+  // The hits are read again in PostgreSQL, through the same access rule as every events page.
+  const [results, areas] = await Promise.all([listEvents(filters, user), listAreas()]);
   return {
     query: { ...query, mois: month },
     degraded,

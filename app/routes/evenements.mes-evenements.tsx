@@ -6,11 +6,10 @@ import { EventCard } from "~/components/event-card";
 import {
   createCalendarToken,
   hasCalendarToken,
-  myEvents,
-  organisedEvents,
-  placesLeft,
   revokeCalendarToken,
-} from "~/models/events.server";
+} from "~/models/event-calendar.server";
+import { placesLeft } from "~/models/event-places.server";
+import { myEvents, organisedEvents } from "~/models/events.server";
 import { hasRole, requireUser } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/dates";
 import { z } from "~/utils/validation";

@@ -6,10 +6,12 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import type { Candidate } from "~/components/collectivity-picker";
 import { EventForm } from "~/components/event-form";
 import { approvedCollectivityOf } from "~/models/collectivities.server";
-import { createEvent } from "~/models/events.server";
+import { createEvent } from "~/models/event-editing.server";
 import { hasRole, requireRole } from "~/utils/auth.server";
 import { eventInputFromForm, toFormErrors } from "~/utils/event-forms.server";
 import { capacityRule, EventFormSchema } from "~/utils/event-schemas";
+import { limitReached } from "~/utils/rate-limit.server";
+import { formRateLimited } from "~/utils/replies.server";
 
 const timeZoneNote =
   "Heure locale du lieu : heure de Paris, ou l'heure locale pour un événement outre-mer (déduite de la commune).";
@@ -38,6 +40,9 @@ export async function action(args: ActionFunctionArgs) {
       { status: 400 },
     );
   }
+  const limited = await limitReached("event-write", user.id);
+  if (limited)
+    return formRateLimited(limited, submission, { extra: { candidates: [] as Candidate[] } });
   const created = await createEvent(user, converted.input);
   if (!created.ok) {
     return json(
@@ -53,6 +58,8 @@ export async function action(args: ActionFunctionArgs) {
   }
   return redirect(`/evenements/${created.value.slug}?inscription=cree`);
 }
+
+export { keepActionHeaders as headers } from "~/utils/headers";
 
 export const meta: MetaFunction = () => [{ title: "Créer un événement — Territoires Internet" }];
 

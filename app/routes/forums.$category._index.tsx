@@ -4,23 +4,18 @@ import { Link, useLoaderData } from "@remix-run/react";
 
 import { FollowForm } from "~/components/follow-form";
 import { Pagination } from "~/components/pagination";
-import {
-  canWrite,
-  getCategory,
-  getCategoryFollowLevel,
-  listTopics,
-  setFollowLevel,
-  topicPath,
-} from "~/models/forums.server";
+import { getCategoryFollowLevel, setFollowLevel } from "~/models/forum-reading.server";
+import { canWrite, getCategory, listTopics, topicPath } from "~/models/forums.server";
 import { getUser, requireUser } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/dates";
 import { FollowFormSchema, TOPICS_PER_PAGE, TopicsQuerySchema } from "~/utils/forum-schemas";
+import { invariantResponse } from "~/utils/replies.server";
 import { formatNumber } from "~/utils/text";
 
 export async function loader(args: LoaderFunctionArgs) {
   const viewer = getUser(args);
   const category = await getCategory(viewer, args.params.category ?? "");
-  if (!category) throw new Response("Catégorie introuvable.", { status: 404 });
+  invariantResponse(category, "Catégorie introuvable.");
   const parsed = TopicsQuerySchema.safeParse(
     Object.fromEntries(new URL(args.request.url).searchParams),
   );
@@ -44,9 +39,9 @@ export async function loader(args: LoaderFunctionArgs) {
 export async function action(args: ActionFunctionArgs) {
   const user = requireUser(args);
   const category = await getCategory(user, args.params.category ?? "");
-  if (!category) throw new Response("Catégorie introuvable.", { status: 404 });
+  invariantResponse(category, "Catégorie introuvable.");
   const parsed = FollowFormSchema.safeParse(Object.fromEntries(await args.request.formData()));
-  if (!parsed.success) throw new Response("Niveau de suivi inconnu.", { status: 400 });
+  invariantResponse(parsed.success, "Niveau de suivi inconnu.", 400);
   await setFollowLevel(user, { categoryId: category.id }, parsed.data.level);
   return redirect(`/forums/${category.slug}?suivi=1`);
 }

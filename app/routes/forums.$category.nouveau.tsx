@@ -5,22 +5,24 @@ import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 
 import { Field, FormErrors, TextareaField } from "~/components/forms";
-import { canWrite, createTopic, getCategory } from "~/models/forums.server";
+import { createTopic } from "~/models/forum-posts.server";
+import { canWrite, getCategory } from "~/models/forums.server";
 import { requireUser } from "~/utils/auth.server";
 import { TopicFormSchema } from "~/utils/forum-schemas";
+import { keepActionHeaders } from "~/utils/headers";
 import { randomId } from "~/utils/ids.server";
-import { RateLimitedError, retryAfterMessage } from "~/utils/rate-limit.server";
+import { RateLimitedError, unlessRateLimited } from "~/utils/rate-limit.server";
+import { formRateLimited, invariantResponse } from "~/utils/replies.server";
 
 export async function loader(args: LoaderFunctionArgs) {
   const user = requireUser(args);
   const category = await getCategory(user, args.params.category ?? "");
-  if (!category) throw new Response("Catégorie introuvable.", { status: 404 });
-  if (!(await canWrite(user))) {
-    throw new Response(
-      "Votre adhésion doit être validée par votre collectivité avant de publier.",
-      { status: 403 },
-    );
-  }
+  invariantResponse(category, "Catégorie introuvable.");
+  invariantResponse(
+    await canWrite(user),
+    "Votre adhésion doit être validée par votre collectivité avant de publier.",
+    403,
+  );
   return { category, idempotencyKey: randomId() };
 }
 
@@ -30,32 +32,24 @@ export async function action(args: ActionFunctionArgs) {
   if (submission.status !== "success") {
     return json({ result: submission.reply() }, { status: 400 });
   }
-  try {
-    const created = await createTopic(user, {
-      ...submission.value,
-      categorySlug: args.params.category ?? "",
-    });
-    if (!created.ok) {
-      if (created.status === 404) throw new Response("Catégorie introuvable.", { status: 404 });
-      return json(
-        {
-          result: submission.reply({
-            fieldErrors: created.fieldErrors,
-            formErrors: created.formError ? [created.formError] : [],
-          }),
-        },
-        { status: created.status },
-      );
-    }
-    return redirect(created.value.path);
-  } catch (error) {
-    if (!(error instanceof RateLimitedError)) throw error;
-    return json(
-      { result: submission.reply({ formErrors: [retryAfterMessage(error.retryAfterSeconds)] }) },
-      { status: 429, headers: { "Retry-After": String(error.retryAfterSeconds) } },
-    );
-  }
+  const created = await unlessRateLimited(() =>
+    createTopic(user, { ...submission.value, categorySlug: args.params.category ?? "" }),
+  );
+  if (created instanceof RateLimitedError) return formRateLimited(created, submission);
+  if (created.ok) return redirect(created.value.path);
+  invariantResponse(created.status !== 404, "Catégorie introuvable.");
+  return json(
+    {
+      result: submission.reply({
+        fieldErrors: created.fieldErrors,
+        formErrors: created.formError ? [created.formError] : [],
+      }),
+    },
+    { status: created.status },
+  );
 }
+
+export const headers = keepActionHeaders;
 
 export const meta: MetaFunction = () => [
   { title: "Ouvrir un sujet — Forums — Territoires Internet" },
@@ -78,7 +72,13 @@ export default function NewTopicPage() {
         <span aria-current="page">Nouveau sujet</span>
       </nav>
       <h1>Ouvrir un sujet</h1>
-      <Form method="post" className="card stack" {...getFormProps(form)} noValidate>
+      <Form
+        method="post"
+        className="card stack"
+        {...getFormProps(form)}
+        noValidate
+        data-brouillon="sujet"
+      >
         <FormErrors errors={form.errors} id={form.errorId} />
         <input type="hidden" name="idempotencyKey" value={idempotencyKey} />
         <Field

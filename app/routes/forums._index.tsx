@@ -22,13 +22,11 @@ export async function loader(args: LoaderFunctionArgs) {
     moderator: isModerator(viewer),
     q,
     queryError: parsed.success ? null : (parsed.error.issues[0]?.message ?? null),
-    search:
-      search === undefined
-        ? undefined
-        : search && {
-            total: search.total,
-            hits: search.hits.map((hit) => ({ ...hit, path: topicPath(hit.categorySlug, hit) })),
-          },
+    search: search && {
+      degraded: search.degraded,
+      limited: search.limited,
+      hits: search.hits.map((hit) => ({ ...hit, path: topicPath(hit.categorySlug, hit) })),
+    },
   };
 }
 
@@ -73,18 +71,20 @@ export default function ForumsPage() {
         <button type="submit">Rechercher</button>
       </Form>
 
-      {search === null ? (
-        <div className="alert alert--warning" role="status">
-          La recherche est momentanément indisponible. Parcourez les catégories ci-dessous.
-        </div>
-      ) : search ? (
+      {search ? (
         <section aria-labelledby="resultats" className="stack">
+          {search.degraded ? (
+            <div className="alert alert--warning" role="status">
+              La recherche est momentanément limitée : seuls les titres sont comparés. Parcourez
+              aussi les catégories ci-dessous.
+            </div>
+          ) : null}
           <h2 id="resultats">
-            {search.total === 0
+            {search.hits.length === 0
               ? `Aucun sujet ne correspond à « ${q} »`
-              : `${formatNumber(search.total)} sujet${search.total > 1 ? "s" : ""} pour « ${q} »`}
+              : `${formatNumber(search.hits.length)} sujet${search.hits.length > 1 ? "s" : ""} pour « ${q} »${search.limited ? " (les plus pertinents)" : ""}`}
           </h2>
-          {search.total === 0 ? (
+          {search.hits.length === 0 ? (
             <p>Essayez un autre mot, ou ouvrez un nouveau sujet dans la catégorie qui convient.</p>
           ) : (
             <ul className="topic-list">

@@ -4,16 +4,13 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 
 import { InitiativeCardGrid, InitiativeLinks, ThemeList } from "~/components/initiative-card";
 import { MemberChip } from "~/components/member-chip";
-import {
-  adoptInitiative,
-  getInitiative,
-  relatedInitiatives,
-  withdrawAdoption,
-} from "~/models/initiatives.server";
+import { adoptInitiative, withdrawAdoption } from "~/models/initiative-adoptions.server";
+import { getInitiative, relatedInitiatives } from "~/models/initiatives.server";
 import { requireUser } from "~/utils/auth.server";
 import { formatDate } from "~/utils/dates";
 import { budgetLabels, populationBracketLabel, statusLabels } from "~/utils/initiatives";
 import { kindLabels } from "~/utils/labels";
+import { invariantResponse } from "~/utils/replies.server";
 import { formatNumber } from "~/utils/text";
 import { z } from "~/utils/validation";
 
@@ -26,7 +23,7 @@ const WithdrawSchema = z.object({ intent: z.literal("withdraw") });
 export async function loader({ params, context }: LoaderFunctionArgs) {
   const viewer = context.auth.user;
   const initiative = await getInitiative({ slug: params.slug ?? "", viewer });
-  if (!initiative) throw new Response("Initiative introuvable.", { status: 404 });
+  invariantResponse(initiative, "Initiative introuvable.");
   const related = await relatedInitiatives(initiative);
   const { body: _body, ...rest } = initiative;
   return {
@@ -42,7 +39,7 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
 export async function action(args: ActionFunctionArgs) {
   const user = requireUser(args);
   const initiative = await getInitiative({ slug: args.params.slug ?? "", viewer: user });
-  if (!initiative) throw new Response("Initiative introuvable.", { status: 404 });
+  invariantResponse(initiative, "Initiative introuvable.");
   const formData = await args.request.formData();
   const intent = formData.get("intent");
   if (intent === "adopt") {

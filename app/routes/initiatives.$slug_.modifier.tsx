@@ -1,21 +1,24 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { json, redirect } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 
 import { InitiativeForm } from "~/components/initiative-form";
-import { creditableMembers, deleteInitiative, getInitiative } from "~/models/initiatives.server";
+import { creditableMembers } from "~/models/initiative-contributors.server";
+import { deleteInitiative } from "~/models/initiative-writes.server";
+import { getInitiative } from "~/models/initiatives.server";
 import { hasRole, requireUser, type AuthUser } from "~/utils/auth.server";
 import { formDefaults, handleInitiativeForm } from "~/utils/initiative-form.server";
+import { invariantResponse } from "~/utils/replies.server";
 
 /** 404 when the viewer may not see it, 403 when they see it but may not change it. */
 async function editable(user: AuthUser, slug: string) {
   const initiative = await getInitiative({ slug, viewer: user });
-  if (!initiative) throw new Response("Initiative introuvable.", { status: 404 });
-  if (!initiative.canEdit)
-    throw new Response(
-      "Seuls les membres validés de cette collectivité peuvent modifier cette initiative.",
-      { status: 403 },
-    );
+  invariantResponse(initiative, "Initiative introuvable.");
+  invariantResponse(
+    initiative.canEdit,
+    "Seuls les membres validés de cette collectivité peuvent modifier cette initiative.",
+    403,
+  );
   return initiative;
 }
 
@@ -27,6 +30,7 @@ export async function loader(args: LoaderFunctionArgs) {
     title: initiative.title,
     collectivityName: initiative.collectivityName,
     defaults: formDefaults(initiative),
+    version: initiative.version,
     members: await creditableMembers(initiative.collectivityCode),
     isAdmin: hasRole(user, "admin"),
   };
@@ -38,21 +42,12 @@ export async function action(args: ActionFunctionArgs) {
   const formData = await args.request.formData();
   if (formData.get("intent") === "delete") {
     const deleted = await deleteInitiative(user, { id: initiative.id });
-    if (!deleted.ok) throw new Response("Initiative introuvable.", { status: deleted.status });
+    // Checked just above: only a concurrent deletion gets here.
+    invariantResponse(deleted.ok, "Initiative introuvable.");
     return redirect("/initiatives/brouillons?supprimee=1");
   }
   const members = await creditableMembers(initiative.collectivityCode);
-  const outcome = await handleInitiativeForm(
-    user,
-    formData,
-    { mode: "edit", id: initiative.id },
-    members,
-  );
-  if (outcome.status === 303) return redirect(`/initiatives/${outcome.slug}?modifiee=1`);
-  return json(
-    { result: outcome.result, previewHtml: outcome.previewHtml },
-    { status: outcome.status },
-  );
+  return handleInitiativeForm(user, formData, { mode: "edit", id: initiative.id }, members);
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -60,7 +55,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 export default function EditInitiativePage() {
-  const { slug, title, collectivityName, defaults, members, isAdmin } =
+  const { slug, title, collectivityName, defaults, version, members, isAdmin } =
     useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   return (
@@ -71,6 +66,7 @@ export default function EditInitiativePage() {
         id="modifier-initiative"
         mode="edit"
         defaults={defaults}
+        version={data?.version ?? version}
         lastResult={data?.result}
         previewHtml={data?.previewHtml}
         members={members}

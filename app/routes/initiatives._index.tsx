@@ -6,12 +6,7 @@ import { FilterSelect, type FilterOption } from "~/components/forms";
 import { InitiativeCard } from "~/components/initiative-card";
 import { Pagination } from "~/components/pagination";
 import { listAreas } from "~/models/collectivities.server";
-import {
-  listPublished,
-  searchInitiatives,
-  SearchUnavailableError,
-  type FacetName,
-} from "~/models/initiatives.server";
+import { searchInitiatives } from "~/models/initiative-search.server";
 import { InitiativeQuerySchema, type InitiativeQuery } from "~/utils/initiative-schemas";
 import { populationBrackets } from "~/utils/initiatives";
 import { kindLabels } from "~/utils/labels";
@@ -29,36 +24,16 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const query: InitiativeQuery = parsed.success
     ? { ...parsed.data, pageSize: PAGE_SIZE }
     : { page: 1, pageSize: PAGE_SIZE };
-  const areas = await listAreas();
-  const user = context.auth.user;
-  try {
-    const results = await searchInitiatives(query);
-    return { query, results, degraded: false, invalid: !parsed.success, areas, signedIn: !!user };
-  } catch (error) {
-    if (!(error instanceof SearchUnavailableError)) throw error;
+  const [areas, results] = await Promise.all([listAreas(), searchInitiatives(query)]);
+  return {
+    query,
+    results,
     // Meilisearch away: the newest initiatives from PostgreSQL, without ranking or counts.
-    const fallback = await listPublished({ ...query, q: undefined });
-    return {
-      query,
-      results: {
-        items: fallback.items.map((row) => ({
-          ...row,
-          year: row.startYear,
-          collectivity: { code: row.collectivityCode, name: row.collectivityName },
-          adoptions: 0,
-          highlight: undefined,
-        })),
-        total: fallback.total,
-        page: fallback.page,
-        pageSize: fallback.pageSize,
-        facets: {} as Partial<Record<FacetName, Record<string, number>>>,
-      },
-      degraded: true,
-      invalid: !parsed.success,
-      areas,
-      signedIn: !!user,
-    };
-  }
+    degraded: results.degraded,
+    invalid: !parsed.success,
+    areas,
+    signedIn: !!context.auth.user,
+  };
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [

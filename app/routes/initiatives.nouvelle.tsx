@@ -1,10 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { json, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 
 import { InitiativeForm } from "~/components/initiative-form";
 import { approvedCollectivityOf, getCollectivity } from "~/models/collectivities.server";
-import { creditableMembers } from "~/models/initiatives.server";
+import { creditableMembers } from "~/models/initiative-contributors.server";
 import { hasRole, requireUser } from "~/utils/auth.server";
 import { handleInitiativeForm } from "~/utils/initiative-form.server";
 
@@ -28,21 +27,7 @@ export async function action(args: ActionFunctionArgs) {
   const user = requireUser(args);
   const code = await approvedCollectivityOf(user.id);
   const members = code ? await creditableMembers(code) : [];
-  const outcome = await handleInitiativeForm(
-    user,
-    await args.request.formData(),
-    { mode: "create" },
-    members,
-  );
-  if (outcome.status === 303) {
-    return redirect(
-      `/initiatives/${outcome.slug}?${outcome.published ? "publiee" : "enregistree"}=1`,
-    );
-  }
-  return json(
-    { result: outcome.result, previewHtml: outcome.previewHtml },
-    { status: outcome.status },
-  );
+  return handleInitiativeForm(user, await args.request.formData(), { mode: "create" }, members);
 }
 
 export const meta: MetaFunction = () => [

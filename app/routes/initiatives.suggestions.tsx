@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 
-import { similarInitiatives } from "~/models/initiatives.server";
+import { similarInitiatives } from "~/models/initiative-search.server";
 
 /** Published initiatives close to the title being typed (duplicates to avoid). */
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -8,7 +8,8 @@ import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 
 import { LevelBadge } from "~/components/label-level";
-import { createPost, getTopic, listPosts, topicPath } from "~/models/forums.server";
+import { createPost } from "~/models/forum-posts.server";
+import { getTopic, listPosts, topicPath } from "~/models/forums.server";
 import { evidenceInitiatives } from "~/models/label-answers.server";
 import {
   declareConflict,

@@ -2,9 +2,10 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 
-import { listHiddenPosts, listOpenReports, moderatePost } from "~/models/forums.server";
+import { listHiddenPosts, listOpenReports, moderatePost } from "~/models/forum-moderation.server";
 import { requireRole } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/dates";
+import { invariantResponse } from "~/utils/replies.server";
 import { z } from "~/utils/validation";
 
 const DecisionSchema = z.object({
@@ -13,15 +14,18 @@ const DecisionSchema = z.object({
 });
 
 export async function loader(args: LoaderFunctionArgs) {
-  requireRole(args, "moderator");
-  const [reports, hidden] = await Promise.all([listOpenReports(), listHiddenPosts()]);
+  const moderator = requireRole(args, "moderator");
+  const [reports, hidden] = await Promise.all([
+    listOpenReports(moderator),
+    listHiddenPosts(moderator),
+  ]);
   return { reports, hidden };
 }
 
 export async function action(args: ActionFunctionArgs) {
   const user = requireRole(args, "moderator");
   const parsed = DecisionSchema.safeParse(Object.fromEntries(await args.request.formData()));
-  if (!parsed.success) throw new Response("Décision inconnue.", { status: 400 });
+  invariantResponse(parsed.success, "Décision inconnue.", 400);
   const done = await moderatePost(user, parsed.data.postId, parsed.data.intent);
   if (!done.ok) throw new Response(done.formError ?? "Action impossible.", { status: done.status });
   return redirect(`/moderation/forums?fait=${parsed.data.intent}`);

@@ -11,6 +11,7 @@ import {
 import { requireUser, safeRedirect } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/dates";
 import { NOTIFICATIONS_PAGE_SIZE } from "~/utils/forum-schemas";
+import { invariantResponse } from "~/utils/replies.server";
 import { z } from "~/utils/validation";
 
 const kindLabels = {
@@ -41,13 +42,13 @@ export async function loader(args: LoaderFunctionArgs) {
 export async function action(args: ActionFunctionArgs) {
   const user = requireUser(args);
   const parsed = ActionSchema.safeParse(Object.fromEntries(await args.request.formData()));
-  if (!parsed.success) throw new Response("Action inconnue.", { status: 400 });
+  invariantResponse(parsed.success, "Action inconnue.", 400);
   if (parsed.data.intent === "read-all") {
     await markNotificationsRead(user.id);
     return redirect("/notifications");
   }
   const url = await openNotification(user.id, parsed.data.id);
-  if (!url) throw new Response("Notification introuvable.", { status: 404 });
+  invariantResponse(url, "Notification introuvable.");
   return redirect(safeRedirect(url, "/notifications"));
 }
 

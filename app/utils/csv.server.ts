@@ -1,5 +1,9 @@
+import { pipeline, Readable } from "node:stream";
+
 import { stringify, type Options } from "csv-stringify";
 import { stringify as stringifySync } from "csv-stringify/sync";
+
+import { pullStream } from "./streams.server";
 
 /**
  * The one way to write CSV: a UTF-8 BOM so that spreadsheets read accents, and every cell that
@@ -18,7 +22,8 @@ export function toCsv(
 }
 
 /**
- * A CSV stream for large exports: write records as they are read, so that memory stays flat.
+ * A CSV stream for large exports: records are read only as fast as the CSV is consumed, so that
+ * memory stays flat, and a consumer that goes away stops the reading (pipeline destroys both).
  * Returns a web ReadableStream of bytes for a `Response` body.
  */
 export function csvStream(
@@ -27,29 +32,7 @@ export function csvStream(
   options: Pick<Options, "delimiter"> = {},
 ): ReadableStream<Uint8Array> {
   const stringifier = stringify({ ...safe, ...options, columns });
-  void (async () => {
-    try {
-      for await (const record of records) {
-        if (!stringifier.write(record)) {
-          await new Promise((resolve) => stringifier.once("drain", resolve));
-        }
-      }
-      stringifier.end();
-    } catch (error) {
-      stringifier.destroy(error instanceof Error ? error : new Error(String(error)));
-    }
-  })();
-  const encoder = new TextEncoder();
-  return new ReadableStream({
-    async start(controller) {
-      try {
-        for await (const chunk of stringifier as AsyncIterable<string | Buffer>) {
-          controller.enqueue(typeof chunk === "string" ? encoder.encode(chunk) : chunk);
-        }
-        controller.close();
-      } catch (error) {
-        controller.error(error);
-      }
-    },
-  });
+  // A failure of the source reaches the consumer through the stringifier's own error.
+  pipeline(Readable.from(records), stringifier, () => {});
+  return pullStream(stringifier);
 }

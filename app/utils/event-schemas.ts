@@ -116,6 +116,56 @@ export const EventFormSchema = z.object({
   status: z.enum(["draft", "published"], { error: "Choisissez brouillon ou publié." }),
 });
 
+/**
+ * The version (`sequence`) an edit form or API client read: when someone saved in between, the
+ * save is refused with a 409 instead of overwriting theirs.
+ */
+const versionSchema = z.coerce
+  .number({ error: "Version de l'événement manquante : rechargez la page." })
+  .int("Version de l'événement invalide : rechargez la page.")
+  .min(0, "Version de l'événement invalide : rechargez la page.")
+  .max(2_147_483_647, "Version de l'événement invalide : rechargez la page.");
+
+/** The edit form: the create form plus the version it was read at. */
+export const EventEditFormSchema = EventFormSchema.extend({ version: versionSchema });
+
+// ——— The organisers' management page (one schema per form, told apart by `intent`) ———
+
+export const EventMessageSchema = z.object({
+  intent: z.literal("message"),
+  subject: z
+    .string({ error: "L'objet est requis." })
+    .trim()
+    .min(3, "L'objet doit compter au moins 3 caractères.")
+    .max(120, "L'objet ne peut pas dépasser 120 caractères."),
+  body: z
+    .string({ error: "Le message est requis." })
+    .trim()
+    .min(5, "Le message doit compter au moins 5 caractères.")
+    .max(5_000, "Le message ne peut pas dépasser 5 000 caractères."),
+  audience: z.enum(["confirmed", "all"], { error: "Choisissez les destinataires." }),
+});
+
+export const AddOrganiserSchema = z.object({
+  intent: z.literal("add-organiser"),
+  email: z
+    .string({ error: "Indiquez l'adresse électronique de la personne." })
+    .trim()
+    .email("Adresse électronique invalide.")
+    .max(254, "Adresse électronique trop longue."),
+});
+
+export const CapacityFormSchema = z.object({
+  intent: z.literal("capacity"),
+  capacity: optionalEmpty(capacitySchema),
+  version: versionSchema,
+});
+
+export const CancelEventSchema = z.object({
+  intent: z.literal("cancel-event"),
+  confirm: z.literal("on", { error: "Cochez la case pour confirmer l'annulation." }),
+});
+
 const isoWithOffset = z.iso.datetime({
   offset: true,
   error: "Date ISO 8601 avec décalage attendue, par exemple 2027-03-12T18:00:00+01:00.",
@@ -153,6 +203,12 @@ export const EventPatchApiSchema = EventCreateApiSchema.omit({ collectivityCode:
   .extend({
     status: z.enum(["draft", "published", "cancelled"]).optional(),
     description: descriptionSchema.optional(),
+    /** The `version` read with GET; a save made since gives a 409 (also accepted as If-Match). */
+    version: z
+      .number({ error: "La version doit être un nombre entier." })
+      .int("La version doit être un nombre entier.")
+      .min(0, "La version doit être un nombre entier positif.")
+      .optional(),
   });
 
 export const EventListApiQuerySchema = z.object({

@@ -50,6 +50,11 @@ export const PostsQuerySchema = z.object({
     .min(1)
     .max(100)
     .default(50),
+  since: z.coerce
+    .number({ error: "« since » doit être un numéro de modification." })
+    .int()
+    .min(0)
+    .optional(),
 });
 
 export const TopicsQuerySchema = z.object({
@@ -86,6 +91,32 @@ export const ReportFormSchema = z.object({
     .min(3, "Dites en quelques mots pourquoi ce message pose problème.")
     .max(1000, "Le motif ne peut pas dépasser 1 000 caractères."),
 });
+
+export const DeleteFormSchema = z.object({
+  intent: z.literal("delete"),
+  postId: z.coerce.number().int().positive(),
+});
+
+const categorySlugSchema = z
+  .string({ error: "Choisissez une catégorie." })
+  .trim()
+  .regex(/^[a-z0-9-]{1,60}$/, "Choisissez une catégorie existante.");
+
+/** The moderators' "move" form of a topic. */
+export const MoveTopicSchema = z.object({
+  intent: z.literal("move"),
+  category: categorySlugSchema,
+});
+
+/** Every form of a topic's moderation route, told apart by `intent`. */
+export const TopicModerationSchema = z.discriminatedUnion("intent", [
+  z.object({
+    intent: z.enum(["hide", "restore"]),
+    postId: z.coerce.number().int().positive(),
+  }),
+  z.object({ intent: z.enum(["lock", "unlock", "pin", "unpin"]) }),
+  MoveTopicSchema,
+]);
 
 export const FollowFormSchema = z.object({
   intent: z.literal("follow"),

@@ -1,15 +1,18 @@
 import { parseWithZod } from "@conform-to/zod/v4";
+import { json, redirect } from "@remix-run/node";
 
+import { isVersionConflict } from "../models/initiative-conflicts.server";
 import {
   createInitiative,
   updateInitiative,
-  type InitiativeDetail,
   type InitiativeInput,
-} from "../models/initiatives.server";
+} from "../models/initiative-writes.server";
+import type { InitiativeDetail } from "../models/initiatives.server";
 import type { AuthUser } from "./auth.server";
 import { InitiativeFormSchema, type InitiativeForm } from "./initiative-schemas";
 import { renderMarkdown } from "./markdown.server";
-import { consume, RateLimitedError, retryAfterMessage } from "./rate-limit.server";
+import { limitReached } from "./rate-limit.server";
+import { formRateLimited, invariantResponse } from "./replies.server";
 
 function toInput(
   value: InitiativeForm,
@@ -61,8 +64,9 @@ export function formDefaults(initiative: InitiativeDetail) {
 
 /**
  * The action of the create and edit pages: "Prévisualiser" re-renders the form with the
- * preview (nothing saved), "Enregistrer" validates and saves, or answers 400 with an error
- * on each field and every value kept.
+ * preview (nothing saved), "Enregistrer" validates and saves then redirects to the initiative,
+ * or answers 400 with an error on each field and every value kept; 409 when someone else saved
+ * the initiative since the form was opened, with the version to base a new save on.
  */
 export async function handleInitiativeForm(
   user: AuthUser,
@@ -72,22 +76,19 @@ export async function handleInitiativeForm(
 ) {
   const submission = parseWithZod(formData, { schema: InitiativeFormSchema });
   const previewHtml = renderMarkdown(String(formData.get("body") ?? ""));
-  if (formData.get("intent") === "preview") {
-    return { status: 200, result: submission.reply(), previewHtml } as const;
-  }
-  if (submission.status !== "success") {
-    return { status: 400, result: submission.reply(), previewHtml } as const;
-  }
-  try {
-    await consume("initiative-write", user.id);
-  } catch (error) {
-    if (!(error instanceof RateLimitedError)) throw error;
-    return {
-      status: 429,
-      result: submission.reply({ formErrors: [retryAfterMessage(error.retryAfterSeconds)] }),
-      previewHtml,
-    } as const;
-  }
+  // `version` is set only by a conflict: the form then bases its next save on it.
+  const reply = (
+    status: number,
+    options: Parameters<typeof submission.reply>[0] = {},
+    version?: number,
+  ) => json({ result: submission.reply(options), previewHtml, version }, { status });
+  if (formData.get("intent") === "preview") return reply(200);
+  if (submission.status !== "success") return reply(400);
+  const limited = await limitReached("initiative-write", user.id);
+  if (limited)
+    return formRateLimited(limited, submission, {
+      extra: { previewHtml, version: undefined as number | undefined },
+    });
   const input = toInput(submission.value, members);
   const saved =
     target.mode === "create"
@@ -95,22 +96,19 @@ export async function handleInitiativeForm(
           ...input,
           collectivityCode: submission.value.collectivityCode || undefined,
         })
-      : await updateInitiative(user, { id: target.id }, input);
-  if (!saved.ok) {
-    if (saved.status === 404) throw new Response("Initiative introuvable.", { status: 404 });
-    if (saved.status === 403)
-      throw new Response(saved.formError ?? "Accès refusé.", { status: 403 });
-    const fieldErrors = { ...saved.fieldErrors };
-    // Errors on member credits are shown beside the member checkboxes.
-    if (fieldErrors.contributors) fieldErrors.memberContributors = fieldErrors.contributors;
-    return {
-      status: 400,
-      result: submission.reply({
-        fieldErrors,
-        formErrors: saved.formError ? [saved.formError] : undefined,
-      }),
-      previewHtml,
-    } as const;
+      : await updateInitiative(user, { id: target.id }, input, submission.value.version);
+  if (saved.ok) {
+    const notice =
+      target.mode === "edit" ? "modifiee" : input.status !== "draft" ? "publiee" : "enregistree";
+    return redirect(`/initiatives/${saved.value.slug}?${notice}=1`);
   }
-  return { status: 303, slug: saved.value.slug, published: input.status !== "draft" } as const;
+  invariantResponse(saved.status !== 404, "Initiative introuvable.");
+  invariantResponse(saved.status !== 403, saved.formError ?? "Accès refusé.", 403);
+  const fieldErrors = { ...saved.fieldErrors };
+  // Errors on member credits are shown beside the member checkboxes.
+  if (fieldErrors.contributors) fieldErrors.memberContributors = fieldErrors.contributors;
+  const formErrors = saved.formError ? [saved.formError] : undefined;
+  return isVersionConflict(saved)
+    ? reply(409, { fieldErrors, formErrors }, saved.currentVersion)
+    : reply(400, { fieldErrors, formErrors });
 }

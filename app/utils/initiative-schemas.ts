@@ -87,6 +87,12 @@ export const statusSchema = z.enum(["draft", "published", "archived"], {
   error: "Statut inconnu : draft, published ou archived.",
 });
 
+/** The version an edit started from (`version` of GET, a hidden field of the edit form). */
+export const versionSchema = z.coerce
+  .number({ error: "La version doit être un nombre entier." })
+  .int("La version doit être un nombre entier.")
+  .min(1, "La version doit être un nombre entier positif.");
+
 /** Body of POST /api/v1/initiatives (PATCH takes the same fields, all optional). */
 export const ApiInitiativeSchema = z.object({
   title: titleSchema,
@@ -102,9 +108,11 @@ export const ApiInitiativeSchema = z.object({
   inspiredBy: z.string().trim().max(200).nullable().optional(),
   collectivityCode: z.string().trim().min(2).max(20).optional(),
 });
-// No default in a PATCH: a field left out must stay as it is, not be reset.
+// No default in a PATCH: a field left out must stay as it is, not be reset. With `version`, the
+// PATCH is refused (409) when someone else saved the initiative since that version.
 export const ApiInitiativePatchSchema = ApiInitiativeSchema.extend({
   body: bodySchema.optional(),
+  version: versionSchema,
 }).partial();
 
 /** Query of /initiatives and GET /api/v1/initiatives. */
@@ -218,5 +226,6 @@ export const InitiativeFormSchema = z.object({
   inspiredBy: z.string().trim().max(300, "Adresse trop longue.").optional(),
   status: statusSchema.default("draft"),
   collectivityCode: z.string().trim().max(20).optional(),
+  version: versionSchema.optional(),
 });
 export type InitiativeForm = z.output<typeof InitiativeFormSchema>;

@@ -1,4 +1,5 @@
-import type { InitiativeInput } from "../models/initiatives.server";
+import type { InitiativeInput } from "../models/initiative-writes.server";
+import type { FieldErrors } from "../models/result.server";
 import type { ApiInitiativeSchema } from "./initiative-schemas";
 import type { z } from "./validation";
 
@@ -20,6 +21,12 @@ export function apiBodyToInput(body: Partial<ApiBody>): Partial<InitiativeInput>
   if (body.contributors !== undefined)
     input.contributors = body.contributors.map((c) => ({ ...c, role: c.role }));
   return input;
+}
+
+/** A model failure with its field names as the API spells them (`startYear` is `year`). */
+export function apiFieldNames<F extends { fieldErrors: FieldErrors }>(failure: F): F {
+  const { startYear, ...fieldErrors } = failure.fieldErrors;
+  return { ...failure, fieldErrors: startYear ? { ...fieldErrors, year: startYear } : fieldErrors };
 }
 
 export type ApiItem = {

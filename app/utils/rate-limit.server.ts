@@ -2,6 +2,7 @@ import pg from "pg";
 import { RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
 
 import { getConfig } from "../config.server";
+import { logger } from "./logger.server";
 import { singleton, takeSingleton } from "./singleton.server";
 
 /**
@@ -9,19 +10,36 @@ import { singleton, takeSingleton } from "./singleton.server";
  * PostgreSQL (table `rate_limits`) so that they hold across instances.
  */
 const definitions = {
+  // Login counts failures only. Per address; per account from one address, so that a stranger
+  // cannot lock the owner out; and a far higher ceiling per account against spread attacks.
   "login-ip": { points: 25, duration: 5 * 60 },
-  "login-account": { points: 25, duration: 60 * 60 },
+  "login-account-ip": { points: 10, duration: 60 * 60 },
+  "login-account": { points: 500, duration: 60 * 60 },
+  // Failures from a browser where the account logged in before: it skips the limits above.
+  "login-device": { points: 10, duration: 60 * 60 },
+  // Checks of the current password on /compte (password, email, deletion): argon2 each time.
+  "password-check": { points: 10, duration: 15 * 60 },
   "signup-ip": { points: 5, duration: 30 * 60 },
   "token-create": { points: 20, duration: 60 * 60 },
   // Registering (page or API), per person: generous for people, a brake for scripts.
   "event-registration": { points: 30, duration: 60 },
+  // Creating or changing events (page or API), per person: each change may notify every registrant.
+  "event-write": { points: 30, duration: 60 * 60 },
+  // Organisers' messages, per event: each one notifies every registrant.
+  "event-message": { points: 5, duration: 60 * 60 },
   // A human rarely posts more than this.
   "forum-post": { points: 10, duration: 60 },
   "forum-topic": { points: 5, duration: 60 * 60 },
+  // Reports reach every moderator: enough for a person, a brake for a flood.
+  "forum-report": { points: 20, duration: 60 * 60 },
   "initiative-write": { points: 60, duration: 60 * 60 },
   // Label: answers autosave while people type (one save every few seconds at most).
   "label-answer-save": { points: 1200, duration: 60 * 60 },
   "label-register": { points: 10, duration: 60 * 60 },
+  // The live preview follows typing (one request per pause): about one a second at most.
+  "markdown-preview": { points: 600, duration: 10 * 60 },
+  // Per IP: each download reads every published initiative; proxies may cache it 5 minutes.
+  "open-data-export": { points: 30, duration: 60 * 60 },
 } satisfies Record<string, { points: number; duration: number }>;
 
 export type LimitName = keyof typeof definitions;
@@ -29,8 +47,10 @@ export type LimitName = keyof typeof definitions;
 function pool() {
   return singleton("rate-limit-pool", () => {
     const created = new pg.Pool({ connectionString: getConfig().databaseUrl, max: 4 });
-    // Idle clients dropped by a PostgreSQL restart are replaced on next use.
-    created.on("error", () => {});
+    // Idle clients dropped by a PostgreSQL restart are replaced on next use: say so, nothing more.
+    created.on("error", (error) =>
+      logger().warn({ err: error.message }, "rate limits: idle PostgreSQL connection lost"),
+    );
     return created;
   });
 }
@@ -41,7 +61,12 @@ export async function closeRateLimits() {
   limiters.clear();
   await takeSingleton<pg.Pool>("rate-limit-pool")
     ?.end()
-    .catch(() => {});
+    .catch((error: unknown) =>
+      logger().warn(
+        { err: error instanceof Error ? error.message : String(error) },
+        "rate limits: pool did not close cleanly",
+      ),
+    );
 }
 
 function limiter(name: LimitName) {
@@ -90,6 +115,19 @@ export function retryAfterMessage(seconds: number) {
   return minutes > 1
     ? `Trop de tentatives. Réessayez dans ${minutes} minutes.`
     : "Trop de tentatives. Réessayez dans une minute.";
+}
+
+/** The error when `key` has used up its points already, without counting an attempt. */
+export async function limitAlreadyReached(name: LimitName, key: string) {
+  if (!getConfig().rateLimits) return undefined;
+  const state = await limiter(name).get(key);
+  if (!state || state.consumedPoints < definitions[name].points) return undefined;
+  return new RateLimitedError(Math.max(1, Math.ceil(state.msBeforeNext / 1000)));
+}
+
+/** Counts an attempt that failed; `limitAlreadyReached` refuses the next ones past the limit. */
+export async function countFailure(name: LimitName, key: string) {
+  await unlessRateLimited(() => consume(name, key));
 }
 
 /** Counts one attempt: the error once the limit is passed, else undefined. */

@@ -50,6 +50,11 @@ export const forumTopics = pgTable(
      * foreign key: initiatives live in another domain and may be built or migrated separately.
      */
     initiativeId: text("initiative_id"),
+    /**
+     * Counts the changes to the topic's posts (created, edited, hidden, restored, deleted): each
+     * such write takes the next number under the topic's row lock, so numbers follow commit order.
+     */
+    lastChangeId: bigint("last_change_id", { mode: "number" }).notNull().default(0),
     createdAt: createdAt(),
   },
   (t) => [
@@ -82,9 +87,12 @@ export const forumPosts = pgTable(
     deletedBy: text("deleted_by").references(() => users.id, { onDelete: "set null" }),
     hiddenAt: instant("hidden_at"),
     hiddenBy: text("hidden_by").references(() => users.id, { onDelete: "set null" }),
+    /** The topic's change number of this post's latest change: "what changed after N". */
+    changeId: bigint("change_id", { mode: "number" }).notNull().default(0),
   },
   (t) => [
     index("forum_posts_topic").on(t.topicId, t.id),
+    index("forum_posts_topic_change").on(t.topicId, t.changeId),
     index("forum_posts_author").on(t.authorId),
     uniqueIndex("forum_posts_idempotency").on(t.authorId, t.idempotencyKey),
   ],

@@ -10,3 +10,4 @@ export * from "./notifications";
 export * from "./initiatives";
 export * from "./label";
 export * from "./forum-grants";
+export * from "./mail";

@@ -50,6 +50,8 @@ export const initiatives = pgTable(
       onDelete: "set null",
     }),
     createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+    /** Counts saved edits: a save based on an older version is refused (two tabs, two people). */
+    version: integer("version").notNull().default(1),
     ...publicationTimestamps(),
   },
   (t) => [

@@ -2,12 +2,9 @@ import { TZDate } from "@date-fns/tz";
 import { addDays, format } from "date-fns";
 import { eq, sql } from "drizzle-orm";
 
-import {
-  createEvent,
-  register,
-  updateEvent,
-  type EventInput,
-} from "../../app/models/events.server";
+import { createEvent, updateEvent } from "../../app/models/event-editing.server";
+import { register } from "../../app/models/event-registrations.server";
+import type { EventInput } from "../../app/models/events.server";
 import type { AuthUser } from "../../app/utils/auth.server";
 import { zoneForDepartment } from "../../app/utils/dates";
 import type { Database } from "../../db/client";

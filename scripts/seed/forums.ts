@@ -1,6 +1,6 @@
 import { inArray } from "drizzle-orm";
 
-import { createPost, createTopic } from "../../app/models/forums.server";
+import { createPost, createTopic } from "../../app/models/forum-posts.server";
 import type { AuthUser } from "../../app/utils/auth.server";
 import type { Database } from "../../db/client";
 import { forumCategories, users, type Role } from "../../db/schema";

@@ -1,6 +1,6 @@
 import { eq, inArray } from "drizzle-orm";
 
-import { insertInitiative } from "../../app/models/initiatives.server";
+import { insertInitiative } from "../../app/models/initiative-writes.server";
 import { enqueueIndexing } from "../../app/models/search-outbox.server";
 import type { Database } from "../../db/client";
 import { collectivities, initiativeAdoptions, memberships, users } from "../../db/schema";

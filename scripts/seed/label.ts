@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { and, asc, desc, eq, gte, ilike, inArray, lt, ne } from "drizzle-orm";
 
 import { createAccount, setRoles } from "../../app/models/accounts.server";
-import { createPost } from "../../app/models/forums.server";
+import { createPost } from "../../app/models/forum-posts.server";
 import { saveAnswers, type AnswerEntry } from "../../app/models/label-answers.server";
 import {
   getApplication,

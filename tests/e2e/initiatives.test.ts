@@ -5,6 +5,7 @@ import { startIndexer, type Indexer } from "../../search/indexer";
 import "../../search/indexes";
 import { startTestApp, type TestApp } from "../helpers/app";
 import { expectAccessible, launchBrowser, signedInContext } from "../helpers/browser";
+import { createTestInitiative } from "../helpers/initiatives";
 import { createTestUser, loginCookie } from "../helpers/users";
 
 let app: TestApp;
@@ -84,6 +85,52 @@ describe("initiatives dans le navigateur", () => {
       "Un résumé assez long pour être valide ici.",
     );
     await expectAccessible(page);
+    await context.close();
+  });
+
+  test("deux onglets modifient la même initiative : le second voit ce qui a changé, garde son texte et peut enregistrer", async () => {
+    const member = await createTestUser({ collectivityCode: "60057" });
+    const { slug } = await createTestInitiative("60057", {
+      title: "Permanence numérique du samedi",
+      body: "Le texte d'origine.",
+    });
+    const context = await signedInContext(browser, app, await loginCookie(member.id));
+    const first = await context.newPage();
+    const second = await context.newPage();
+    await first.goto(`/initiatives/${slug}/modifier`);
+    await second.goto(`/initiatives/${slug}/modifier`);
+
+    await first.getByLabel("Titre").fill("Permanence numérique du samedi matin");
+    await first.getByRole("button", { name: "Enregistrer" }).click();
+    await first.waitForURL(/modifiee=1/);
+
+    await second.getByLabel("Description détaillée").fill("Mon texte écrit dans le second onglet.");
+    await second.getByRole("button", { name: "Enregistrer" }).click();
+    await expect
+      .poll(
+        () =>
+          second
+            .getByText(
+              "Modifié entre-temps. Version enregistrée : « Permanence numérique du samedi matin »",
+            )
+            .count(),
+        { timeout: 15_000 },
+      )
+      .toBe(1);
+    expect(await second.getByLabel("Description détaillée").inputValue()).toBe(
+      "Mon texte écrit dans le second onglet.",
+    );
+    await expectAccessible(second);
+
+    // Having read it, the person keeps the other title and saves their text.
+    await second.getByLabel("Titre").fill("Permanence numérique du samedi matin");
+    await second.getByRole("button", { name: "Enregistrer" }).click();
+    await second.waitForURL(/modifiee=1/);
+    await expect
+      .poll(() => second.getByText("Mon texte écrit dans le second onglet.").count(), {
+        timeout: 15_000,
+      })
+      .toBe(1);
     await context.close();
   });
 });

@@ -1,4 +1,4 @@
-import { insertInitiative, type InitiativeInput } from "../../app/models/initiatives.server";
+import { insertInitiative, type InitiativeInput } from "../../app/models/initiative-writes.server";
 import { db } from "../../db/client";
 import { ensureIndexes, processOutboxBatch } from "../../search/indexer";
 import "../../search/indexes";

@@ -1,4 +1,5 @@
 import { io } from "socket.io-client";
+import { expect, vi } from "vitest";
 
 import type { ClientSocket } from "../../realtime/topic-client";
 import type { TestApp } from "./app";
@@ -59,4 +60,19 @@ export function joinTopic(socket: ClientSocket, topicId: unknown) {
       socket.emit("topic:join", topicId as number, (result) => resolve(result));
     },
   );
+}
+
+/** Counts the syncs of a topic follower (`onSynced`), and waits until there have been `target`. */
+export function syncCounter() {
+  let synced = 0;
+  return {
+    onSynced: () => {
+      synced += 1;
+    },
+    waitSynced: (target: number) =>
+      vi.waitFor(() => expect(synced).toBeGreaterThanOrEqual(target), {
+        timeout: 5000,
+        interval: 10,
+      }),
+  };
 }

@@ -3,17 +3,15 @@ import ICAL from "ical.js";
 import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
-import {
-  createEvent,
-  register,
-  updateEvent,
-  type EventInput,
-} from "../../app/models/events.server";
+import { createEvent, updateEvent } from "../../app/models/event-editing.server";
+import { register } from "../../app/models/event-registrations.server";
+import type { EventInput } from "../../app/models/events.server";
 import { db } from "../../db/client";
 import { eventRegistrations, events, notifications } from "../../db/schema";
 import { ensureIndexes, processOutboxBatch } from "../../search/indexer";
 import "../../search/indexes";
 import { form, startTestApp, type TestApp } from "../helpers/app";
+import { apiRequest, createTestEvent, eventInput, inDays, iso } from "../helpers/events";
 import { apiToken, createTestUser, loginCookie } from "../helpers/users";
 
 let app: TestApp;
@@ -32,43 +30,11 @@ beforeAll(async () => {
 });
 afterAll(async () => app.close());
 
-// Whole minutes, as people enter them (and as iCalendar, to the second, carries them).
-const inDays = (days: number) =>
-  new Date(Math.floor((Date.now() + days * 86_400_000) / 60_000) * 60_000);
-const iso = (date: Date) => date.toISOString();
+const input = eventInput;
+const newEvent = (overrides: Partial<EventInput> = {}, by: TestUser = organiser) =>
+  createTestEvent(by, overrides);
 
-function input(overrides: Partial<EventInput> = {}): EventInput {
-  return {
-    title: `Atelier numérique ${Math.random().toString(36).slice(2, 8)}`,
-    description: "Un atelier **pratique**.",
-    themes: ["inclusion-mediation"],
-    format: "presentiel",
-    startsAt: iso(inDays(10)),
-    endsAt: iso(new Date(inDays(10).getTime() + 3 * 3_600_000)),
-    registrationDeadline: null,
-    venue: "Hôtel de ville, 1 rue Desgroux",
-    communeCode: "60057",
-    onlineUrl: null,
-    capacity: 10,
-    status: "published",
-    programme: [],
-    initiativeIds: [],
-    ...overrides,
-  };
-}
-
-async function newEvent(overrides: Partial<EventInput> = {}, by: TestUser = organiser) {
-  const result = await createEvent(by, input(overrides));
-  if (!result.ok) throw new Error(JSON.stringify(result));
-  return result.value;
-}
-
-async function api(path: string, token: string, init: RequestInit = {}) {
-  const headers = new Headers(init.headers);
-  headers.set("authorization", `Bearer ${token}`);
-  if (init.body) headers.set("content-type", "application/json");
-  return app.request(path, { ...init, headers, origin: null });
-}
+const api = (path: string, token: string, init?: RequestInit) => apiRequest(app, path, token, init);
 
 async function registrations(eventId: string) {
   return db
@@ -150,7 +116,7 @@ describe("inscriptions aux événements", () => {
   }, 120_000);
 
   test("des annulations en même temps que de nouvelles inscriptions : jauge tenue, ordre d'attente gardé", async () => {
-    const { cancelRegistration } = await import("../../app/models/events.server");
+    const { cancelRegistration } = await import("../../app/models/event-registrations.server");
     const event = await newEvent({ capacity: 5 });
     const first = await Promise.all(Array.from({ length: 10 }, () => createTestUser()));
     for (const person of first) expect((await register(person, event.id)).ok).toBe(true);
@@ -274,7 +240,7 @@ describe("inscriptions aux événements", () => {
     let rows = await registrations(event.id);
     expect(rows.filter((r) => r.status === "confirmed")).toHaveLength(3);
     // One confirmed person leaves: 2 confirmed for 1 place, so nobody is promoted.
-    const { cancelRegistration } = await import("../../app/models/events.server");
+    const { cancelRegistration } = await import("../../app/models/event-registrations.server");
     expect((await cancelRegistration(people[0]!, event.id)).ok).toBe(true);
     rows = await registrations(event.id);
     expect(rows.filter((r) => r.status === "confirmed")).toHaveLength(2);
@@ -765,7 +731,7 @@ describe("contenu de démonstration, comptes supprimés et API ouverte", () => {
   });
 
   test("la page d'un événement cite les initiatives publiées qu'il présente, pas les brouillons", async () => {
-    const { createInitiative } = await import("../../app/models/initiatives.server");
+    const { createInitiative } = await import("../../app/models/initiative-writes.server");
     const base = {
       summary: "Un guichet numérique pour toutes les démarches de la commune.",
       body: "Détails.",

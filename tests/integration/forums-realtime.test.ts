@@ -1,13 +1,20 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 
+import { logger } from "../../app/utils/logger.server";
 import { db } from "../../db/client";
-import { sessions } from "../../db/schema";
+import { forumPosts, sessions } from "../../db/schema";
+import {
+  emitWithLegacyName,
+  realtime,
+  registerRealtime,
+  type RealtimeServer,
+} from "../../realtime/hub";
 import type { LivePost, PostCreatedEvent } from "../../realtime/protocol";
 import { followTopic, type ClientSocket } from "../../realtime/topic-client";
-import { startTestApp, type TestApp } from "../helpers/app";
+import { form, startTestApp, type TestApp } from "../helpers/app";
 import { openTopic, prepareForums, reply } from "../helpers/forums";
-import { connect, joinTopic, nextEvent, socketFor } from "../helpers/sockets";
+import { connect, joinTopic, nextEvent, socketFor, syncCounter } from "../helpers/sockets";
 import { apiToken, createTestUser, loginCookie } from "../helpers/users";
 
 let app: TestApp;
@@ -29,6 +36,16 @@ afterAll(async () => {
 async function member(options: Parameters<typeof createTestUser>[0] = {}) {
   const user = await createTestUser(options);
   return { user, cookie: await loginCookie(user.id) };
+}
+
+/** Alice's topic, and Alice's and Bruno's sockets, connected but not yet in the topic. */
+async function twoReaders() {
+  const alice = await member();
+  const bruno = await member();
+  const topic = await openTopic(alice.user);
+  const a = track(await connect(app, { cookie: alice.cookie }));
+  const b = track(await connect(app, { cookie: bruno.cookie }));
+  return { alice, bruno, topic, a, b };
 }
 
 describe("temps réel des forums", () => {
@@ -65,26 +82,58 @@ describe("temps réel des forums", () => {
     const topic = await openTopic(alice.user);
     const a = track(await connect(app, { cookie: alice.cookie }));
     await joinTopic(a, topic.topicId);
-    const counted = nextEvent<{ count: number }>(a, "presence", (p) => p.count === 2);
+    const counted = nextEvent<{ count: number }>(a, "topic:presence", (p) => p.count === 2);
     const b = track(await connect(app, { cookie: bruno.cookie }));
     await joinTopic(b, topic.topicId);
     expect((await counted).count).toBe(2);
   });
 
-  test("« typing » est relayé aux autres membres du sujet, pas à l'auteur", async () => {
-    const alice = await member();
-    const bruno = await member();
-    const topic = await openTopic(alice.user);
-    const a = track(await connect(app, { cookie: alice.cookie }));
-    const b = track(await connect(app, { cookie: bruno.cookie }));
+  test("« topic:typing » est relayé aux autres membres du sujet, pas à l'auteur", async () => {
+    const { alice, topic, a, b } = await twoReaders();
     await joinTopic(a, topic.topicId);
     await joinTopic(b, topic.topicId);
-    const seen = nextEvent<{ topicId: number; user: { id: string } }>(b, "typing");
-    a.emit("typing", { topicId: topic.topicId });
+    const toAuthor: string[] = [];
+    a.onAny((event: string) => {
+      if (event === "topic:typing" || event === "typing") toAuthor.push(event);
+    });
+    const seen = nextEvent<{ topicId: number; user: { id: string } }>(b, "topic:typing");
+    a.emit("topic:typing", { topicId: topic.topicId });
     expect(await seen).toEqual({
       topicId: topic.topicId,
       user: { id: alice.user.id, name: alice.user.name },
     });
+    // The author's copy, if any, would have been sent before the answer to this later event.
+    await new Promise((resolve) => a.emit("session:ping", resolve));
+    expect(toAuthor).toEqual([]);
+  });
+
+  test("les anciens noms d'événements (typing, presence, notification, resync) restent émis à côté des nouveaux", async () => {
+    const { bruno, topic, a, b } = await twoReaders();
+    await joinTopic(a, topic.topicId);
+    const presence = ["topic:presence", "presence"].map((event) =>
+      nextEvent<{ count: number }>(a, event, (p) => p.count === 2),
+    );
+    await joinTopic(b, topic.topicId);
+    expect((await Promise.all(presence)).map((p) => p.count)).toEqual([2, 2]);
+    // A client of the previous release still sends `typing`.
+    const typing = ["topic:typing", "typing"].map((event) =>
+      nextEvent<{ topicId: number }>(a, event),
+    );
+    b.emit("typing", { topicId: topic.topicId });
+    expect(await Promise.all(typing)).toEqual([
+      expect.objectContaining({ topicId: topic.topicId }),
+      expect.objectContaining({ topicId: topic.topicId }),
+    ]);
+    const notified = ["notification:created", "notification"].map((event) =>
+      nextEvent<{ kind: string; unreadCount: number }>(a, event),
+    );
+    await reply(bruno.user, topic.topicId, "Une réponse pour Alice");
+    for (const event of await Promise.all(notified)) {
+      expect(event).toMatchObject({ kind: "reply", unreadCount: 1 });
+    }
+    const resync = ["session:resync", "resync"].map((event) => nextEvent(a, event));
+    emitWithLegacyName(realtime()!.local, "session:resync");
+    await Promise.all(resync);
   });
 
   test("un membre sans le rôle requis ne peut pas rejoindre un sujet réservé et n'en reçoit rien", async () => {
@@ -183,12 +232,7 @@ describe("temps réel des forums", () => {
     const topic = await openTopic(alice.user);
     const socket = track(socketFor(app, { cookie: bruno.cookie }));
     const shown: LivePost[] = [];
-    let synced = 0;
-    const waitSynced = (target: number) =>
-      vi.waitFor(() => expect(synced).toBeGreaterThanOrEqual(target), {
-        timeout: 5000,
-        interval: 10,
-      });
+    const { onSynced, waitSynced } = syncCounter();
     const follower = followTopic(socket, {
       topicId: topic.topicId,
       lastSeenId: topic.postId,
@@ -201,9 +245,7 @@ describe("temps réel des forums", () => {
         return (await response.json()) as { items: LivePost[]; hasMore: boolean };
       },
       onPosts: (posts) => shown.push(...posts),
-      onSynced: () => {
-        synced += 1;
-      },
+      onSynced,
     });
     await waitSynced(1);
     const first = await reply(alice.user, topic.topicId, "Avant la coupure");
@@ -222,6 +264,37 @@ describe("temps réel des forums", () => {
     });
     expect(shown.map((p) => p.id)).toEqual([first, ...missed, after]);
     follower.stop();
+  });
+
+  test("une diffusion qui échoue après l'enregistrement est journalisée et ne change pas la réponse", async () => {
+    const alice = await member();
+    const bruno = await member();
+    const topic = await openTopic(alice.user);
+    const io = realtime();
+    const warn = vi.spyOn(logger(), "warn");
+    // Every push now fails: the socket.io server as the models see it throws at once.
+    registerRealtime({
+      to: () => {
+        throw new Error("diffusion en panne");
+      },
+    } as unknown as RealtimeServer);
+    try {
+      const response = await app.request(topic.path, {
+        ...form({ intent: "reply", body: "Enregistré malgré la panne" }),
+        cookie: bruno.cookie,
+      });
+      expect(response.status).toBe(302);
+      const saved = await db
+        .select({ id: forumPosts.id })
+        .from(forumPosts)
+        .where(eq(forumPosts.body, "Enregistré malgré la panne"));
+      expect(saved).toHaveLength(1);
+      const pushes = warn.mock.calls.map(([context]) => (context as { push?: string }).push);
+      expect(pushes).toEqual(expect.arrayContaining(["post:created", "forum notifications"]));
+    } finally {
+      registerRealtime(io);
+      warn.mockRestore();
+    }
   });
 
   test("la limite de messages par personne répond 429 à l'API avec Retry-After", async () => {

@@ -2,22 +2,17 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
 import { deleteAccount } from "../../app/models/account-lifecycle.server";
-import {
-  createPost,
-  editPost,
-  extractMentions,
-  moderatePost,
-  openInitiativeTopic,
-  reportPost,
-  setFollowLevel,
-} from "../../app/models/forums.server";
+import { extractMentions } from "../../app/models/forum-mentions.server";
+import { moderatePost, reportPost } from "../../app/models/forum-moderation.server";
+import { createPost, editPost, openInitiativeTopic } from "../../app/models/forum-posts.server";
+import { setFollowLevel } from "../../app/models/forum-reading.server";
 import { listNotifications, unreadNotificationCount } from "../../app/models/notifications.server";
 import { db } from "../../db/client";
 import { forumPosts } from "../../db/schema";
 import { ensureIndexes, processOutboxBatch } from "../../search/indexer";
 import "../../search/indexes";
 import { form, startTestApp, type TestApp } from "../helpers/app";
-import { openTopic, prepareForums, reply } from "../helpers/forums";
+import { deleteSearchIndexes, openTopic, prepareForums, reply } from "../helpers/forums";
 import { createTestInitiative } from "../helpers/initiatives";
 import { apiToken, createTestUser, loginCookie } from "../helpers/users";
 
@@ -26,7 +21,10 @@ beforeAll(async () => {
   app = await startTestApp();
   await prepareForums();
 });
-afterAll(async () => app.close());
+afterAll(async () => {
+  await deleteSearchIndexes();
+  await app.close();
+});
 
 const json = (token: string, body: unknown) => ({
   method: "POST",
@@ -405,17 +403,19 @@ describe("mentions, notifications et modération", () => {
     const moderator = await createTestUser({ roles: ["moderator"] });
     const topic = await openTopic(alice);
     const cookie = await loginCookie(moderator.id);
-    expect((await app.request(topic.path, { ...form({ intent: "lock" }), cookie })).status).toBe(
-      200,
+    // Moderators' actions go to the topic's action-only route, which redirects back (PRG).
+    const moderation = `${topic.path}/moderation`;
+    expect((await app.request(moderation, { ...form({ intent: "lock" }), cookie })).status).toBe(
+      302,
     );
     const refused = await createPost(alice, { topicId: topic.topicId, body: "Encore un mot" });
     expect(refused).toMatchObject({ ok: false, status: 409 });
-    const forbidden = await app.request(topic.path, {
+    const forbidden = await app.request(moderation, {
       ...form({ intent: "pin" }),
       cookie: await loginCookie(alice.id),
     });
     expect(forbidden.status).toBe(403);
-    const moved = await app.request(topic.path, {
+    const moved = await app.request(moderation, {
       ...form({ intent: "move", category: "cybersecurite" }),
       cookie,
     });

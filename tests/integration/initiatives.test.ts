@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 
 import { deleteAccount } from "../../app/models/account-lifecycle.server";
-import { searchInitiatives } from "../../app/models/initiatives.server";
+import { searchInitiatives } from "../../app/models/initiative-search.server";
 import { startIndexer, type Indexer } from "../../search/indexer";
 import { startTestApp, type TestApp } from "../helpers/app";
 import { createTestInitiative, drainOutbox } from "../helpers/initiatives";

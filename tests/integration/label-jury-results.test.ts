@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
-import { createPost, getTopic, searchForumTopics } from "../../app/models/forums.server";
+import { createPost } from "../../app/models/forum-posts.server";
+import { getTopic, searchForumTopics } from "../../app/models/forums.server";
 import { registerApplication, submitApplication } from "../../app/models/label-applications.server";
 import { publishNow } from "../../app/models/label-campaigns.server";
 import {

@@ -3,11 +3,12 @@ import { createRequire } from "node:module";
 import type { AgnosticRouteObject, matchRoutes as MatchRoutes } from "@remix-run/router";
 import { describe, expect, test } from "vitest";
 
-// The server loads the CommonJS build, which scripts/patch-router.cjs memoizes at install; the
-// ESM build is left as published and serves as the reference.
+// The server loads the CommonJS build, which scripts/patches/ memoizes at install (patch-package);
+// the ESM build is left as published and serves as the reference.
 const require = createRequire(import.meta.url);
-const patcher = require("../../scripts/patch-router.cjs") as { MARKER: string; file: string };
-const patched = require(patcher.file) as { matchRoutes: typeof MatchRoutes };
+const patchedFile = require.resolve("@remix-run/router");
+const MARKER = "/* territoires-internet: memoized route matching */";
+const patched = require(patchedFile) as { matchRoutes: typeof MatchRoutes };
 // The ESM build's own declaration file omits the re-exported utilities: narrow through unknown.
 const reference = (await import("@remix-run/router/dist/router.js")) as unknown as {
   matchRoutes: typeof MatchRoutes;
@@ -51,9 +52,9 @@ const paths = [
 const summary = (match: typeof MatchRoutes) => (path: string) =>
   match(routes, path)?.map((m) => ({ id: m.route.id, params: m.params, pathname: m.pathname }));
 
-describe("routage mémorisé (scripts/patch-router.cjs)", () => {
+describe("routage mémorisé (scripts/patches/@remix-run+router)", () => {
   test("le module chargé par le serveur porte la modification", () => {
-    expect(require("node:fs").readFileSync(patcher.file, "utf8")).toContain(patcher.MARKER);
+    expect(require("node:fs").readFileSync(patchedFile, "utf8")).toContain(MARKER);
   });
 
   test("donne les mêmes correspondances que la version publiée, appel après appel", () => {
