@@ -179,3 +179,34 @@ export function eventReminderMail(input: {
     dedupeKey: `event-reminder:${event.id}:${recipient.id}:${event.startsAt.getTime()}`,
   });
 }
+
+/** The "mot de passe oublié" mail: an essential mail, sent whatever the preferences. */
+export function passwordResetMail(input: {
+  recipient: Recipient;
+  resetUrl: string;
+  validMinutes: number;
+  links: Links;
+}) {
+  const { recipient } = input;
+  return composeMail({
+    userId: recipient.id,
+    recipient: recipient.email,
+    category: "password-reset",
+    subject: "Choisir un nouveau mot de passe",
+    heading: "Choisir un nouveau mot de passe",
+    blocks: [
+      { type: "paragraph", text: `Bonjour ${headerText(recipient.name, 120)},` },
+      {
+        type: "paragraph",
+        text: `Quelqu'un (sans doute vous) a demandé à changer le mot de passe de votre compte Territoires Internet. Le lien ci-dessous est valable ${input.validMinutes} minutes et ne sert qu'une fois.`,
+      },
+      { type: "button", label: "Choisir un nouveau mot de passe", url: input.resetUrl },
+      {
+        type: "paragraph",
+        text: "Si vous n'avez rien demandé, ignorez ce courriel : votre mot de passe reste le même.",
+      },
+    ],
+    reason: "Vous recevez ce courriel car un nouveau mot de passe a été demandé pour votre compte.",
+    preferencesUrl: input.links.preferencesUrl,
+  });
+}

@@ -3,10 +3,14 @@ import { getConfig } from "../config.server";
 import { runDigests } from "../models/mail-digests.server";
 import { enqueueEventReminders } from "../models/mail-event-reminders.server";
 import { processMailBatch, pruneMailOutbox } from "../models/mail-outbox.server";
+import { processPasswordResetRequests } from "../models/password-resets.server";
 import { logger } from "../utils/logger.server";
 import { createMailTransport } from "./transport.server";
 
-/** Raised by a trigger on `mail_outbox` when a transaction that queued mail commits. */
+/**
+ * Raised by triggers on `mail_outbox` and `password_reset_requests` when a transaction that
+ * queued mail (or a reset request) commits.
+ */
 export const MAIL_CHANNEL = "mail_outbox";
 
 type Loop = { close: () => Promise<void>; runNow: () => Promise<void> };
@@ -97,6 +101,9 @@ export function startMailJobs(
           return null;
         });
       await listening;
+      while ((await processPasswordResetRequests()) > 0) {
+        // tokens and their mails first, so that they leave in this round
+      }
       while ((await processMailBatch(transport.deliver, options)) > 0) {
         // keep sending while mail is due
       }

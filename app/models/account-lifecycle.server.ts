@@ -87,6 +87,10 @@ export const personalDataColumns: Record<string, { section: string } | { notExpo
   "notifications.actor_id": { notExported: "notifications reçues par d'autres personnes" },
   "notification_preferences.user_id": { section: "mail.preferences" },
   "mail_outbox.user_id": { section: "mail.messages" },
+  "password_reset_tokens.user_id": {
+    notExported:
+      "lien de réinitialisation en cours, secret et valable une heure (supprimé avec le compte)",
+  },
   "label_credits.user_id": { section: "labelCredits" },
   "label_applications.registered_by": { section: "labelActs.registered" },
   "label_applications.submitted_by": { section: "labelActs.submitted" },

@@ -74,6 +74,12 @@ export default function LoginPage() {
   return (
     <div className="narrow">
       <h1>Se connecter</h1>
+      {searchParams.get("motDePasse") === "change" ? (
+        <div className="alert alert--success" role="status">
+          Votre mot de passe a été changé et toutes vos sessions ont été fermées. Connectez-vous
+          avec le nouveau.
+        </div>
+      ) : null}
       <Form method="post" className="stack" {...getFormProps(form)} noValidate>
         <FormErrors errors={form.errors} id={form.errorId} />
         <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />
@@ -86,6 +92,9 @@ export default function LoginPage() {
         />
         <button type="submit">Se connecter</button>
       </Form>
+      <p>
+        <Link to="/mot-de-passe-oublie">Mot de passe oublié ?</Link>
+      </p>
       <p>
         Pas encore de compte ? <Link to="/inscription">Rejoindre le réseau</Link>
       </p>

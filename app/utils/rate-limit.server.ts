@@ -20,6 +20,9 @@ const definitions = {
   // Checks of the current password on /compte (password, email, deletion): argon2 each time.
   "password-check": { points: 10, duration: 15 * 60 },
   "signup-ip": { points: 5, duration: 30 * 60 },
+  // "Mot de passe oublié": every request counts, per address typed and per IP.
+  "password-reset-email": { points: 5, duration: 30 * 60 },
+  "password-reset-ip": { points: 5, duration: 30 * 60 },
   "token-create": { points: 20, duration: 60 * 60 },
   // Registering (page or API), per person: generous for people, a brake for scripts.
   "event-registration": { points: 30, duration: 60 },

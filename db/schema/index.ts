@@ -11,3 +11,4 @@ export * from "./initiatives";
 export * from "./label";
 export * from "./forum-grants";
 export * from "./mail";
+export * from "./password-resets";
