@@ -10,17 +10,9 @@ import {
   isPasswordResetTokenValid,
   resetPassword,
 } from "~/models/password-resets.server";
-import { passwordSchema, z } from "~/utils/validation";
+import { PASSWORD_MIN_LENGTH, passwordSchema, z } from "~/utils/validation";
 
-const ResetSchema = z
-  .object({
-    password: passwordSchema,
-    confirmation: z.string({ error: "Saisissez le mot de passe une seconde fois." }),
-  })
-  .refine((value) => value.password === value.confirmation, {
-    path: ["confirmation"],
-    message: "Les deux mots de passe ne sont pas identiques.",
-  });
+const ResetSchema = z.object({ password: passwordSchema });
 
 /** The link of the reset mail. A spent or expired link says so (410), never a 500. */
 export async function loader({ params }: LoaderFunctionArgs) {
@@ -31,10 +23,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const submission = parseWithZod(await request.formData(), { schema: ResetSchema });
   if (submission.status !== "success") {
-    return json(
-      { result: submission.reply({ hideFields: ["password", "confirmation"] }) },
-      { status: 400 },
-    );
+    return json({ result: submission.reply({ hideFields: ["password"] }) }, { status: 400 });
   }
   const done = await resetPassword(params.token ?? "", submission.value.password);
   if (!done.ok) {
@@ -42,7 +31,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       {
         result: submission.reply({
           formErrors: [done.formError ?? EXPIRED_LINK],
-          hideFields: ["password", "confirmation"],
+          hideFields: ["password"],
         }),
       },
       { status: done.status },
@@ -93,13 +82,7 @@ export default function ResetPasswordPage() {
           meta={fields.password}
           type="password"
           autoComplete="new-password"
-          hint="Au moins 12 caractères ; une phrase est plus facile à retenir."
-        />
-        <Field
-          label="Confirmez le nouveau mot de passe"
-          meta={fields.confirmation}
-          type="password"
-          autoComplete="new-password"
+          hint={`Au moins ${PASSWORD_MIN_LENGTH} caractères ; une phrase de plusieurs mots est plus sûre et plus facile à retenir.`}
         />
         <div>
           <button type="submit">Enregistrer le mot de passe</button>
