@@ -210,3 +210,40 @@ export function passwordResetMail(input: {
     preferencesUrl: input.links.preferencesUrl,
   });
 }
+
+/** A login from a browser the account never used: told to holders of sensitive roles. */
+export function newDeviceMail(input: {
+  recipient: Recipient;
+  at: Date;
+  client: string;
+  links: Links;
+}) {
+  const { recipient } = input;
+  const when = formatDateTime(input.at);
+  return composeMail({
+    userId: recipient.id,
+    recipient: recipient.email,
+    category: "new-device",
+    subject: "Nouvelle connexion à votre compte",
+    heading: "Nouvelle connexion à votre compte",
+    blocks: [
+      { type: "paragraph", text: `Bonjour ${headerText(recipient.name, 120)},` },
+      {
+        type: "paragraph",
+        text: `Votre compte Territoires Internet vient d'être utilisé depuis un appareil qui ne s'y était jamais connecté : le ${when}, ${input.client}.`,
+      },
+      {
+        type: "paragraph",
+        text: "Si c'était vous, il n'y a rien à faire. Sinon, changez votre mot de passe tout de suite : cela fermera toutes les autres sessions.",
+      },
+      {
+        type: "button",
+        label: "Changer mon mot de passe",
+        url: `${input.links.origin}/compte`,
+      },
+    ],
+    reason:
+      "Vous recevez ce courriel car votre compte a des droits d'administration, de modération ou de jury.",
+    preferencesUrl: input.links.preferencesUrl,
+  });
+}

@@ -6,8 +6,14 @@ import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 
 import { Field, FormErrors } from "~/components/forms";
 import { touchLastSeen, verifyCredentials } from "~/models/accounts.server";
+import { alertNewDevice } from "~/models/mail-security.server";
 import { createSession, safeRedirect } from "~/utils/auth.server";
-import { countLoginFailure, countLoginSuccess, loginRefused } from "~/utils/login-guard.server";
+import {
+  countLoginFailure,
+  countLoginSuccess,
+  isKnownDevice,
+  loginRefused,
+} from "~/utils/login-guard.server";
 import { formRateLimited } from "~/utils/replies.server";
 import { PASSWORD_MAX_LENGTH, z } from "~/utils/validation";
 
@@ -47,6 +53,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
       { result: submission.reply({ formErrors: [INVALID], hideFields: ["password"] }) },
       { status: 400 },
     );
+  }
+  if (!(await isKnownDevice(attempt))) {
+    await alertNewDevice(account.userId, {
+      at: new Date(),
+      userAgent: request.headers.get("User-Agent"),
+    });
   }
   const device = await countLoginSuccess(attempt);
   await touchLastSeen(account.userId);

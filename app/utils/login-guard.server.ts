@@ -101,6 +101,11 @@ export async function countLoginFailure(attempt: LoginAttempt) {
   if (knownDevice) await countFailure("login-device", knownDevice);
 }
 
+/** Whether this browser logged in to this account before (its signed cookie says so). */
+export async function isKnownDevice(attempt: LoginAttempt) {
+  return (await keysOf(attempt)).knownDevice !== null;
+}
+
 /**
  * After a successful login: the (account, address) count starts again, and the browser is
  * remembered for this account. Returns the Set-Cookie header of the device cookie.
