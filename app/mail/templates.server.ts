@@ -247,3 +247,39 @@ export function newDeviceMail(input: {
     preferencesUrl: input.links.preferencesUrl,
   });
 }
+
+/** A reminder of the label's submission deadline, while the application is not submitted. */
+export function labelReminderMail(input: {
+  recipient: Recipient;
+  application: { id: string; collectivityName: string; campaignTitle: string; deadline: Date };
+  stage: number;
+  daysLeft: number;
+  links: Links;
+  unsubscribeUrl: string;
+}) {
+  const { recipient, application, daysLeft } = input;
+  const left = daysLeft <= 1 ? "dernier jour" : `plus que ${daysLeft} jours`;
+  return composeMail({
+    userId: recipient.id,
+    recipient: recipient.email,
+    category: "label-reminder",
+    subject: `${application.campaignTitle} : ${left} pour déposer la candidature`,
+    heading: `${left.charAt(0).toUpperCase()}${left.slice(1)} pour déposer la candidature`,
+    blocks: [
+      { type: "paragraph", text: `Bonjour ${headerText(recipient.name, 120)},` },
+      {
+        type: "paragraph",
+        text: `La candidature de ${application.collectivityName} au ${application.campaignTitle} n'est pas encore déposée. Elle doit l'être avant le ${formatDateTime(application.deadline)}.`,
+      },
+      {
+        type: "button",
+        label: "Reprendre la candidature",
+        url: `${input.links.origin}/label/candidatures/${application.id}`,
+      },
+    ],
+    reason: `Vous recevez ce rappel car vous êtes membre de ${application.collectivityName}, candidate au label.`,
+    unsubscribe: { url: input.unsubscribeUrl, label: "Ne plus recevoir les dates du label" },
+    preferencesUrl: input.links.preferencesUrl,
+    dedupeKey: `label-reminder:${application.id}:${recipient.id}:${input.stage}:${application.deadline.getTime()}`,
+  });
+}

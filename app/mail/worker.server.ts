@@ -2,6 +2,7 @@ import { sqlClient } from "../../db/client";
 import { getConfig } from "../config.server";
 import { runDigests } from "../models/mail-digests.server";
 import { enqueueEventReminders } from "../models/mail-event-reminders.server";
+import { enqueueLabelReminders } from "../models/mail-label-reminders.server";
 import { processMailBatch, pruneMailOutbox } from "../models/mail-outbox.server";
 import { processPasswordResetRequests } from "../models/password-resets.server";
 import { logger } from "../utils/logger.server";
@@ -69,8 +70,8 @@ export type MailJobs = {
 
 /**
  * The mail worker: the sender (woken by NOTIFY when mail is queued, polling for retries) and the
- * scheduler of résumés and event reminders (every minute). Safe to run in several processes:
- * rows and digest runs are claimed with SKIP LOCKED.
+ * scheduler of résumés and reminders of events and label deadlines (every minute). Safe to run
+ * in several processes: rows and digest runs are claimed with SKIP LOCKED.
  */
 export function startMailJobs(
   options: { intervalMs?: number; scheduleMs?: number; retryBaseMs?: number } = {},
@@ -121,6 +122,7 @@ export function startMailJobs(
         await runDigests(frequency);
       }
       await enqueueEventReminders();
+      await enqueueLabelReminders();
     } catch (error) {
       warn(error, "résumés et rappels en attente");
     }
