@@ -60,7 +60,15 @@ describe("mot de passe oublié dans le navigateur", () => {
 
     await page.goto(link!);
     await expectAccessible(page);
+    await page.getByLabel("Nouveau mot de passe").fill("court");
+    await page.getByRole("button", { name: "Enregistrer le mot de passe" }).click();
+    await expect
+      .poll(() => page.getByText("Le mot de passe doit compter au moins 12 caractères.").count())
+      .toBe(1);
+    await expectAccessible(page);
     await page.getByLabel("Nouveau mot de passe").fill(NEW_PASSWORD);
+    // Leaving the field clears its error first: the button must not move under the click.
+    await page.getByLabel("Nouveau mot de passe").blur();
     await page.getByRole("button", { name: "Enregistrer le mot de passe" }).click();
     await page.waitForURL("**/connexion?motDePasse=change");
     expect(await page.getByRole("status").textContent()).toContain(
