@@ -12,6 +12,7 @@ import {
 
 import { GeneralErrorBoundary } from "./components/error-boundary";
 import { NotificationBadge } from "./components/notification-badge";
+import { SiteSearch } from "./components/site-search";
 import { unreadNotificationCount } from "./models/notifications.server";
 import "./load-context";
 import styles from "./styles/app.css";
@@ -84,6 +85,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
                 ))}
               </ul>
             </nav>
+            <SiteSearch />
             <nav aria-label="Compte" className="account-nav">
               {user ? (
                 <ul>

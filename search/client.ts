@@ -1,7 +1,12 @@
 import http from "node:http";
 import https from "node:https";
 
-import { Meilisearch, type SearchParams, type SearchResponse } from "meilisearch";
+import {
+  Meilisearch,
+  type FederatedMultiSearchParams,
+  type SearchParams,
+  type SearchResponse,
+} from "meilisearch";
 
 import { getConfig } from "../app/config.server";
 import { singleton, takeSingleton } from "../app/utils/singleton.server";
@@ -46,10 +51,21 @@ export function searchIndex<T extends Record<string, unknown>>(
   q: string,
   params: SearchParams,
 ): Promise<SearchResponse<T>> {
+  return postSearch(`indexes/${encodeURIComponent(uid)}/search`, { q, ...params });
+}
+
+/** A federated multi-search (one request over several indexes), by the same keep-alive path. */
+export function federatedSearch<T extends Record<string, unknown>>(
+  body: FederatedMultiSearchParams,
+): Promise<SearchResponse<T>> {
+  return postSearch("multi-search", body);
+}
+
+function postSearch<R>(path: string, payload: unknown): Promise<R> {
   const { meili } = getConfig();
-  const url = new URL(`indexes/${encodeURIComponent(uid)}/search`, meili.url.replace(/\/?$/, "/"));
+  const url = new URL(path, meili.url.replace(/\/?$/, "/"));
   const secure = url.protocol === "https:";
-  const body = JSON.stringify({ q, ...params });
+  const body = JSON.stringify(payload);
   return new Promise((resolve, reject) => {
     const request = (secure ? https : http).request(
       url,
@@ -73,7 +89,7 @@ export function searchIndex<T extends Record<string, unknown>>(
             return;
           }
           try {
-            resolve(JSON.parse(text) as SearchResponse<T>);
+            resolve(JSON.parse(text) as R);
           } catch (error) {
             reject(error instanceof Error ? error : new Error(String(error)));
           }

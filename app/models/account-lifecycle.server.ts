@@ -4,12 +4,15 @@ import { db } from "../../db/client";
 import { memberships, users } from "../../db/schema";
 import { invalidateUserSessions } from "../utils/auth.server";
 import { getProfile, listApiTokens } from "./accounts.server";
+import { listAlerts } from "./alerts.server";
 import { eventRegistrationsOfAccount, releaseRegistrationsOf } from "./event-registrations.server";
 import { anonymiseForumAuthor, forumPostsOfAccount } from "./forum-posts.server";
 import {
   forgetInitiativeContributor,
   initiativesOfAccount,
 } from "./initiative-contributors.server";
+import { memberMessagesOfAccount } from "./member-messages.server";
+import { forgetMemberProfile, memberProfileOfAccount } from "./member-profiles.server";
 
 /**
  * What happens to a person's data when the account goes or is exported (RGPD), domain by domain,
@@ -26,6 +29,8 @@ export async function deleteAccount(userId: string) {
     await forgetInitiativeContributor(tx, userId);
     await releaseRegistrationsOf(tx, userId);
     await anonymiseForumAuthor(tx, userId);
+    // Alerts, received messages and the profile cascade with the row; the index forgets it.
+    await forgetMemberProfile(tx, userId);
     await tx.delete(users).where(eq(users.id, userId));
   });
 }
@@ -51,6 +56,11 @@ export async function exportAccountData(userId: string) {
       forumPostsOfAccount(userId),
     ],
   );
+  const [publicProfile, alerts, messages] = await Promise.all([
+    memberProfileOfAccount(userId),
+    listAlerts(userId),
+    memberMessagesOfAccount(userId),
+  ]);
   return {
     exportedAt: new Date().toISOString(),
     profile,
@@ -59,5 +69,8 @@ export async function exportAccountData(userId: string) {
     initiatives,
     eventRegistrations,
     forumPosts,
+    publicProfile,
+    alerts,
+    messages,
   };
 }

@@ -13,6 +13,7 @@ import { invalidateUserSessions } from "../utils/auth.server";
 import { randomId } from "../utils/ids.server";
 import { hashPassword, verifyPassword } from "../utils/password.server";
 import { escapeLike } from "../utils/text";
+import { afterMemberChange } from "./member-profiles.server";
 import { failure, isUniqueViolation, type Result } from "./result.server";
 
 type NewAccount = {
@@ -162,6 +163,7 @@ export async function updateProfile(
         .update(users)
         .set({ ...input, updatedAt: new Date() })
         .where(eq(users.id, userId));
+      await afterMemberChange(tx, userId);
       return { ok: true as const, value: null };
     });
   } catch (error) {

@@ -8,3 +8,5 @@ export * from "./events";
 export * from "./forums";
 export * from "./notifications";
 export * from "./initiatives";
+export * from "./members";
+export * from "./alerts";
