@@ -33,8 +33,9 @@ export function synonymsMap(): Record<string, string[]> {
 }
 
 /**
- * The French settings every index shares (stop words, synonyms, typo tolerance, the `fra`
- * locale), so that a query means the same in the federated search whatever the index.
+ * The settings every index shares (French stop words, synonyms, typo tolerance, the `fra`
+ * locale, facet order), so that a query means the same in the federated search whatever the
+ * index.
  */
 export function frenchSettings() {
   return {
@@ -47,6 +48,8 @@ export function frenchSettings() {
       disableOnWords: [],
     },
     localizedAttributes: [{ attributePatterns: ["*"], locales: ["fra" as const] }],
+    // The same facet order everywhere: the federated search merges the facets of every index.
+    faceting: { maxValuesPerFacet: 200, sortFacetValuesBy: { "*": "count" as const } },
   } satisfies Settings;
 }
 

@@ -83,7 +83,6 @@ export const initiativesSettings: Settings = {
   sortableAttributes: ["publishedAt"],
   rankingRules: ["words", "typo", "proximity", "attribute", "sort", "exactness"],
   ...frenchSettings(),
-  faceting: { maxValuesPerFacet: 200, sortFacetValuesBy: { "*": "count" } },
   // Facet counts come with every search; searching inside facet values is never offered, and
   // its structures cost time on every write (publication → searchable) and on reindexing.
   facetSearch: false,

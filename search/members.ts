@@ -41,7 +41,6 @@ export const membersIndexSettings = {
   ],
   sortableAttributes: ["name"],
   ...frenchSettings(),
-  faceting: { maxValuesPerFacet: 200, sortFacetValuesBy: { "*": "count" as const } },
 };
 
 /** The visibility filter of a viewer: visitors are proposed public profiles only. */

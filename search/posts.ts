@@ -1,5 +1,4 @@
 import { and, asc, eq, gt, inArray, isNull, ne, sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/pg-core";
 
 import { markdownToText } from "../app/utils/markdown.server";
 import { db } from "../db/client";
@@ -37,8 +36,6 @@ export const postsIndexSettings = {
   proximityPrecision: "byAttribute" as const,
 };
 
-const firstPost = alias(forumPosts, "first_post");
-
 async function documents(where: ReturnType<typeof and>, limit?: number): Promise<PostDocument[]> {
   const query = db
     .select({
@@ -60,7 +57,7 @@ async function documents(where: ReturnType<typeof and>, limit?: number): Promise
         isNull(forumPosts.hiddenAt),
         ne(
           forumPosts.id,
-          sql`(select min(${firstPost.id}) from ${firstPost} where ${firstPost.topicId} = ${forumPosts.topicId})`,
+          sql`(select min(first_post.id) from ${forumPosts} as first_post where first_post.topic_id = ${forumPosts.topicId})`,
         ),
       ),
     )
