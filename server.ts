@@ -13,6 +13,7 @@ import helmet from "helmet";
 import { getConfig, setConfig, type Config } from "./app/config.server";
 import { authenticate } from "./app/utils/auth.server";
 import { logger } from "./app/utils/logger.server";
+import { createPageCache, declarationOf } from "./app/utils/page-cache-http.server";
 import { closeRateLimits } from "./app/utils/rate-limit.server";
 import { closeDatabase, sqlClient } from "./db/client";
 import { createAdapterPool } from "./realtime/adapter";
@@ -21,6 +22,7 @@ import { createRealtimeServer } from "./realtime/server";
 import { checkSearchHealth, closeSearchConnections } from "./search/client";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+const UNSUBSCRIBE_PATH = /^\/desabonnement\/[^/]+$/;
 
 export type App = {
   httpServer: Server;
@@ -82,6 +84,9 @@ export async function createApp(config: Config = getConfig(), options: CreateApp
       crossOriginEmbedderPolicy: false,
     }),
   );
+  // Anonymous pages from memory, before compression so that they are kept compressed.
+  const pageCache = createPageCache({ ...config.pageCache, databaseUrl: config.databaseUrl, log });
+  app.use(pageCache.middleware);
   // Level 1, nginx's default: most of the size gain for a fraction of the CPU of level 6, which
   // matters on small servers where every request is compressed.
   app.use(compression({ level: 1 }));
@@ -112,6 +117,10 @@ export async function createApp(config: Config = getConfig(), options: CreateApp
     if (SAFE_METHODS.has(req.method)) return next();
     const bearer = typeof req.headers.authorization === "string";
     if (bearer && req.path.startsWith("/api/")) return next();
+    // RFC 8058 one-click unsubscribe: the mail provider's server posts it, without Origin. The
+    // signed token in the URL is the only credential (no cookie is used), so nothing is forged.
+    const oneClick = req.method === "POST" && req.headers.origin === undefined;
+    if (oneClick && UNSUBSCRIBE_PATH.test(req.path)) return next();
     const origin = req.headers.origin;
     // Remix also compares Origin with the host the request reached, and answers 500 when they
     // differ: refuse such requests here, with a 403, before they get there.
@@ -154,6 +163,7 @@ export async function createApp(config: Config = getConfig(), options: CreateApp
         cspNonce: res.locals.cspNonce as string,
         requestId: res.locals.requestId as string,
         clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",
+        pageCache: declarationOf(res),
       }),
     }),
   );
@@ -195,6 +205,7 @@ export async function createApp(config: Config = getConfig(), options: CreateApp
         void io.close(() => resolve());
       });
       registerRealtime(null);
+      await pageCache.close();
       httpServer.closeAllConnections();
       await adapter.close();
       await closeRateLimits();

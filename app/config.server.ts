@@ -21,6 +21,19 @@ const envSchema = z.object({
   TRUST_PROXY: booleanFlag.default(false),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   RATE_LIMITS: booleanFlag.default(true),
+  // Mail: SMTP when SMTP_URL is set, otherwise .eml files in MAIL_DIR (the embedded default).
+  SMTP_URL: z
+    .url()
+    .regex(/^smtps?:\/\//, "SMTP_URL doit commencer par smtp:// ou smtps://")
+    .optional(),
+  MAIL_FROM: z
+    .string()
+    .regex(/^[^\r\n]+$/, "MAIL_FROM tient sur une ligne")
+    .default("Territoires Internet <ne-pas-repondre@territoires-internet.fr>"),
+  MAIL_DIR: z.string().default(".data/mail"),
+  MAIL_WORKER: booleanFlag.default(true),
+  PAGE_CACHE: booleanFlag.optional(),
+  PAGE_CACHE_MB: z.coerce.number().int().min(1).max(4096).default(64),
 });
 
 export type Config = {
@@ -37,6 +50,9 @@ export type Config = {
   trustProxy: boolean;
   logLevel: string;
   rateLimits: boolean;
+  mail: { smtpUrl: string | null; from: string; dir: string; worker: boolean };
+  /** The anonymous page cache (off by default in development, where the build changes). */
+  pageCache: { enabled: boolean; maxBytes: number };
 };
 
 export function parseConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -63,6 +79,16 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
     rateLimits: e.RATE_LIMITS,
+    mail: {
+      smtpUrl: e.SMTP_URL ?? null,
+      from: e.MAIL_FROM,
+      dir: e.MAIL_DIR,
+      worker: e.MAIL_WORKER,
+    },
+    pageCache: {
+      enabled: e.PAGE_CACHE ?? e.NODE_ENV !== "development",
+      maxBytes: e.PAGE_CACHE_MB * 1024 * 1024,
+    },
   };
 }
 

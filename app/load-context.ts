@@ -1,4 +1,5 @@
 import type { AuthState } from "./utils/auth.server";
+import type { PageDeclaration } from "./utils/page-cache.server";
 
 declare module "@remix-run/server-runtime" {
   interface AppLoadContext {
@@ -6,6 +7,8 @@ declare module "@remix-run/server-runtime" {
     cspNonce: string;
     requestId: string;
     clientIp: string;
+    /** Filled by `cachePage` in the loaders of public pages. */
+    pageCache: PageDeclaration;
   }
 }
 

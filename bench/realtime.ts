@@ -8,16 +8,24 @@
  * Targets: app p99 <= floor p99 + 50 ms (one instance), + 100 ms (two); page p99 < 100 ms;
  * every client back and caught up within 30 s (RELIABILITY.md, recovery).
  */
-import { chmod, mkdtemp, readFile, rm } from "node:fs/promises";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-import autocannon from "autocannon";
 import { io as connectSocket } from "socket.io-client";
 
 import type { ClientSocket } from "../realtime/topic-client";
 import { startServices } from "../scripts/services";
-import { ms, percentile, printTable, startServerProcess, type ServerProcess } from "./lib";
+import {
+  measurePage,
+  ms,
+  pageRow,
+  percentile,
+  postgresPid,
+  printTable,
+  startServerProcess,
+  type ServerProcess,
+} from "./lib";
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 1000);
 const POSTS = Number(process.env.BENCH_POSTS ?? 25);
@@ -288,26 +296,19 @@ try {
     return run((i) => senders[i % senders.length]!(i));
   }
 
-  // Topic page rendering. Beside latency, the app process's own CPU time per request (from
-  // /proc): unlike latency, it does not depend on what else the two cores are doing.
+  // Topic page rendering, measured as bench:pages measures every page: beside latency, the CPU
+  // time per request of the app and PostgreSQL (from /proc), which unlike latency does not
+  // depend much on what else the two cores are doing.
   progress("Rendu de la page d'un sujet (autocannon)…");
   const pagePath = `/forums/vie-du-reseau/${topicId}-sujet-de-mesure-des-performances?page=1`;
-  const cpuMilliseconds = async (pid: number) => {
-    const fields = (await readFile(`/proc/${pid}/stat`, "utf8")).split(") ")[1]!.split(" ");
-    // utime and stime, in clock ticks of 10 ms.
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  };
-  const loadPage = async (pagePathname: string, seconds: number, cookie?: string) => {
-    const before = await cpuMilliseconds(first.pid);
-    const result = await autocannon({
-      url: `${first.origin}${pagePathname}`,
+  const processes = { app: [first.pid], postgres: await postgresPid(services.env.DATABASE_URL) };
+  const loadPage = (pagePathname: string, seconds: number, cookie?: string) =>
+    measurePage(`${first.origin}${pagePathname}`, {
+      processes,
+      seconds,
       connections: 20,
-      duration: seconds,
       headers: cookie ? { cookie } : {},
     });
-    const cpu = ((await cpuMilliseconds(first.pid)) - before) / result.requests.total;
-    return { result, cpu };
-  };
   const page = await loadPage(pagePath, 10, cookies[0]);
   const anonymous = await loadPage(pagePath, 5);
   // The same load on a page with no data: what this machine allows any page at that moment.
@@ -379,16 +380,6 @@ try {
     `Délai POST d'une réponse → réception de post:created, ${CLIENTS} clients dans un sujet, ${POSTS} messages`,
     results,
   );
-  const pageRow = (label: string, { result, cpu }: Awaited<ReturnType<typeof loadPage>>) => ({
-    page: label,
-    "req/s": result.requests.average.toFixed(0),
-    "p50 (ms)": ms(result.latency.p50),
-    "p99 (ms)": ms(result.latency.p99),
-    "max (ms)": ms(result.latency.max),
-    "CPU app / requête (ms)": cpu.toFixed(2),
-    "non-2xx": result.non2xx,
-    erreurs: result.errors,
-  });
   printTable("Rendu de pages, 20 connexions (autocannon)", [
     pageRow("sujet, 30 messages, membre connecté (10 s)", page),
     pageRow("sujet, 30 messages, visiteur anonyme (5 s)", anonymous),
@@ -422,8 +413,8 @@ try {
     },
     {
       objectif: "page de sujet : p99 < 100 ms",
-      mesure: `${ms(page.result.latency.p99)} ms`,
-      résultat: page.result.latency.p99 < 100 ? "atteint" : "MANQUÉ",
+      mesure: `${ms(page.p99)} ms`,
+      résultat: page.p99 < 100 ? "atteint" : "MANQUÉ",
     },
   ]);
 } finally {

@@ -4,14 +4,15 @@ export type BackgroundJob = { close: () => Promise<void> | void };
 
 /**
  * Work that runs beside the web server: the search indexer, the directory index kept level with
- * its table, and the alerts' runs (unless SEARCH_INDEXER=false, when `npm run worker` runs them
- * in a process of its own).
+ * its table and the alerts' runs (unless SEARCH_INDEXER=false), and the mail worker (unless
+ * MAIL_WORKER=false); `npm run worker` runs them in a process of its own.
  */
 export async function startBackgroundJobs(
   options: { force?: boolean } = {},
 ): Promise<BackgroundJob[]> {
   const jobs: BackgroundJob[] = [];
-  if (getConfig().searchIndexer || options.force) {
+  const config = getConfig();
+  if (config.searchIndexer || options.force) {
     await import("../search/indexes");
     const { startIndexer } = await import("../search/indexer");
     jobs.push(startIndexer());
@@ -26,6 +27,10 @@ export async function startBackgroundJobs(
     );
     const { startAlertRuns } = await import("./alert-runs");
     jobs.push(startAlertRuns());
+  }
+  if (config.mail.worker || options.force) {
+    const { startMailJobs } = await import("../app/mail/worker.server");
+    jobs.push(startMailJobs());
   }
   return jobs;
 }

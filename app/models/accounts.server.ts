@@ -13,7 +13,7 @@ import { invalidateUserSessions } from "../utils/auth.server";
 import { randomId } from "../utils/ids.server";
 import { hashPassword, verifyPassword } from "../utils/password.server";
 import { escapeLike } from "../utils/text";
-import { afterMemberChange } from "./member-profiles.server";
+import { afterMemberChange } from "./member-index.server";
 import { failure, isUniqueViolation, type Result } from "./result.server";
 
 type NewAccount = {

@@ -12,7 +12,7 @@ import {
 import { normalizeForSearch } from "../../db/search-name";
 import { hasRole, invalidateUserSessions, type AuthUser } from "../utils/auth.server";
 import { escapeLike } from "../utils/text";
-import { afterMemberChange } from "./member-profiles.server";
+import { afterMemberChange } from "./member-index.server";
 
 export type CollectivitiesQuery = {
   q?: string;

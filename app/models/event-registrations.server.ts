@@ -5,12 +5,8 @@ import { eventRegistrations, users, type RegistrationStatus } from "../../db/sch
 import type { AuthUser } from "../utils/auth.server";
 import { formatInZone } from "../utils/dates";
 import { randomId } from "../utils/ids.server";
-import {
-  fillFromWaitlist,
-  lockEvent,
-  myRegistration,
-  scheduleBroadcast,
-} from "./event-waitlist.server";
+import { myRegistration } from "./event-places.server";
+import { fillFromWaitlist, lockEvent, scheduleBroadcast } from "./event-waitlist.server";
 import { canManage, getEvent, registrationClosesAt } from "./events.server";
 import { deliver, notify } from "./notifications.server";
 import { failure, type Result } from "./result.server";

@@ -99,11 +99,6 @@ export async function updateProfileSettings(userId: string, settings: ProfileSet
   });
 }
 
-/** Called in the transactions that change what a profile shows (name, function, membership). */
-export async function afterMemberChange(tx: Executor, userId: string) {
-  await enqueueIndexing(tx, MEMBERS_INDEX, userId);
-}
-
 const visibility = sql<ProfileVisibility>`coalesce(${memberProfiles.visibility}, 'members')`;
 const flag = (column: AnyColumn) => sql<boolean>`coalesce(${column}, true)`;
 

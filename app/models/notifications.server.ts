@@ -6,6 +6,7 @@ import { emitWithLegacyName, realtime } from "../../realtime/hub";
 import { rooms } from "../../realtime/protocol";
 import { NOTIFICATIONS_PAGE_SIZE } from "../utils/forum-schemas";
 import { afterCommit } from "./after-commit.server";
+import { enqueueNotificationMails } from "./mail-notifications.server";
 
 export type NewNotification = { userId: string; kind: NotificationKind; text: string; url: string };
 export type SavedNotification = NewNotification & { id: number; createdAt: Date };
@@ -16,7 +17,7 @@ export async function createNotifications(
   items: NewNotification[],
 ): Promise<SavedNotification[]> {
   if (items.length === 0) return [];
-  return tx.insert(notifications).values(items).returning({
+  const saved = await tx.insert(notifications).values(items).returning({
     id: notifications.id,
     userId: notifications.userId,
     kind: notifications.kind,
@@ -24,6 +25,9 @@ export async function createNotifications(
     url: notifications.url,
     createdAt: notifications.createdAt,
   });
+  // In the same transaction: the mail goes out if and only if the notification exists.
+  await enqueueNotificationMails(tx, saved);
+  return saved;
 }
 
 /** Pushes committed notifications to each recipient's own room, with their new unread count. */

@@ -6,7 +6,7 @@ import { EventCard } from "~/components/event-card";
 import { InitiativeCardGrid, InitiativeLinks } from "~/components/initiative-card";
 import { MemberChip } from "~/components/member-chip";
 import { decideMembership, getCollectivity, listMembers } from "~/models/collectivities.server";
-import { placesLeft } from "~/models/event-waitlist.server";
+import { placesLeft } from "~/models/event-places.server";
 import { listEvents } from "~/models/events.server";
 import { listCollectivityInitiatives } from "~/models/initiatives.server";
 import { requireUser } from "~/utils/auth.server";

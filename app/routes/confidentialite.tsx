@@ -1,4 +1,12 @@
-import type { MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+
+import { cachePage } from "~/utils/page-cache.server";
+
+// Text only: the same for every visitor until the next deployment.
+export function loader({ context }: LoaderFunctionArgs) {
+  cachePage(context, { tags: ["static"] });
+  return null;
+}
 
 export const meta: MetaFunction = () => [
   { title: "Mentions légales et données personnelles — Territoires Internet" },

@@ -7,8 +7,8 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { AttendeeTable } from "~/components/event-attendee-table";
 import { ErrorList, Field, FormErrors, RadioGroup, TextareaField } from "~/components/forms";
 import { cancelEvent, updateEvent } from "~/models/event-editing.server";
+import { placesLeft } from "~/models/event-places.server";
 import { listAttendees, messageAttendees } from "~/models/event-registrations.server";
-import { placesLeft } from "~/models/event-waitlist.server";
 import { addOrganiser, listOrganisers } from "~/models/events.server";
 import { requireManagedEvent } from "~/utils/event-pages.server";
 import {

@@ -5,7 +5,7 @@ import { EventCard } from "~/components/event-card";
 import { FilterSelect } from "~/components/forms";
 import { Pagination } from "~/components/pagination";
 import { listAreas } from "~/models/collectivities.server";
-import { placesLeft } from "~/models/event-waitlist.server";
+import { placesLeft } from "~/models/event-places.server";
 import { listEvents, searchEvents, type EventFilters } from "~/models/events.server";
 import { hasRole } from "~/utils/auth.server";
 import { formatMonth, monthBounds, monthKey, PARIS } from "~/utils/dates";

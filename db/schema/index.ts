@@ -10,3 +10,4 @@ export * from "./notifications";
 export * from "./initiatives";
 export * from "./members";
 export * from "./alerts";
+export * from "./mail";

@@ -12,7 +12,7 @@ import { budgetBrackets, collectivities, initiatives } from "../../db/schema";
  */
 
 // Deterministic pseudo-random numbers (mulberry32), so two runs compare the same corpus.
-function random(seed: number) {
+export function random(seed: number) {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
