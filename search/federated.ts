@@ -86,7 +86,10 @@ export function federatedRequest(query: FederatedQuery): FederatedMultiSearchPar
       q,
       ...(filter ? { filter } : {}),
       attributesToRetrieve: ["id"],
-      attributesToHighlight: settings.title ? [settings.title] : [],
+      // The snippet's matches are marked too: the page shows them, a reply's link highlights them.
+      attributesToHighlight: settings.title
+        ? [settings.title, ...settings.snippet]
+        : settings.snippet,
       attributesToCrop: settings.snippet,
       cropLength: query.cropLength ?? 24,
       cropMarker: "…",
