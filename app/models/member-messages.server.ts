@@ -11,27 +11,9 @@ import { failure, type Result } from "./result.server";
 
 /**
  * "Contacter": a signed-in member writes to another through their profile. The recipient reads
- * it on the platform (and hears of it by notification); neither learns the other's address.
+ * it on the platform and hears of it by notification (mailed with the "mentions" preference);
+ * neither learns the other's address.
  */
-
-export type DeliveredMessage = {
-  id: number;
-  recipientId: string;
-  senderName: string;
-  body: string;
-  url: string;
-};
-
-type MessageListener = (message: DeliveredMessage) => Promise<void>;
-const listeners: MessageListener[] = [];
-
-/**
- * Other ways of telling the recipient, after the in-app notification: the email queue registers
- * its sender here (it receives the message once committed; a failure is logged, never thrown).
- */
-export function onMemberMessage(listener: MessageListener) {
-  listeners.push(listener);
-}
 
 export const MESSAGE_MAX_LENGTH = 4_000;
 
@@ -68,11 +50,6 @@ export async function sendMemberMessage(
     return { id: message.id, url, notified };
   });
   await afterCommit("member message notification", () => publishNotifications(saved.notified));
-  for (const listener of listeners) {
-    await afterCommit("member message delivery", () =>
-      listener({ id: saved.id, recipientId, senderName: sender.name, body: text, url: saved.url }),
-    );
-  }
   return { ok: true, value: { id: saved.id } };
 }
 

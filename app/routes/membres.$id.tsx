@@ -43,6 +43,8 @@ export async function action(args: ActionFunctionArgs) {
   return redirect(`/membres/${args.params.id}?envoye=1#contacter`);
 }
 
+export { keepActionHeaders as headers } from "~/utils/headers";
+
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.profile.name} — Membres — Territoires Internet` : "Membre introuvable" },
   // Only profiles opened to everyone may be listed by search engines.
