@@ -14,6 +14,9 @@ export const searchKinds = [
 ] as const;
 export type SearchKind = (typeof searchKinds)[number];
 
+export const isSearchKind = (value: string): value is SearchKind =>
+  (searchKinds as readonly string[]).includes(value);
+
 export const searchKindLabels: Record<SearchKind, { heading: string; one: string; many: string }> =
   {
     initiatives: { heading: "Initiatives", one: "initiative", many: "initiatives" },
@@ -62,11 +65,20 @@ const kindSchema = z.enum(searchKinds, {
 /** `GET /api/v1/search`: q, a comma-separated list of types, and the page. */
 export const SiteSearchApiQuerySchema = z.object({
   q: querySchema,
+  // Errors name the parameter itself (not "types.1"): API clients read them by field.
   types: optionalEmpty(
-    z
-      .string()
-      .transform((value) => [...new Set(value.split(",").map((type) => type.trim()))])
-      .pipe(z.array(kindSchema).min(1)),
+    z.string().transform((value, ctx) => {
+      const types = [...new Set(value.split(",").map((type) => type.trim()))];
+      const unknown = types.filter((type) => !isSearchKind(type));
+      if (unknown.length > 0) {
+        ctx.addIssue({
+          code: "custom",
+          message: `Type inconnu : ${unknown.join(", ")}. Acceptés : ${searchKinds.join(", ")}.`,
+        });
+        return z.NEVER;
+      }
+      return types.filter(isSearchKind);
+    }),
   ),
   page: pageNumberSchema.pipe(z.number().max(50, "Au-delà de la page 50, affinez la recherche.")),
 });

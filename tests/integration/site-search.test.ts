@@ -205,6 +205,23 @@ describe("l'API de recherche", () => {
     });
     const badType = await app.request("/api/v1/search?q=borne&types=initiatives,emails");
     expect(badType.status).toBe(400);
+    expect(await badType.json()).toMatchObject({
+      error: { fields: { types: [expect.stringContaining("Type inconnu")] } },
+    });
+    const pageTwo = (await (
+      await app.request("/api/v1/search?q=wombatesque&types=initiatives,topics,posts&page=2")
+    ).json()) as ApiAnswer;
+    expect(pageTwo.items).toEqual([]);
+    expect(pageTwo.totals).toEqual({ initiatives: 1, topics: 1, posts: 1 });
+
+    const openApi = (await (await app.request("/api/v1/openapi.json")).json()) as {
+      paths: Record<string, { get?: { parameters: Array<{ name: string }> } }>;
+    };
+    expect(openApi.paths["/api/v1/search"]?.get?.parameters.map((p) => p.name)).toEqual([
+      "q",
+      "types",
+      "page",
+    ]);
     const empty = await app.request("/api/v1/search?q=%20");
     expect(empty.status).toBe(400);
   });
