@@ -37,6 +37,7 @@ export function SiteSearch() {
   const navigate = useNavigate();
   const [text, setText] = useState("");
   const timer = useRef<ReturnType<typeof setTimeout>>();
+  const input = useRef<HTMLInputElement>(null);
   useEffect(() => () => clearTimeout(timer.current), []);
 
   const onInputChange = (value: string) => {
@@ -75,6 +76,9 @@ export function SiteSearch() {
         action="/recherche"
         role="search"
         className="site-search"
+        // Leaving the box closes the suggestions: they would otherwise stay open (and the rest of
+        // the page hidden from screen readers) over the results page.
+        onSubmit={() => input.current?.blur()}
         onKeyDownCapture={(event) => {
           // Enter with no suggestion highlighted submits the form, as in a plain search field;
           // the combobox would otherwise keep it to commit its (empty) choice.
@@ -96,6 +100,7 @@ export function SiteSearch() {
         >
           <Label className="visually-hidden">Rechercher sur tout le site</Label>
           <Input
+            ref={input}
             className="site-search__input"
             type="search"
             maxLength={200}
