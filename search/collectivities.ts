@@ -16,6 +16,8 @@ export type CollectivityDocument = {
   id: string;
   type: typeof COLLECTIVITIES_INDEX;
   name: string;
+  /** What an EPCI, a département or a région is, in words ("communauté d'agglomération"). */
+  kindLabel: string;
   kind: string;
   subtype: string | null;
   postcodes: string[];
@@ -29,7 +31,7 @@ export type CollectivityDocument = {
 };
 
 export const collectivitiesIndexSettings = {
-  searchableAttributes: ["name", "postcodes", "id"],
+  searchableAttributes: ["name", "kindLabel", "postcodes", "id"],
   filterableAttributes: ["kind", "departmentCode", "regionCode", KIND_ATTRIBUTE],
   sortableAttributes: ["population"],
   // Among the many "Saint-Denis", the most populated first.
@@ -51,11 +53,31 @@ async function departmentNames() {
 
 type Row = typeof collectivities.$inferSelect;
 
+/**
+ * Names say "CA du Pays Basque"; people type "agglo pays basque". Communes get no label: the
+ * word "commune" would match 35,000 of them.
+ */
+const epciLabels: Record<string, string> = {
+  CC: "communauté de communes",
+  CA: "communauté d'agglomération",
+  CU: "communauté urbaine",
+  METRO: "métropole",
+  MET69: "métropole",
+};
+
+function kindLabelOf(row: Row) {
+  if (row.kind === "epci") return epciLabels[row.subtype ?? ""] ?? "intercommunalité";
+  if (row.kind === "departement") return "département";
+  if (row.kind === "region") return "région";
+  return "";
+}
+
 function toDocument(row: Row, departments: Map<string | null, string>): CollectivityDocument {
   return {
     id: row.code,
     type: COLLECTIVITIES_INDEX,
     name: normalizeFrench(row.name),
+    kindLabel: kindLabelOf(row),
     kind: row.kind,
     subtype: row.subtype,
     postcodes: row.postcodes,

@@ -74,6 +74,8 @@ export async function createAccount(input: NewAccount): Promise<Result<{ userId:
         decidedAt: input.approvedBy ? new Date() : null,
         decidedBy: input.approvedBy ?? null,
       });
+      // Approved at once (an administrator's API call, the demo): the profile is searchable.
+      if (input.approvedBy) await afterMemberChange(tx, userId);
       return { ok: true as const, value: { userId } };
     });
   } catch (error) {
