@@ -10,6 +10,7 @@ import {
   useRouteLoaderData,
 } from "@remix-run/react";
 
+import { DraftRestore } from "./components/draft-restore";
 import { GeneralErrorBoundary } from "./components/error-boundary";
 import { NotificationBadge } from "./components/notification-badge";
 import { SiteSearch } from "./components/site-search";
@@ -124,6 +125,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
           </div>
         </header>
         <main id="contenu" tabIndex={-1}>
+          <DraftRestore />
           {children}
         </main>
         <footer className="site-footer">

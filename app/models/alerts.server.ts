@@ -452,3 +452,25 @@ export async function recentAlertDays(userId: string, limit = 14) {
     .orderBy(desc(alertMatches.day))
     .limit(limit);
 }
+
+/** What a person follows, what matched and their daily notifications, for the RGPD export. */
+export async function alertsOfAccount(userId: string) {
+  const [followed, matches, days] = await Promise.all([
+    listAlerts(userId),
+    db
+      .select({
+        alertId: alertMatches.alertId,
+        itemType: alertMatches.itemType,
+        itemId: alertMatches.itemId,
+        day: alertMatches.day,
+        createdAt: alertMatches.createdAt,
+      })
+      .from(alertMatches)
+      .where(eq(alertMatches.userId, userId)),
+    db
+      .select({ day: alertDays.day, notificationId: alertDays.notificationId })
+      .from(alertDays)
+      .where(eq(alertDays.userId, userId)),
+  ]);
+  return { followed, matches, days };
+}

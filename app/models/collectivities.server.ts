@@ -245,7 +245,9 @@ export async function decideMembership(
     await afterMemberChange(tx, memberUserId);
     return true;
   });
-  if (done && decision === "remove") await invalidateUserSessions(memberUserId, "revoked");
+  // Rights taken away or granted: either way the member's sessions end, and the next one is
+  // opened with the new rights (a session id known before cannot inherit them).
+  if (done) await invalidateUserSessions(memberUserId, "revoked");
   return done;
 }
 

@@ -19,6 +19,7 @@ import type { AuthUser } from "../utils/auth.server";
 import { POSTS_PER_PAGE, TOPICS_PER_PAGE } from "../utils/forum-schemas";
 import { escapeLike } from "../utils/text";
 import { approvedCollectivityOf } from "./collectivities.server";
+import { topicGrantedTo } from "./forum-grants.server";
 import { failure } from "./result.server";
 import { searchIdsOrFallback } from "./search-fallback.server";
 import { enqueueIndexing } from "./search-outbox.server";
@@ -207,11 +208,18 @@ export async function getTopic(viewer: Viewer, topicId: number) {
       categorySlug: forumCategories.slug,
       categoryTitle: forumCategories.title,
       requiredRole: forumCategories.requiredRole,
+      granted: viewer ? topicGrantedTo(viewer.id) : sql<boolean>`false`,
     })
     .from(forumTopics)
     .innerJoin(forumCategories, eq(forumCategories.id, forumTopics.categoryId))
-    .where(and(eq(forumTopics.id, topicId), readableCategory(viewer)));
+    .where(and(eq(forumTopics.id, topicId), readableTopic(viewer)));
   return topic ?? null;
+}
+
+/** A topic is readable in a readable category, or when granted by name (forum-grants). */
+function readableTopic(viewer: Viewer) {
+  const category = readableCategory(viewer);
+  return viewer && category ? or(category, topicGrantedTo(viewer.id)) : category;
 }
 
 export type Topic = NonNullable<Awaited<ReturnType<typeof getTopic>>>;

@@ -6,7 +6,7 @@ import type { AuthUser } from "../utils/auth.server";
 import { consume } from "../utils/rate-limit.server";
 import { afterCommit } from "./after-commit.server";
 import { getMemberProfile } from "./member-profiles.server";
-import { createNotifications, publishNotifications } from "./notifications.server";
+import { ACTOR, createNotifications, publishNotifications } from "./notifications.server";
 import { failure, type Result } from "./result.server";
 
 /**
@@ -43,8 +43,10 @@ export async function sendMemberMessage(
       {
         userId: recipientId,
         kind: "member-message",
-        text: `Message de ${sender.name} : ${excerpt}`,
+        // The sender's current name when shown, "ancien membre" once their account is gone.
+        text: `Message de ${ACTOR} : ${excerpt}`,
         url,
+        actorId: sender.id,
       },
     ]);
     return { id: message.id, url, notified };
@@ -97,9 +99,13 @@ export async function markMessagesRead(userId: string) {
     .where(and(eq(memberMessages.recipientId, userId), isNull(memberMessages.readAt)));
 }
 
-/** Messages a person sent and received, for the RGPD export. */
+/** Messages a person sent and received, for the RGPD export (one section per column). */
 export async function memberMessagesOfAccount(userId: string) {
-  return (await listMemberMessages(userId, 10_000)).map(
+  const messages = (await listMemberMessages(userId, 100_000)).map(
     ({ otherId: _otherId, ...message }) => message,
   );
+  return {
+    sent: messages.filter((message) => !message.received),
+    received: messages.filter((message) => message.received),
+  };
 }

@@ -305,11 +305,10 @@ export async function forgetMemberProfile(tx: Executor, userId: string) {
   await enqueueIndexing(tx, MEMBERS_INDEX, userId);
 }
 
-/** What a person chose to show, for the RGPD export. */
+/** What a person chose to show, for the RGPD export (no row until they chose). */
 export async function memberProfileOfAccount(userId: string) {
-  const [row] = await db
+  return db
     .select({ ...settingsColumns, updatedAt: memberProfiles.updatedAt })
     .from(memberProfiles)
     .where(eq(memberProfiles.userId, userId));
-  return row ?? null;
 }

@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 
 import { decideMembership, listPendingMemberships } from "~/models/collectivities.server";
-import { requireRole } from "~/utils/auth.server";
+import { createSession, requireRole } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/dates";
 import { profileKindLabels, z } from "~/utils/validation";
 
@@ -25,7 +25,12 @@ export async function action(args: ActionFunctionArgs) {
   const { intent, userId, collectivityCode } = parsed.data;
   const done = await decideMembership(user, collectivityCode, userId, intent);
   if (!done) throw new Response("Demande introuvable.", { status: 404 });
-  return json({ message: intent === "approve" ? "Adhésion validée." : "Demande refusée." });
+  // The member's sessions end (they sign in again with the new rights); one's own, renewed.
+  const headers = userId === user.id ? { "Set-Cookie": await createSession(user.id) } : undefined;
+  return json(
+    { message: intent === "approve" ? "Adhésion validée." : "Demande refusée." },
+    { headers },
+  );
 }
 
 export const meta: MetaFunction = () => [{ title: "Adhésions en attente — Territoires Internet" }];

@@ -7,7 +7,7 @@ import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 import { Field, FormErrors } from "~/components/forms";
 import { touchLastSeen, verifyCredentials } from "~/models/accounts.server";
 import { createSession, safeRedirect } from "~/utils/auth.server";
-import { limitReached, resetLimit } from "~/utils/rate-limit.server";
+import { countLoginFailure, countLoginSuccess, loginRefused } from "~/utils/login-guard.server";
 import { formRateLimited } from "~/utils/replies.server";
 import { PASSWORD_MAX_LENGTH, z } from "~/utils/validation";
 
@@ -37,22 +37,25 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return json({ result: submission.reply({ hideFields: ["password"] }) }, { status: 400 });
   }
   const { email, password, redirectTo } = submission.value;
-  const limited =
-    (await limitReached("login-ip", context.clientIp)) ??
-    (await limitReached("login-account", email));
+  const attempt = { email, ip: context.clientIp, cookieHeader: request.headers.get("Cookie") };
+  const limited = await loginRefused(attempt);
   if (limited) return formRateLimited(limited, submission, { hideFields: ["password"] });
   const account = await verifyCredentials(email, password);
   if (!account) {
+    await countLoginFailure(attempt);
     return json(
       { result: submission.reply({ formErrors: [INVALID], hideFields: ["password"] }) },
       { status: 400 },
     );
   }
-  // A successful login clears the account's counter, so its owner is never locked out for long.
-  await resetLimit("login-account", email);
+  const device = await countLoginSuccess(attempt);
   await touchLastSeen(account.userId);
   const cookie = await createSession(account.userId, context.auth.session?.id);
-  return redirect(safeRedirect(redirectTo, "/"), { headers: { "Set-Cookie": cookie } });
+  const headers = new Headers([
+    ["Set-Cookie", cookie],
+    ["Set-Cookie", device],
+  ]);
+  return redirect(safeRedirect(redirectTo, "/"), { headers });
 }
 
 export { keepActionHeaders as headers } from "~/utils/headers";

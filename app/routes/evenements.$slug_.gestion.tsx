@@ -214,7 +214,13 @@ export default function ManageEventPage() {
       <section className="card stack" aria-labelledby="message-titre">
         <h2 id="message-titre">Écrire aux personnes inscrites</h2>
         <p>Le message arrive dans leurs notifications sur le site.</p>
-        <Form method="post" className="stack" {...getFormProps(messageForm)} noValidate>
+        <Form
+          method="post"
+          className="stack"
+          {...getFormProps(messageForm)}
+          noValidate
+          data-brouillon="message-inscrits"
+        >
           <FormErrors errors={messageForm.errors} id={messageForm.errorId} />
           <input type="hidden" name="intent" value="message" />
           <Field label="Objet" meta={messageFields.subject} />

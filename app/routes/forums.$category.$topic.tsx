@@ -306,7 +306,13 @@ export default function TopicPage() {
       {data.mayWrite ? (
         <section aria-labelledby="repondre-titre" className="card" id="repondre">
           <h2 id="repondre-titre">Répondre</h2>
-          <Form method="post" className="stack" {...getFormProps(replyForm)} noValidate>
+          <Form
+            method="post"
+            className="stack"
+            {...getFormProps(replyForm)}
+            noValidate
+            data-brouillon="reponse"
+          >
             <FormErrors errors={replyForm.errors} id={replyForm.errorId} />
             <input type="hidden" name="intent" value="reply" />
             <input type="hidden" name="idempotencyKey" value={data.idempotencyKey} />

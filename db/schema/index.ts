@@ -8,6 +8,8 @@ export * from "./events";
 export * from "./forums";
 export * from "./notifications";
 export * from "./initiatives";
+export * from "./label";
+export * from "./forum-grants";
 export * from "./members";
 export * from "./alerts";
 export * from "./mail";

@@ -7,6 +7,7 @@ import {
   defaultProfileSettings,
   updateProfileSettings,
 } from "../../app/models/member-profiles.server";
+import { notificationText } from "../../app/models/notifications.server";
 import { db } from "../../db/client";
 import { mailOutbox, notifications } from "../../db/schema";
 import { form, startTestApp, type TestApp } from "../helpers/app";
@@ -26,7 +27,7 @@ afterAll(async () => {
 
 const notificationsOf = (userId: string, kind: "alert" | "member-message") =>
   db
-    .select({ text: notifications.text, url: notifications.url })
+    .select({ text: notificationText, url: notifications.url })
     .from(notifications)
     .where(and(eq(notifications.userId, userId), eq(notifications.kind, kind)));
 
