@@ -1,5 +1,5 @@
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { afterAll, beforeAll, expect, test, vi } from "vitest";
 
 import {
   defaultProfileSettings,
@@ -61,10 +61,14 @@ async function expectReplyOpenedHighlighted(page: Page) {
   await page.waitForURL(new RegExp(`#message-${targetPostId}$`));
   expect(new URL(page.url()).pathname).toBe(topicPath);
   const marks = page.locator(`#message-${targetPostId} mark`);
+  // With JavaScript the URL may change a moment before the topic is rendered.
+  await marks.first().waitFor();
   expect(await marks.allTextContents()).toEqual(["lampadaire"]);
   // Only that post is highlighted.
   expect(await page.locator("article.post mark").count()).toBe(1);
-  expect(await inViewport(page, `#message-${targetPostId}`)).toBe(true);
+  await vi.waitFor(async () =>
+    expect(await inViewport(page, `#message-${targetPostId}`)).toBe(true),
+  );
 }
 
 test("la boîte de l'en-tête suggère pendant la frappe, Entrée ouvre /recherche, une réponse ouvre le sujet à ce message surligné", async () => {
