@@ -58,6 +58,20 @@ async function replyFoundDelay(origin: string, author: Member, topicId: number, 
   }
 }
 
+/** Until Meilisearch has no task left in its queue (the directory is tens of thousands of them). */
+async function waitForMeilisearchIdle(meiliUrl: string, headers: Record<string, string>) {
+  const deadline = Date.now() + 15 * 60_000;
+  while (Date.now() < deadline) {
+    const response = await fetch(`${meiliUrl}/tasks?statuses=enqueued,processing&limit=1`, {
+      headers,
+    });
+    const { results } = (await response.json()) as { results: unknown[] };
+    if (results.length === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error("Meilisearch n'a pas fini d'indexer en 15 minutes");
+}
+
 /** Runs with the search indexer started by the caller; returns the rows of the table. */
 export async function federatedRows(options: Options): Promise<Array<[string, string]>> {
   const { federatedRequest } = await import("../search/federated");
@@ -78,6 +92,8 @@ export async function federatedRows(options: Options): Promise<Array<[string, st
   });
   await waitForIndexing(options.databaseUrl);
   await syncDirectoryIndex();
+  // Measured once indexing is over, so that neither side waits behind the directory's batches.
+  await waitForMeilisearchIdle(options.meiliUrl, options.meiliHeaders);
   const rows: Array<[string, string]> = [
     [
       "Corpus fédéré (API, indexé)",
