@@ -1,19 +1,15 @@
 import { Link } from "@remix-run/react";
 
 import { Highlighted } from "~/components/initiative-card";
-import { countLabel, kindPagePath, searchKindLabels, type SearchKind } from "~/utils/search-kinds";
+import {
+  countLabel,
+  kindPagePath,
+  searchKindLabels,
+  type SearchKind,
+  type SiteHit,
+} from "~/utils/search-kinds";
 
-/** A confirmed hit as the results page shows it; title and snippet may carry match marks. */
-export type ResultItem = {
-  type: SearchKind;
-  id: string;
-  title: string;
-  snippet: string;
-  url: string;
-  context: string;
-};
-
-export function SearchHit({ item }: { item: ResultItem }) {
+export function SearchHit({ item }: { item: SiteHit }) {
   return (
     <li className="search-hit">
       <h3 className="search-hit__title">
@@ -41,7 +37,7 @@ export function SearchGroup({
   kind: SearchKind;
   q: string;
   total: number;
-  items: ResultItem[];
+  items: SiteHit[];
 }) {
   const headingId = `resultats-${kind}`;
   return (

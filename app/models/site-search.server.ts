@@ -6,6 +6,7 @@ import {
   type SearchKind,
 } from "../../search/federated";
 import { HIGHLIGHT_END, HIGHLIGHT_START } from "../../search/initiatives";
+import type { SiteHit } from "../utils/search-kinds";
 import { searchIdsOrFallback } from "./search-fallback.server";
 import { searchSources, type SearchViewerUser } from "./site-search-sources.server";
 
@@ -15,16 +16,6 @@ import { searchSources, type SearchViewerUser } from "./site-search-sources.serv
  * confirm is neither shown nor counted. Without Meilisearch, each kind falls back to a plain
  * PostgreSQL match and `degraded` says so.
  */
-
-export type SiteHit = {
-  type: SearchKind;
-  id: string;
-  /** May hold matches between HIGHLIGHT_START and HIGHLIGHT_END (never HTML). */
-  title: string;
-  snippet: string;
-  url: string;
-  context: string;
-};
 
 export type SiteSearch = {
   items: SiteHit[];

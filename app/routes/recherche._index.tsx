@@ -3,7 +3,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 
 import { AlertButton } from "~/components/alert-button";
 import { Pagination } from "~/components/pagination";
-import { SearchGroup, SearchHit, type ResultItem } from "~/components/search-results";
+import { SearchGroup, SearchHit } from "~/components/search-results";
 import { findAlert } from "~/models/alerts.server";
 import { searchSite } from "~/models/site-search.server";
 import { getUser } from "~/utils/auth.server";
@@ -13,6 +13,7 @@ import {
   searchKinds,
   SiteSearchPageQuerySchema,
   type SearchKind,
+  type SiteHit,
 } from "~/utils/search-kinds";
 
 /** Hits read for the grouped view: enough for each kind's best few in the merged order. */
@@ -58,7 +59,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 /** Kinds in the order of their best hit, then those found only further down. */
-function groups(items: ResultItem[], totals: Partial<Record<SearchKind, number>>) {
+function groups(items: SiteHit[], totals: Partial<Record<SearchKind, number>>) {
   const order: SearchKind[] = [];
   for (const item of items) if (!order.includes(item.type)) order.push(item.type);
   for (const kind of searchKinds)

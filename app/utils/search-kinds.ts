@@ -14,6 +14,17 @@ export const searchKinds = [
 ] as const;
 export type SearchKind = (typeof searchKinds)[number];
 
+/** A hit confirmed against the viewer's rights, as the pages show it. */
+export type SiteHit = {
+  type: SearchKind;
+  id: string;
+  /** May hold matches between the engine's markers (never HTML): see `Highlighted`. */
+  title: string;
+  snippet: string;
+  url: string;
+  context: string;
+};
+
 export const isSearchKind = (value: string): value is SearchKind =>
   (searchKinds as readonly string[]).includes(value);
 
