@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 
+import { AdminNav } from "~/components/admin-nav";
 import { decideMembership, listPendingMemberships } from "~/models/collectivities.server";
 import { createSession, requireRole } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/dates";
@@ -40,10 +41,8 @@ export default function PendingMemberships() {
   const result = useActionData<typeof action>();
   return (
     <div className="container">
+      <AdminNav />
       <h1>Adhésions en attente</h1>
-      <p>
-        <Link to="/admin/membres">Membres et rôles</Link>
-      </p>
       {result?.message ? (
         <div className="alert alert--success" role="status">
           {result.message}

@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 
+import { AdminNav } from "~/components/admin-nav";
 import { deleteAccount } from "~/models/account-lifecycle.server";
 import { getProfile, searchAccounts, setRoles } from "~/models/accounts.server";
 import { createSession, requireRole } from "~/utils/auth.server";
@@ -90,10 +91,8 @@ export default function AdminMembers() {
   const [params] = useSearchParams();
   return (
     <div className="container stack">
+      <AdminNav />
       <h1>Membres et rôles</h1>
-      <p>
-        <Link to="/admin/adhesions">Adhésions en attente</Link>
-      </p>
       {result?.message ? (
         <div
           className={result.error ? "alert alert--error" : "alert alert--info"}

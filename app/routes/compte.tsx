@@ -307,6 +307,14 @@ export default function AccountPage() {
         </Form>
       </section>
 
+      <section className="card" aria-labelledby="courriels-titre">
+        <h2 id="courriels-titre">Courriels et notifications</h2>
+        <p>
+          Choisissez ce que vous recevez par courriel, aussitôt ou en résumé :{" "}
+          <Link to="/compte/notifications">régler mes courriels</Link>.
+        </p>
+      </section>
+
       <section className="card" aria-labelledby="mdp-titre">
         <h2 id="mdp-titre">Mot de passe</h2>
         <p className="muted">
