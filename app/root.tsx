@@ -13,6 +13,7 @@ import {
 import { DraftRestore } from "./components/draft-restore";
 import { GeneralErrorBoundary } from "./components/error-boundary";
 import { NotificationBadge } from "./components/notification-badge";
+import { SiteSearch } from "./components/site-search";
 import { unreadNotificationCount } from "./models/notifications.server";
 import "./load-context";
 import styles from "./styles/app.css";
@@ -85,6 +86,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
                 ))}
               </ul>
             </nav>
+            <SiteSearch />
             <nav aria-label="Compte" className="account-nav">
               {user ? (
                 <ul>

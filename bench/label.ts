@@ -14,6 +14,7 @@ const TEAMS = Number(process.env.BENCH_TEAMS ?? 200);
 const QUESTIONS = Number(process.env.BENCH_QUESTIONS ?? 150);
 const RATE = Number(process.env.BENCH_RATE ?? 20);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const AUTOSAVE_ROUTE = encodeURIComponent("routes/label.candidatures.$id.$section");
 
 /** utime + stime of a process, in milliseconds (clock ticks of 10 ms). */
 async function cpuOf(pid: number) {
@@ -184,8 +185,10 @@ async function main() {
     const pgCpu = ((await cpuTotal(pg)) - pgBefore) / count;
     return { ...stats, appCpu, pgCpu };
   };
+  // As the page's autosave sends it: a fetcher's data request, which runs the action alone (no
+  // page render, and the route skips revalidation after an autosave).
   const post = (team: (typeof teams)[number], slug: string, fields: Record<string, string>) =>
-    fetch(`${server.origin}/label/candidatures/${team.id}/${slug}`, {
+    fetch(`${server.origin}/label/candidatures/${team.id}/${slug}?_data=${AUTOSAVE_ROUTE}`, {
       method: "POST",
       headers: {
         "content-type": "application/x-www-form-urlencoded",

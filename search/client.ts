@@ -5,6 +5,7 @@ import https from "node:https";
 import {
   Meilisearch,
   MeilisearchApiError,
+  type FederatedMultiSearchParams,
   type SearchParams,
   type SearchResponse,
 } from "meilisearch";
@@ -103,11 +104,22 @@ export async function searchIndex<T extends Record<string, unknown>>(
   q: string,
   params: SearchParams,
 ): Promise<SearchResponse<T>> {
+  return postSearch(`indexes/${encodeURIComponent(uid)}/search`, { q, ...params });
+}
+
+/** A federated multi-search (one request over several indexes), by the same keep-alive path. */
+export function federatedSearch<T extends Record<string, unknown>>(
+  body: FederatedMultiSearchParams,
+): Promise<SearchResponse<T>> {
+  return postSearch("multi-search", body);
+}
+
+async function postSearch<R>(path: string, payload: unknown): Promise<R> {
   const { meili } = getConfig();
   const key = await searchKey();
-  const url = new URL(`indexes/${encodeURIComponent(uid)}/search`, meili.url.replace(/\/?$/, "/"));
+  const url = new URL(path, meili.url.replace(/\/?$/, "/"));
   const secure = url.protocol === "https:";
-  const body = JSON.stringify({ q, ...params });
+  const body = JSON.stringify(payload);
   return new Promise((resolve, reject) => {
     const request = (secure ? https : http).request(
       url,
@@ -131,7 +143,7 @@ export async function searchIndex<T extends Record<string, unknown>>(
             return;
           }
           try {
-            resolve(JSON.parse(text) as SearchResponse<T>);
+            resolve(JSON.parse(text) as R);
           } catch (error) {
             reject(error instanceof Error ? error : new Error(String(error)));
           }

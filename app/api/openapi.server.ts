@@ -19,6 +19,7 @@ import {
 } from "../utils/initiative-schemas";
 import { ResultsQuerySchema } from "../utils/label-schemas";
 import { CreateUserSchema, CollectivitiesQuerySchema } from "../utils/schemas";
+import { SiteSearchApiQuerySchema } from "../utils/search-kinds";
 
 type Operation = {
   method: "get" | "post" | "patch" | "delete";
@@ -35,6 +36,18 @@ type Operation = {
  * the document cannot drift from the code; later domains append their operations.
  */
 export const operations: Operation[] = [
+  {
+    method: "get",
+    path: "/api/v1/search",
+    summary:
+      "Recherche dans tout le réseau (initiatives, sujets, réponses des forums, événements, collectivités, membres), classée par pertinence, avec les droits du jeton ou de la session ; `types` : liste séparée par des virgules",
+    query: SiteSearchApiQuerySchema,
+    responses: {
+      "200":
+        "{ items: [{ type, id, title, snippet, url }], totals: { <type>: n }, page, pageSize, degraded }",
+      "400": "Paramètre invalide ou type inconnu",
+    },
+  },
   {
     method: "get",
     path: "/api/v1/collectivities",

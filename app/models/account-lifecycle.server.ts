@@ -18,6 +18,7 @@ import {
 } from "../../db/schema";
 import { invalidateUserSessions } from "../utils/auth.server";
 import { getProfile } from "./accounts.server";
+import { alertsOfAccount } from "./alerts.server";
 import { eventRegistrationsOfAccount, releaseRegistrationsOf } from "./event-registrations.server";
 import { anonymiseForumAuthor, forumPostsOfAccount } from "./forum-posts.server";
 import {
@@ -31,6 +32,8 @@ import {
 } from "./label-applications.server";
 import { juryWorkOfAccount } from "./label-jury.server";
 import { mailOfAccount } from "./mail-preferences.server";
+import { memberMessagesOfAccount } from "./member-messages.server";
+import { forgetMemberProfile, memberProfileOfAccount } from "./member-profiles.server";
 import { notificationsOfAccount } from "./notifications.server";
 
 /**
@@ -51,6 +54,8 @@ export async function deleteAccount(userId: string) {
     // Label: credits naming the person go; answers and applications keep no link (set null);
     // jury evaluations, conflicts and assignments are deleted with the account (cascade).
     await forgetLabelCredits(tx, userId);
+    // Alerts, received messages and the profile cascade with the row; the index forgets it.
+    await forgetMemberProfile(tx, userId);
     await tx.delete(users).where(eq(users.id, userId));
   });
 }
@@ -105,6 +110,12 @@ export const personalDataColumns: Record<string, { section: string } | { notExpo
   "forum_topic_grants.user_id": {
     notExported: "accès à un sujet de délibération, qui suit labelJury.assignments",
   },
+  "member_profiles.user_id": { section: "publicProfile" },
+  "member_messages.sender_id": { section: "messages.sent" },
+  "member_messages.recipient_id": { section: "messages.received" },
+  "alerts.user_id": { section: "alerts.followed" },
+  "alert_matches.user_id": { section: "alerts.matches" },
+  "alert_days.user_id": { section: "alerts.days" },
 };
 
 /** Everything the platform holds about a person, for the RGPD export. */
@@ -124,6 +135,11 @@ export async function exportAccountData(userId: string) {
     juryWorkOfAccount(userId),
     labelActsOfAccount(userId),
   ]);
+  const [publicProfile, alerts, messages] = await Promise.all([
+    memberProfileOfAccount(userId),
+    alertsOfAccount(userId),
+    memberMessagesOfAccount(userId),
+  ]);
   return {
     exportedAt: new Date().toISOString(),
     profile,
@@ -138,6 +154,9 @@ export async function exportAccountData(userId: string) {
     labelCredits,
     labelJury,
     labelActs,
+    publicProfile,
+    alerts,
+    messages,
   };
 }
 

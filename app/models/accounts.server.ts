@@ -13,6 +13,7 @@ import { invalidateUserSessions, revokeAllApiTokens } from "../utils/auth.server
 import { randomId } from "../utils/ids.server";
 import { hashPassword, verifyPassword } from "../utils/password.server";
 import { escapeLike } from "../utils/text";
+import { afterMemberChange } from "./member-index.server";
 import { failure, isUniqueViolation, type Result } from "./result.server";
 
 type NewAccount = {
@@ -73,6 +74,8 @@ export async function createAccount(input: NewAccount): Promise<Result<{ userId:
         decidedAt: input.approvedBy ? new Date() : null,
         decidedBy: input.approvedBy ?? null,
       });
+      // Approved at once (an administrator's API call, the demo): the profile is searchable.
+      if (input.approvedBy) await afterMemberChange(tx, userId);
       return { ok: true as const, value: { userId } };
     });
   } catch (error) {
@@ -197,6 +200,7 @@ export async function updateProfile(
         .update(users)
         .set({ ...input, updatedAt: new Date() })
         .where(eq(users.id, userId));
+      await afterMemberChange(tx, userId);
       return { ok: true as const, value: { emailChanged } };
     });
     if (saved.ok && emailChanged) await endOtherAccess(userId, confirmation.keep);

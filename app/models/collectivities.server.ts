@@ -12,6 +12,7 @@ import {
 import { normalizeForSearch } from "../../db/search-name";
 import { hasRole, invalidateUserSessions, type AuthUser } from "../utils/auth.server";
 import { escapeLike } from "../utils/text";
+import { afterMemberChange } from "./member-index.server";
 
 export type CollectivitiesQuery = {
   q?: string;
@@ -241,6 +242,7 @@ export async function decideMembership(
         .set({ isReferent: true, ...decided })
         .where(current);
     }
+    await afterMemberChange(tx, memberUserId);
     return true;
   });
   // Rights taken away or granted: either way the member's sessions end, and the next one is

@@ -263,7 +263,7 @@ export async function createPost(
         topicAuthorId: topic.authorId,
         replyToAuthorId,
       });
-      await afterTopicWrite(tx, topic.id);
+      await afterTopicWrite(tx, topic.id, [post.id]);
       // One commit for everything: each commit waits for the disk, and this path is on the clock
       // of everyone waiting for the post to appear.
       await markRead(author.id, topic.id, post.id, tx);
@@ -353,7 +353,7 @@ export async function editPost(
         hiddenAt: forumPosts.hiddenAt,
         changeId: forumPosts.changeId,
       });
-    await afterTopicWrite(tx, topic.id);
+    await afterTopicWrite(tx, topic.id, [postId]);
     return row ?? null;
   });
   if (!updated) return failure(404, {}, "Message introuvable.");
@@ -394,7 +394,7 @@ export async function deletePost(
       .returning({ hiddenAt: forumPosts.hiddenAt });
     if (rows.length === 0) return null;
     if (!rows[0]?.hiddenAt) await bumpPostCount(tx, topic.id, -1);
-    await afterTopicWrite(tx, topic.id);
+    await afterTopicWrite(tx, topic.id, [postId]);
     return next;
   });
   if (changeId !== null) {

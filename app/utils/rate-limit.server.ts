@@ -41,6 +41,9 @@ const definitions = {
   "label-register": { points: 10, duration: 60 * 60 },
   // The live preview follows typing (one request per pause): about one a second at most.
   "markdown-preview": { points: 600, duration: 10 * 60 },
+  // "Contacter" on a profile, per sender, and per sender and recipient: a person, not a mailing.
+  "member-message": { points: 10, duration: 60 * 60 },
+  "member-message-pair": { points: 3, duration: 24 * 60 * 60 },
   // Per IP: each download reads every published initiative; proxies may cache it 5 minutes.
   "open-data-export": { points: 30, duration: 60 * 60 },
 } satisfies Record<string, { points: number; duration: number }>;

@@ -10,5 +10,7 @@ export * from "./notifications";
 export * from "./initiatives";
 export * from "./label";
 export * from "./forum-grants";
+export * from "./members";
+export * from "./alerts";
 export * from "./mail";
 export * from "./password-resets";

@@ -13,6 +13,9 @@ export const notificationKinds = [
   "event-message",
   "event-cancelled",
   "event-changed",
+  // A day's new initiatives and events matching a member's alerts; a message through a profile.
+  "alert",
+  "member-message",
 ] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 

@@ -8,6 +8,7 @@ import { labelAnswers, labelApplications, users } from "../../db/schema";
 import { demoAccounts } from "../../scripts/seed/demo-accounts";
 import { demoLabel } from "../../scripts/seed/label";
 
+// Seeding two campaigns through the models takes tens of seconds on a busy 2-core machine.
 test("la démo du label publie deux palmarès et ouvre une campagne où Lavoncourt a un brouillon comparable", async () => {
   const { setConfig, parseConfig } = await import("../../app/config.server");
   setConfig(parseConfig(process.env));
@@ -56,4 +57,4 @@ test("la démo du label publie deux palmarès et ouvre une campagne où Lavoncou
     .where(eq(users.email, "maire.lavoncourt@demo.territoires.fr"));
   const evaluation = (await selfEvaluation(referent!, draft!.id))!;
   expect(evaluation.comparison.shown).toBe(true);
-});
+}, 180_000);

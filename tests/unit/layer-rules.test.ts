@@ -67,10 +67,15 @@ describe("règles de couches (eslint)", () => {
       'import { demoSeeds } from "../../scripts/seed/demo";\nexport const x = demoSeeds;\n',
       "n'importe ni scripts",
     ],
-  ])("%s échoue", async (_name, filePath, code, message) => {
-    const found = await problems(filePath, code);
-    expect(found.join("\n")).toContain(message);
-  });
+  ])(
+    "%s échoue",
+    async (_name, filePath, code, message) => {
+      const found = await problems(filePath, code);
+      expect(found.join("\n")).toContain(message);
+    },
+    // The first lint loads typescript-eslint and the resolver: seconds on a busy machine.
+    60_000,
+  );
 
   test("un modèle qui lit la base et un utilitaire passe", async () => {
     const code =
