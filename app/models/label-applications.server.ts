@@ -77,7 +77,7 @@ export async function getApplication(viewer: Viewer, id: string, executor: Execu
     .innerJoin(collectivities, eq(collectivities.code, labelApplications.collectivityCode))
     .where(and(eq(labelApplications.id, id), visibleTo(viewer)));
   if (!row) return null;
-  const campaign = await getCampaignById(row.campaignId);
+  const campaign = await getCampaignById(row.campaignId, executor);
   return campaign ? { ...row, campaign } : null;
 }
 

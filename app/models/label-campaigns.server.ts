@@ -1,6 +1,6 @@
 import { asc, desc, eq, gt, lte, sql } from "drizzle-orm";
 
-import { db } from "../../db/client";
+import { db, type Executor } from "../../db/client";
 import { labelCampaigns } from "../../db/schema";
 import { randomId } from "../utils/ids.server";
 import { failure, isUniqueViolation, type Result } from "./result.server";
@@ -126,8 +126,9 @@ export async function getCampaign(year: number) {
   return row ?? null;
 }
 
-export async function getCampaignById(id: string) {
-  const [row] = await db.select().from(labelCampaigns).where(eq(labelCampaigns.id, id));
+/** `executor`: the caller's transaction, when it has one (never a second connection from it). */
+export async function getCampaignById(id: string, executor: Executor = db) {
+  const [row] = await executor.select().from(labelCampaigns).where(eq(labelCampaigns.id, id));
   return row ?? null;
 }
 
