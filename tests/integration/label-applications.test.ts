@@ -67,6 +67,37 @@ describe("dossier de candidature", () => {
     expect(missing.status).toBe(404);
   });
 
+  test("plus d'enregistrements simultanés que de connexions à la base : aucun blocage, rien de perdu", async () => {
+    await createTestCampaign(2039);
+    const referent = await createTestUser({ collectivityCode: "35238", referent: true });
+    const registered = await registerApplication(referent, 2039, { carryOver: false });
+    if (!registered.ok) throw new Error("inscription refusée");
+    const id = registered.value.id;
+    const first = (await getSection(referent, id, "democratie-citoyennete"))!;
+    const questions = [];
+    for (const slug of first.sections) {
+      const section = (await getSection(referent, id, slug))!;
+      questions.push(...section.questions.filter((q) => q.kind === "yesno"));
+    }
+    // Each save is a transaction: a query on a second connection inside it would wait for a
+    // pool that the other saves hold (the campaign was once read that way: a deadlock).
+    expect(questions.length).toBeGreaterThan(15);
+    const base = { baseVersion: 0, baseHash: answerHash(null), confirm: false };
+    const results = await Promise.all(
+      questions.map((question, i) =>
+        saveAnswers(referent, id, [
+          { questionId: question.id, value: { kind: "yesno", value: i % 2 === 0 }, ...base },
+        ]),
+      ),
+    );
+    expect(results.every((result) => result.ok)).toBe(true);
+    const stored = await db
+      .select({ questionId: labelAnswers.questionId })
+      .from(labelAnswers)
+      .where(eq(labelAnswers.applicationId, id));
+    expect(stored).toHaveLength(questions.length);
+  });
+
   test("une version périmée donne 409, n'écrase rien et garde le texte de la personne", async () => {
     await createTestCampaign(2033);
     const alice = await createTestUser({ collectivityCode: "94033", referent: true });
