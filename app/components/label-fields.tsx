@@ -33,6 +33,38 @@ export function PlainField({
   );
 }
 
+/** A labelled, required textarea with its errors, for the jury's and the admins' label forms. */
+export function PlainTextarea({
+  name,
+  label,
+  rows,
+  errors,
+}: {
+  name: string;
+  label: string;
+  rows: number;
+  errors?: string[];
+}) {
+  return (
+    <div className="field">
+      <label htmlFor={name}>{label}</label>
+      <textarea
+        id={name}
+        name={name}
+        rows={rows}
+        required
+        aria-invalid={errors ? true : undefined}
+        aria-describedby={errors ? `${name}-error` : undefined}
+      />
+      {errors ? (
+        <p id={`${name}-error`} className="field-error">
+          {errors.join(" ")}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
 /** Labels of the campaign dates, in the order of the campaign. */
 export const campaignDateLabels = [
   { name: "opensAt", label: "Ouverture de la campagne" },

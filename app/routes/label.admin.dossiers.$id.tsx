@@ -7,6 +7,7 @@ import type {
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 
+import { PlainTextarea } from "~/components/label-fields";
 import { LevelBadge, MentionList } from "~/components/label-level";
 import {
   assignJury,
@@ -238,22 +239,12 @@ export default function AdminApplicationPage() {
               ))}
             </div>
           </fieldset>
-          <div className="field">
-            <label htmlFor="feedback">Retour écrit à la collectivité</label>
-            <textarea
-              id="feedback"
-              name="feedback"
-              rows={6}
-              required
-              aria-invalid={errors.feedback ? true : undefined}
-              aria-describedby={errors.feedback ? "feedback-error" : undefined}
-            />
-            {errors.feedback ? (
-              <p id="feedback-error" className="field-error">
-                {errors.feedback.join(" ")}
-              </p>
-            ) : null}
-          </div>
+          <PlainTextarea
+            name="feedback"
+            label="Retour écrit à la collectivité"
+            rows={6}
+            errors={errors.feedback}
+          />
           <p>
             <button type="submit">
               {application.validated ? "Modifier le résultat" : "Valider le résultat"}

@@ -7,6 +7,7 @@ import type {
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 
+import { PlainTextarea } from "~/components/label-fields";
 import { LevelBadge } from "~/components/label-level";
 import { createPost } from "~/models/forum-posts.server";
 import { getTopic, listPosts, topicPath } from "~/models/forums.server";
@@ -391,22 +392,7 @@ export default function JuryApplicationPage() {
             </ol>
             <Form method="post" className="stack">
               <input type="hidden" name="intent" value="post" />
-              <div className="field">
-                <label htmlFor="body">Votre message</label>
-                <textarea
-                  id="body"
-                  name="body"
-                  rows={4}
-                  required
-                  aria-invalid={errors.body ? true : undefined}
-                  aria-describedby={errors.body ? "body-error" : undefined}
-                />
-                {errors.body ? (
-                  <p id="body-error" className="field-error">
-                    {errors.body.join(" ")}
-                  </p>
-                ) : null}
-              </div>
+              <PlainTextarea name="body" label="Votre message" rows={4} errors={errors.body} />
               <p>
                 <button type="submit">Envoyer</button>
               </p>

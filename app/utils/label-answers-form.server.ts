@@ -1,4 +1,6 @@
 import type { LabelAnswerValue, LabelQuestionKind, LabelQuestionOption } from "../../db/schema";
+import { LONG_TEXT_MAX, SHORT_TEXT_MAX } from "./label";
+
 
 /**
  * Reads the form of a questionnaire section (the same fields with and without JavaScript) into
@@ -10,9 +12,6 @@ type FormQuestion = {
   kind: LabelQuestionKind;
   options: LabelQuestionOption[];
 };
-
-export const SHORT_TEXT_MAX = 300;
-export const LONG_TEXT_MAX = 5000;
 
 export type ParsedSection = {
   entries: Array<{

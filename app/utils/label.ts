@@ -74,3 +74,9 @@ export function levelText(level: number) {
 export function levelSpoken(level: number) {
   return level > 1 ? `${level} arobases` : "1 arobase";
 }
+
+/** The longest answers a questionnaire takes, checked by the form and shown by the fields. */
+export const SHORT_TEXT_MAX = 300;
+export const LONG_TEXT_MAX = 5000;
+
+export type { LabelAnswerValue } from "../../db/schema/label-constants";
