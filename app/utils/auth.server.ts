@@ -110,20 +110,25 @@ export async function endSession(sessionId: string) {
   return lucia().createBlankSessionCookie().serialize();
 }
 
-/** Ends every session of a user (or all but one) and closes their sockets. */
+/**
+ * Ends every session of a user (or all but one) and closes the sockets of those sessions. Only
+ * the sessions that existed are closed: a broadcast to the whole user, arriving late through the
+ * adapter, would also end a session opened just after (a member approved then signing in). A
+ * deleted account ends every socket, API-token ones included.
+ */
 export async function invalidateUserSessions(
   userId: string,
   reason: "password" | "revoked" | "deleted",
   keepSessionId?: string,
 ) {
-  if (keepSessionId) {
-    await db
-      .delete(sessions)
-      .where(and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId)));
-  } else {
-    await lucia().invalidateUserSessions(userId);
-  }
-  disconnectUser(userId, reason, keepSessionId);
+  const ended = await db
+    .delete(sessions)
+    .where(
+      and(eq(sessions.userId, userId), keepSessionId ? ne(sessions.id, keepSessionId) : undefined),
+    )
+    .returning({ id: sessions.id });
+  if (reason === "deleted") disconnectUser(userId, reason);
+  else for (const session of ended) disconnectSession(session.id, reason);
 }
 
 export function sessionCookieName() {
