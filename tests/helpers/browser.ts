@@ -29,15 +29,27 @@ export async function signedInContext(
 
 /**
  * No serious or critical axe-core violation on the page: by the WCAG 2.1 A and AA rules, or with
- * `rules: "all"` by every axe rule (best practices included).
+ * `rules: "all"` by every axe rule (best practices included). `exclude` leaves out elements such
+ * as sandboxed iframes, where axe cannot run and would wait for an answer that never comes.
  */
 export async function expectAccessible(
   page: Page,
-  { rules = "wcag" }: { rules?: "wcag" | "all" } = {},
+  { rules = "wcag", exclude = [] }: { rules?: "wcag" | "all"; exclude?: string[] } = {},
 ) {
   const builder = new AxeBuilder({ page });
   if (rules === "wcag") builder.withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]);
-  const results = await builder.analyze();
+  for (const selector of exclude) builder.exclude(selector);
+  // axe's evaluations have no timeout of their own: a hang must name the page, not the test.
+  let watchdog: NodeJS.Timeout | undefined;
+  const results = await Promise.race([
+    builder.analyze(),
+    new Promise<never>((_, reject) => {
+      watchdog = setTimeout(
+        () => reject(new Error(`axe-core n'a pas répondu en 45 s sur ${page.url()}`)),
+        45_000,
+      );
+    }),
+  ]).finally(() => clearTimeout(watchdog));
   const blocking = results.violations
     .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
     .map(
