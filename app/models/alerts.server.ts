@@ -1,4 +1,18 @@
-import { and, asc, count, desc, eq, gt, inArray, lte, or, sql } from "drizzle-orm";
+import {
+  and,
+  asc,
+  count,
+  desc,
+  eq,
+  gt,
+  gte,
+  inArray,
+  lt,
+  lte,
+  or,
+  sql,
+  type SQL,
+} from "drizzle-orm";
 
 import { db, type Executor } from "../../db/client";
 import {
@@ -382,11 +396,33 @@ async function rewriteDayNotification(tx: Executor, userId: string, day: string)
 
 /**
  * A person's matches of a day, newest first, each still published (an item unpublished since is
- * left out). Also the extension point of the email digest: it lists exactly what the day held.
+ * left out).
  */
 export async function matchesOfDay(userId: string, day: string, executor: Executor = db) {
+  return matchesWhere(and(eq(alertMatches.userId, userId), eq(alertMatches.day, day)), executor);
+}
+
+/**
+ * The matches recorded between `start` and `end` for several people, grouped by person and newest
+ * first: what the email digest lists under the alerts.
+ */
+export async function matchesDuring(userIds: string[], start: Date, end: Date) {
+  if (userIds.length === 0) return [];
+  return matchesWhere(
+    and(
+      inArray(alertMatches.userId, userIds),
+      gte(alertMatches.createdAt, start),
+      lt(alertMatches.createdAt, end),
+    ),
+    db,
+    asc(alertMatches.userId),
+  );
+}
+
+async function matchesWhere(where: SQL | undefined, executor: Executor, groupBy?: SQL) {
   const rows = await executor
     .select({
+      userId: alertMatches.userId,
       itemType: alertMatches.itemType,
       itemId: alertMatches.itemId,
       createdAt: alertMatches.createdAt,
@@ -415,8 +451,8 @@ export async function matchesOfDay(userId: string, day: string, executor: Execut
         eq(events.status, "published"),
       ),
     )
-    .where(and(eq(alertMatches.userId, userId), eq(alertMatches.day, day)))
-    .orderBy(desc(alertMatches.id));
+    .where(where)
+    .orderBy(...(groupBy ? [groupBy] : []), desc(alertMatches.id));
   const label = await labelsOf(
     rows.flatMap((row) =>
       row.alertKind && row.alertValue ? [{ kind: row.alertKind, value: row.alertValue }] : [],
@@ -428,6 +464,7 @@ export async function matchesOfDay(userId: string, day: string, executor: Execut
     if (!title || !slug) return [];
     return [
       {
+        userId: row.userId,
         type: row.itemType,
         id: row.itemId,
         title,

@@ -15,6 +15,7 @@ import {
 import { headerText, type MailItem } from "../mail/compose.server";
 import { formatDateTime } from "../utils/dates";
 import type { Frequency, PreferenceKind } from "../utils/notification-preferences";
+import { matchesDuring } from "./alerts.server";
 import { notificationText } from "./notifications.server";
 
 /**
@@ -340,11 +341,36 @@ function unreadNotifications(
   };
 }
 
+/**
+ * What the member's alerts ("m'alerter") matched during the period, item by item: the in-app
+ * side gives one notification a day, the résumé the list. Alerts share the new-initiatives
+ * preference, as their notifications do.
+ */
+const alertNews: DigestSource = {
+  kind: "initiatives",
+  title: "Nouveautés de vos alertes",
+  morePath: "/compte/alertes",
+  immediateByNotification: true,
+  prepare: async (period, origin) => async (members) => {
+    const rows = await matchesDuring(
+      members.map((member) => member.id),
+      period.start,
+      period.end,
+    );
+    return groupByMember(rows, (row) => ({
+      title: row.title,
+      url: origin + row.path,
+      detail: `alerte ${row.alertLabel}`,
+    }));
+  },
+};
+
 /** Every source a résumé draws from, in the order of its sections. */
 export const digestSources: DigestSource[] = [
   unreadNotifications("mentions", "Mentions et réponses", ["mention", "reply"]),
   followedTopics,
   newInitiatives,
   newEvents,
+  alertNews,
   unreadNotifications("moderation", "Décisions de modération", ["moderation"]),
 ];

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
+import { addAlert, runAlertMatching } from "../../app/models/alerts.server";
 import { createEvent } from "../../app/models/event-editing.server";
 import { setFollowLevel } from "../../app/models/forum-reading.server";
 import type { DigestPeriod } from "../../app/models/mail-digest-sources.server";
@@ -8,7 +9,7 @@ import { preferencesOf, saveMailPreferences } from "../../app/models/mail-prefer
 import { db } from "../../db/client";
 import { form, startTestApp, type TestApp } from "../helpers/app";
 import { openTopic, prepareForums, reply } from "../helpers/forums";
-import { createTestInitiative } from "../helpers/initiatives";
+import { createTestInitiative, drainOutbox } from "../helpers/initiatives";
 import {
   headerOf,
   linkIn,
@@ -80,7 +81,19 @@ beforeAll(async () => {
     themes: [],
   });
 
+  // Alice also follows a theme that is not one of her résumé's themes, through an alert; a run
+  // looks at what was published until a minute before its clock, so the clock runs a minute ahead.
+  expect((await addAlert(alice.id, "theme", "cybersecurite")).ok).toBe(true);
+  const alertClock = () => new Date(Date.now() + 60_000);
+  expect((await runAlertMatching(alertClock())).status).toBe("started");
+
   await createTestInitiative("56260", { title: "Guichet numérique de Vannes" });
+  await createTestInitiative("33063", {
+    title: "Sauvegardes hors ligne à Bordeaux",
+    themes: ["cybersecurite"],
+  });
+  await drainOutbox();
+  expect(await runAlertMatching(alertClock())).toMatchObject({ status: "done", matches: 1 });
   await createTestInitiative("60057", {
     title: "Médiateurs numériques à Beauvais",
     themes: ["inclusion-mediation"],
@@ -137,7 +150,7 @@ afterAll(async () => {
 describe("résumé hebdomadaire", () => {
   test("le résumé regroupe par sorte ce que chacun a choisi de recevoir chaque semaine", () => {
     const text = mails.alice.parsed.text ?? "";
-    expect(mails.alice.parsed.subject).toBe("Votre résumé de la semaine : 4 nouveautés");
+    expect(mails.alice.parsed.subject).toBe("Votre résumé de la semaine : 5 nouveautés");
     expect(text).toContain("MENTIONS ET RÉPONSES");
     expect(text).toContain("Dan Ailleurs a répondu dans « Question d'Alice »");
     expect(text).toContain("DISCUSSIONS QUE VOUS SUIVEZ");
@@ -146,6 +159,9 @@ describe("résumé hebdomadaire", () => {
     // One by her département, one by her theme.
     expect(text).toContain("Guichet numérique de Vannes");
     expect(text).toContain("Médiateurs numériques à Beauvais");
+    expect(text).toContain("NOUVEAUTÉS DE VOS ALERTES");
+    expect(text).toContain("Sauvegardes hors ligne à Bordeaux");
+    expect(text).toContain("alerte Cybersécurité");
     // Events: she chose "never".
     expect(text).not.toContain("Forum de l'inclusion numérique");
     expect(mails.alice.parsed.html).toContain("<h2");
