@@ -15,7 +15,7 @@ import {
 import { headerText, type MailItem } from "../mail/compose.server";
 import { formatDateTime } from "../utils/dates";
 import type { Frequency, PreferenceKind } from "../utils/notification-preferences";
-import { matchesDuring } from "./alerts.server";
+import { matchesDuring } from "./alert-matches.server";
 import { notificationText } from "./notifications.server";
 
 /**

@@ -3,14 +3,8 @@ import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 
 import { CollectivityPicker } from "~/components/collectivity-picker";
-import {
-  addAlert,
-  dayOf,
-  listAlerts,
-  matchesOfDay,
-  recentAlertDays,
-  removeAlert,
-} from "~/models/alerts.server";
+import { matchesOfDay, recentAlertDays } from "~/models/alert-matches.server";
+import { addAlert, dayOf, listAlerts, removeAlert } from "~/models/alerts.server";
 import { listAreas, resolveCollectivity } from "~/models/collectivities.server";
 import { AlertActionSchema, AlertDaySchema } from "~/utils/alert-schemas";
 import { requireUser, safeRedirect } from "~/utils/auth.server";

@@ -158,5 +158,5 @@ describe("alertes", () => {
     expect(await notificationsOf(follower.id, "alert")).toHaveLength(2);
     // The organiser follows nothing and is told nothing.
     expect(await notificationsOf(organiser.id, "alert")).toEqual([]);
-  });
+  }, 90_000); // four outbox drains: slow on a busy machine
 });
