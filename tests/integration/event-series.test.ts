@@ -385,4 +385,22 @@ describe("cycles d'événements (assises territoriales)", () => {
     });
     expect([302, 401, 403]).toContain(anonymous.status);
   });
+
+  test("la démonstration charge un cycle de trois étapes dans trois départements, dont une outre-mer", async () => {
+    const { demoAccounts } = await import("../../scripts/seed/demo-accounts");
+    const { demoEventSeries } = await import("../../scripts/seed/event-series");
+    await demoAccounts(db);
+    expect(await demoEventSeries(db)).toBe("1 cycle, 3 étapes");
+    const body = (await (
+      await app.request("/api/v1/event-series/assises-territoriales-de-l-identite-numerique-2027")
+    ).json()) as {
+      stages: Array<{ timeZone: string; place: { department: { code: string } } }>;
+    };
+    expect(body.stages.map((stage) => stage.place.department.code).sort()).toEqual([
+      "56",
+      "70",
+      "971",
+    ]);
+    expect(body.stages.map((stage) => stage.timeZone)).toContain("America/Guadeloupe");
+  });
 });
