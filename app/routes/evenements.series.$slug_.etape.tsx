@@ -1,17 +1,13 @@
-import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { json, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 
-import type { Candidate } from "~/components/collectivity-picker";
 import { EventForm } from "~/components/event-form";
 import { createStage } from "~/models/event-series-writes.server";
 import { findSeries, hostOfViewer } from "~/models/event-series.server";
 import { hasRole, requireUser } from "~/utils/auth.server";
-import { eventInputFromForm, toFormErrors } from "~/utils/event-forms.server";
-import { capacityRule, EventFormSchema } from "~/utils/event-schemas";
-import { limitReached } from "~/utils/rate-limit.server";
-import { formRateLimited, invariantResponse } from "~/utils/replies.server";
+import { submitNewEvent } from "~/utils/event-forms.server";
+import { capacityRule } from "~/utils/event-schemas";
+import { invariantResponse } from "~/utils/replies.server";
 
 const timeZoneNote =
   "Heure locale du lieu : heure de Paris, ou l'heure locale pour une étape outre-mer (déduite de la commune).";
@@ -39,38 +35,7 @@ export async function loader(args: LoaderFunctionArgs) {
 /** Creates the stage of the viewer's host collectivity; the model checks the invitation. */
 export async function action(args: ActionFunctionArgs) {
   const { user, series } = await seriesOf(args);
-  const admin = hasRole(user, "admin");
-  const submission = parseWithZod(await args.request.formData(), { schema: EventFormSchema });
-  if (submission.status !== "success") {
-    return json({ result: submission.reply(), candidates: [] as Candidate[] }, { status: 400 });
-  }
-  const converted = await eventInputFromForm(submission.value, { admin });
-  if (!converted.ok) {
-    return json(
-      {
-        result: submission.reply({ fieldErrors: converted.fieldErrors }),
-        candidates: converted.candidates,
-      },
-      { status: 400 },
-    );
-  }
-  const limited = await limitReached("event-write", user.id);
-  if (limited)
-    return formRateLimited(limited, submission, { extra: { candidates: [] as Candidate[] } });
-  const created = await createStage(user, series.id, converted.input);
-  if (!created.ok) {
-    return json(
-      {
-        result: submission.reply({
-          fieldErrors: toFormErrors(created.fieldErrors),
-          formErrors: created.formError ? [created.formError] : undefined,
-        }),
-        candidates: [] as Candidate[],
-      },
-      { status: created.status === 422 ? 400 : created.status },
-    );
-  }
-  return redirect(`/evenements/${created.value.slug}?inscription=cree`);
+  return submitNewEvent(args.request, user, (input) => createStage(user, series.id, input));
 }
 
 export { keepActionHeaders as headers } from "~/utils/headers";

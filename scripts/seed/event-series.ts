@@ -1,6 +1,5 @@
 import { TZDate } from "@date-fns/tz";
 import { addDays, format } from "date-fns";
-import { eq, sql } from "drizzle-orm";
 
 import { register } from "../../app/models/event-registrations.server";
 import {
@@ -10,10 +9,9 @@ import {
   inviteHost,
 } from "../../app/models/event-series-writes.server";
 import type { EventInput } from "../../app/models/events.server";
-import type { AuthUser } from "../../app/utils/auth.server";
 import { zoneForDepartment } from "../../app/utils/dates";
 import type { Database } from "../../db/client";
-import { users } from "../../db/schema";
+import { userByEmail } from "./demo-events";
 
 const ADMIN = "admin@demo.territoires.fr";
 
@@ -102,21 +100,6 @@ const stages: DemoStage[] = [
     },
   },
 ];
-
-async function userByEmail(db: Database, email: string): Promise<AuthUser | null> {
-  const [row] = await db
-    .select({
-      id: users.id,
-      email: users.email,
-      name: users.name,
-      roles: users.roles,
-      profileKind: users.profileKind,
-      jobTitle: users.jobTitle,
-    })
-    .from(users)
-    .where(eq(sql`lower(${users.email})`, email));
-  return row ?? null;
-}
 
 /**
  * The assises as a series: three stages hosted by invited collectivities in three
