@@ -297,6 +297,17 @@ export const operations: Operation[] = [
   },
   {
     method: "get",
+    path: "/api/v1/event-series/{slug}",
+    summary:
+      "Un cycle d'événements (les assises territoriales) et ses étapes, chacune dans le fuseau de son lieu ; l'inscription se fait étape par étape",
+    responses: {
+      "200":
+        "{ id, slug, title, description, status, publishedAt, url, calendarUrl, hosts: [{ code, name }], stages: [{ id, slug, title, startsAt, endsAt, timeZone, format, status, collectivity, commune, capacity, placesLeft, registrationDeadline, url, place: { venue, commune, department, region }, host: { code, name }, links: { page, calendar, registrations } }] }",
+      "404": "Introuvable (ou brouillon)",
+    },
+  },
+  {
+    method: "get",
     path: "/api/v1/label/campaigns",
     summary:
       "Les campagnes du label : { items: [{ year, opensAt, registrationDeadline, submissionDeadline, publishedAt, status }] } ; une date limite vaut jusqu'à la fin de sa minute (heure de Paris)",

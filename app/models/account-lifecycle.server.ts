@@ -20,6 +20,7 @@ import { invalidateUserSessions } from "../utils/auth.server";
 import { getProfile } from "./accounts.server";
 import { alertsOfAccount } from "./alerts.server";
 import { eventRegistrationsOfAccount, releaseRegistrationsOf } from "./event-registrations.server";
+import { eventSeriesOfAccount } from "./event-series.server";
 import { anonymiseForumAuthor, forumPostsOfAccount } from "./forum-posts.server";
 import {
   forgetInitiativeContributor,
@@ -77,6 +78,7 @@ export const personalDataColumns: Record<string, { section: string } | { notExpo
   "event_organisers.user_id": { section: "events.organised" },
   "event_registrations.user_id": { section: "eventRegistrations" },
   "event_calendar_tokens.user_id": { section: "events.calendarAddress" },
+  "event_series.created_by": { section: "events.seriesCreated" },
   "forum_topics.author_id": { section: "forum.topics" },
   "forum_posts.author_id": { section: "forumPosts" },
   "forum_posts.deleted_by": {
@@ -221,7 +223,7 @@ async function eventsOfAccount(userId: string) {
       .from(eventCalendarTokens)
       .where(eq(eventCalendarTokens.userId, userId)),
   ]);
-  return { created, organised, calendarAddress };
+  return { created, organised, calendarAddress, seriesCreated: await eventSeriesOfAccount(userId) };
 }
 
 async function forumActivityOf(userId: string) {

@@ -28,7 +28,7 @@ import { enqueueIndexing } from "./search-outbox.server";
  * the notifications that tell registered people.
  */
 
-const RESERVED_SLUGS = new Set(["nouveau", "calendrier", "mes-evenements"]);
+const RESERVED_SLUGS = new Set(["nouveau", "calendrier", "mes-evenements", "series"]);
 
 async function uniqueSlug(executor: Executor, title: string, startsAt: Date) {
   const base = slugify(title, 70) || "evenement";
@@ -63,6 +63,19 @@ export async function createEvent(
       "Votre adhésion à une collectivité doit être validée avant d'organiser un événement.",
     );
   }
+  return insertEvent(viewer, input, hostCode);
+}
+
+/**
+ * Writes a new event hosted by `hostCode`, with the viewer as its first organiser; `alongside`
+ * writes in the same transaction (a stage's link to its series). Callers check who may do it.
+ */
+export async function insertEvent(
+  viewer: AuthUser,
+  input: EventInput,
+  hostCode: string,
+  alongside?: (tx: Transaction, eventId: string) => Promise<void>,
+): Promise<Result<{ id: string; slug: string }>> {
   const checked = await normalise(db, input, hostCode);
   if (!checked.ok) return checked;
   const values = checked.value.values;
@@ -81,6 +94,7 @@ export async function createEvent(
         });
         await tx.insert(eventOrganisers).values({ eventId: id, userId: viewer.id });
         await enqueueIndexing(tx, EVENTS_INDEX, id);
+        await alongside?.(tx, id);
       });
       return { ok: true, value: { id, slug } };
     } catch (error) {

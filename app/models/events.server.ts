@@ -24,6 +24,7 @@ import {
   waitlistedCount,
   type MyRegistration,
 } from "./event-places.server";
+import { hostsStage } from "./event-series-access.server";
 import { failure, type Result } from "./result.server";
 import { searchIdsOrFallback } from "./search-fallback.server";
 
@@ -130,7 +131,7 @@ export function registrationClosesAt(event: { registrationDeadline: Date | null;
 }
 
 /** Drafts are seen by their organisers and admins only: part of the WHERE, not an if. */
-function visibleTo(viewer: EventViewer): SQL | undefined {
+export function visibleTo(viewer: EventViewer): SQL | undefined {
   if (hasRole(viewer, "admin")) return undefined;
   const organises = viewer
     ? sql`exists (select 1 from event_organisers o where o.event_id = "events"."id" and o.user_id = ${viewer.id})`
@@ -241,15 +242,23 @@ export async function getEvent(
   };
 }
 
-/** Admins, and organisers of the event who still hold the organiser role. */
+/**
+ * Admins, and organisers of the event who still hold the organiser role or, for a stage of a
+ * series, who are still approved members of its host collectivity.
+ */
 export async function canManage(viewer: EventViewer, eventId: string, executor: Executor = db) {
   if (!viewer) return false;
   if (hasRole(viewer, "admin")) return true;
-  if (!hasRole(viewer, "organiser")) return false;
   const [row] = await executor
     .select({ userId: eventOrganisers.userId })
     .from(eventOrganisers)
-    .where(and(eq(eventOrganisers.eventId, eventId), eq(eventOrganisers.userId, viewer.id)));
+    .where(
+      and(
+        eq(eventOrganisers.eventId, eventId),
+        eq(eventOrganisers.userId, viewer.id),
+        hasRole(viewer, "organiser") ? undefined : hostsStage(viewer.id, eventId),
+      ),
+    );
   return Boolean(row);
 }
 

@@ -117,6 +117,7 @@ export default function EventsPage() {
       <div className="actions page-head">
         <h1>Événements</h1>
         <div className="actions">
+          <Link to="/evenements/series">Cycles (assises territoriales)</Link>
           {data.signedIn ? <Link to="/evenements/mes-evenements">Mes événements</Link> : null}
           {data.canCreate ? (
             <Link className="button" to="/evenements/nouveau">

@@ -1,9 +1,15 @@
+import { parseWithZod } from "@conform-to/zod/v4";
+import { json, redirect } from "@remix-run/node";
 import type { z } from "zod";
 
 import type { Candidate } from "../components/collectivity-picker";
 import { resolveCollectivity } from "../models/collectivities.server";
 import type { EventInput } from "../models/events.server";
-import { parseProgramme, type EventFormSchema } from "./event-schemas";
+import type { Result } from "../models/result.server";
+import { hasRole, type AuthUser } from "./auth.server";
+import { EventFormSchema, parseProgramme } from "./event-schemas";
+import { limitReached } from "./rate-limit.server";
+import { formRateLimited } from "./replies.server";
 
 type FormValue = z.output<typeof EventFormSchema>;
 
@@ -76,4 +82,46 @@ export async function eventInputFromForm(
       collectivityCode,
     },
   };
+}
+
+/**
+ * The action of an event's creation form (a new event, or a series' stage): 400 with errors by
+ * field, 429 past the limit, the model's refusal next to its field, else the new event's page.
+ */
+export async function submitNewEvent(
+  request: Request,
+  user: AuthUser,
+  save: (input: EventInput) => Promise<Result<{ slug: string }>>,
+) {
+  const submission = parseWithZod(await request.formData(), { schema: EventFormSchema });
+  if (submission.status !== "success") {
+    return json({ result: submission.reply(), candidates: [] as Candidate[] }, { status: 400 });
+  }
+  const converted = await eventInputFromForm(submission.value, { admin: hasRole(user, "admin") });
+  if (!converted.ok) {
+    return json(
+      {
+        result: submission.reply({ fieldErrors: converted.fieldErrors }),
+        candidates: converted.candidates,
+      },
+      { status: 400 },
+    );
+  }
+  const limited = await limitReached("event-write", user.id);
+  if (limited)
+    return formRateLimited(limited, submission, { extra: { candidates: [] as Candidate[] } });
+  const created = await save(converted.input);
+  if (!created.ok) {
+    return json(
+      {
+        result: submission.reply({
+          fieldErrors: toFormErrors(created.fieldErrors),
+          formErrors: created.formError ? [created.formError] : undefined,
+        }),
+        candidates: [] as Candidate[],
+      },
+      { status: created.status === 422 ? 400 : created.status },
+    );
+  }
+  return redirect(`/evenements/${created.value.slug}?inscription=cree`);
 }

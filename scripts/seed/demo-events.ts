@@ -251,7 +251,8 @@ const demo: DemoEvent[] = [
   },
 ];
 
-async function userByEmail(db: Database, email: string): Promise<AuthUser | null> {
+/** A demo account by its address, as the models expect a signed-in user. */
+export async function userByEmail(db: Database, email: string): Promise<AuthUser | null> {
   const [row] = await db
     .select({
       id: users.id,

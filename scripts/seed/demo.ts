@@ -1,6 +1,7 @@
 import type { Database } from "../../db/client";
 import { demoAccounts } from "./demo-accounts";
 import { demoEvents } from "./demo-events";
+import { demoEventSeries } from "./event-series";
 import { demoForums } from "./forums";
 import { demoInitiativesSeed } from "./initiatives";
 import { demoLabel } from "./label";
@@ -14,5 +15,6 @@ export const demoSeeds: Array<{ name: string; run: (db: Database) => Promise<str
   { name: "forums", run: demoForums },
   { name: "initiatives", run: demoInitiativesSeed },
   { name: "evenements", run: demoEvents },
+  { name: "cycles", run: demoEventSeries },
   { name: "label", run: demoLabel },
 ];

@@ -1,0 +1,75 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Form, Link, useActionData } from "@remix-run/react";
+
+import { SeriesFields } from "~/components/event-series-fields";
+import { FormErrors } from "~/components/forms";
+import { createSeries } from "~/models/event-series-writes.server";
+import { requireRole } from "~/utils/auth.server";
+import { SeriesFormSchema } from "~/utils/event-series-schemas";
+import { limitReached } from "~/utils/rate-limit.server";
+import { formRateLimited } from "~/utils/replies.server";
+
+export async function loader(args: LoaderFunctionArgs) {
+  requireRole(args, "organiser");
+  return null;
+}
+
+export async function action(args: ActionFunctionArgs) {
+  const user = requireRole(args, "organiser");
+  const submission = parseWithZod(await args.request.formData(), { schema: SeriesFormSchema });
+  if (submission.status !== "success") return json({ result: submission.reply() }, 400);
+  const limited = await limitReached("event-write", user.id);
+  if (limited) return formRateLimited(limited, submission);
+  const created = await createSeries(user, submission.value);
+  if (!created.ok) {
+    return json(
+      {
+        result: submission.reply({
+          fieldErrors: created.fieldErrors,
+          formErrors: created.formError ? [created.formError] : undefined,
+        }),
+      },
+      created.status,
+    );
+  }
+  return redirect(`/evenements/series/${created.value.slug}/gestion?cycle=cree`);
+}
+
+export { keepActionHeaders as headers } from "~/utils/headers";
+
+export const meta: MetaFunction = () => [
+  { title: "Créer un cycle d'événements — Territoires Internet" },
+];
+
+export default function NewSeriesPage() {
+  const data = useActionData<typeof action>();
+  const [form, fields] = useForm({
+    id: "cycle",
+    lastResult: data?.result,
+    defaultValue: { status: "draft" },
+    shouldValidate: "onBlur",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: SeriesFormSchema }),
+  });
+  return (
+    <div className="narrow stack">
+      <p>
+        <Link to="/evenements/series">← Cycles d'événements</Link>
+      </p>
+      <h1>Créer un cycle d'événements</h1>
+      <p>
+        Vous inviterez ensuite les collectivités hôtes ; chacune crée et gère son étape une fois
+        l'invitation acceptée par son référent.
+      </p>
+      <Form method="post" className="stack" {...getFormProps(form)} noValidate>
+        <FormErrors errors={form.errors} id={form.errorId} />
+        <SeriesFields fields={fields} />
+        <div>
+          <button type="submit">Enregistrer le cycle</button>
+        </div>
+      </Form>
+    </div>
+  );
+}
