@@ -3,7 +3,9 @@ import { eq } from "drizzle-orm";
 import { db } from "../../db/client";
 import { memberships, users } from "../../db/schema";
 import { invalidateUserSessions } from "../utils/auth.server";
+import { pageTags } from "../utils/page-cache.server";
 import { getProfile, listApiTokens } from "./accounts.server";
+import { pagesChanged } from "./after-commit.server";
 import { eventRegistrationsOfAccount, releaseRegistrationsOf } from "./event-registrations.server";
 import { anonymiseForumAuthor, forumPostsOfAccount } from "./forum-posts.server";
 import {
@@ -22,12 +24,14 @@ import {
  */
 export async function deleteAccount(userId: string) {
   await invalidateUserSessions(userId, "deleted");
-  await db.transaction(async (tx) => {
+  const events = await db.transaction(async (tx) => {
     await forgetInitiativeContributor(tx, userId);
-    await releaseRegistrationsOf(tx, userId);
+    const released = await releaseRegistrationsOf(tx, userId);
     await anonymiseForumAuthor(tx, userId);
     await tx.delete(users).where(eq(users.id, userId));
+    return released;
   });
+  await pagesChanged([pageTags.member(userId), pageTags.network, ...events.map(pageTags.event)]);
 }
 
 /** Everything the platform holds about a person, for the RGPD export. */

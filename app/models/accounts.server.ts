@@ -11,8 +11,10 @@ import {
 } from "../../db/schema";
 import { invalidateUserSessions } from "../utils/auth.server";
 import { randomId } from "../utils/ids.server";
+import { pageTags } from "../utils/page-cache.server";
 import { hashPassword, verifyPassword } from "../utils/password.server";
 import { escapeLike } from "../utils/text";
+import { pagesChanged } from "./after-commit.server";
 import { failure, isUniqueViolation, type Result } from "./result.server";
 
 type NewAccount = {
@@ -52,7 +54,7 @@ export async function createAccount(input: NewAccount): Promise<Result<{ userId:
   const passwordHash = await hashPassword(input.password);
   const userId = randomId();
   try {
-    return await db.transaction(async (tx) => {
+    const created = await db.transaction(async (tx) => {
       if (await emailTaken(tx, input.email)) {
         return failure(409, { email: ["Un compte existe déjà avec cette adresse électronique."] });
       }
@@ -75,6 +77,11 @@ export async function createAccount(input: NewAccount): Promise<Result<{ userId:
       });
       return { ok: true as const, value: { userId } };
     });
+    // Pending members are not shown; an approved one counts in the network and its collectivity.
+    if (created.ok && input.approvedBy) {
+      await pagesChanged([pageTags.network, pageTags.collectivity(input.collectivityCode)]);
+    }
+    return created;
   } catch (error) {
     // Two sign-ups racing for one address: the unique index decides.
     if (isUniqueViolation(error)) {
@@ -152,7 +159,7 @@ export async function updateProfile(
   input: { name: string; email: string; jobTitle: string; profileKind: ProfileKind },
 ): Promise<Result<null>> {
   try {
-    return await db.transaction(async (tx) => {
+    const updated = await db.transaction(async (tx) => {
       if (await emailTaken(tx, input.email, userId)) {
         return failure(409, {
           email: ["Un autre compte utilise déjà cette adresse électronique."],
@@ -164,6 +171,8 @@ export async function updateProfile(
         .where(eq(users.id, userId));
       return { ok: true as const, value: null };
     });
+    if (updated.ok) await pagesChanged([pageTags.member(userId)]);
+    return updated;
   } catch (error) {
     if (isUniqueViolation(error)) {
       return failure(409, { email: ["Un autre compte utilise déjà cette adresse électronique."] });

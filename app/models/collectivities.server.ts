@@ -11,7 +11,9 @@ import {
 } from "../../db/schema";
 import { normalizeForSearch } from "../../db/search-name";
 import { hasRole, invalidateUserSessions, type AuthUser } from "../utils/auth.server";
+import { pageTags } from "../utils/page-cache.server";
 import { escapeLike } from "../utils/text";
+import { pagesChanged } from "./after-commit.server";
 
 export type CollectivitiesQuery = {
   q?: string;
@@ -243,6 +245,14 @@ export async function decideMembership(
     }
     return true;
   });
+  // The member's list, the figures of the network, and the collectivity under their name.
+  if (done) {
+    await pagesChanged([
+      pageTags.collectivity(code),
+      pageTags.network,
+      pageTags.member(memberUserId),
+    ]);
+  }
   if (done && decision === "remove") await invalidateUserSessions(memberUserId, "revoked");
   return done;
 }

@@ -17,7 +17,7 @@ import { TITLE_MAX_LENGTH } from "../utils/forum-schemas";
 import { renderMarkdown } from "../utils/markdown.server";
 import { consume } from "../utils/rate-limit.server";
 import { slugify } from "../utils/text";
-import { afterCommit } from "./after-commit.server";
+import { afterCommit, pagesChanged } from "./after-commit.server";
 import { bumpPostCount, livePost, nextTopicChange } from "./forum-changes.server";
 import { notifyForPost } from "./forum-mentions.server";
 import { markRead } from "./forum-reading.server";
@@ -29,9 +29,11 @@ import {
   isModerator,
   notMember,
   postPath,
+  topicPages,
   topicPath,
   type Viewer,
 } from "./forums.server";
+import { pageTags } from "../utils/page-cache.server";
 import { publishNotifications } from "./notifications.server";
 import { failure, isUniqueViolation, type Result } from "./result.server";
 
@@ -103,6 +105,7 @@ export async function createTopic(
       await afterTopicWrite(tx, topic.id);
       return { topicId: topic.id, postId: post.id, notified };
     });
+    await pagesChanged(topicPages({ id: created.topicId, categoryId: category.id }));
     await afterCommit("forum notifications", () => publishNotifications(created.notified));
     return {
       ok: true,
@@ -277,6 +280,7 @@ export async function createPost(
   }
   if (!created) return failure(404, {}, "Sujet introuvable.");
   const { post, replyToId, changeId, notified } = created;
+  await pagesChanged(topicPages(topic));
   await afterCommit("post:created", () =>
     realtime()
       ?.to(rooms.topic(topic.id))
@@ -357,7 +361,9 @@ export async function editPost(
   });
   if (!updated) return failure(404, {}, "Message introuvable.");
   const path = postPath(topic.categorySlug, topic, postId);
-  if (updated === "unchanged" || updated.hiddenAt) return { ok: true, value: { path } };
+  if (updated === "unchanged") return { ok: true, value: { path } };
+  await pagesChanged([pageTags.topic(topic.id)]);
+  if (updated.hiddenAt) return { ok: true, value: { path } };
   await afterCommit("post:updated", async () => {
     const [author] = updated.authorId
       ? await db.select({ name: users.name }).from(users).where(eq(users.id, updated.authorId))
@@ -397,6 +403,7 @@ export async function deletePost(
     return next;
   });
   if (changeId !== null) {
+    await pagesChanged(topicPages(topic));
     await afterCommit("post:deleted", () =>
       realtime()
         ?.to(rooms.topic(topic.id))

@@ -16,6 +16,7 @@ import { normalizeForSearch } from "../../db/search-name";
 import { searchTopicIds, TOPIC_SEARCH_LIMIT, TOPICS_INDEX } from "../../search/topics";
 import type { AuthUser } from "../utils/auth.server";
 import { POSTS_PER_PAGE, TOPICS_PER_PAGE } from "../utils/forum-schemas";
+import { pageTags } from "../utils/page-cache.server";
 import { escapeLike } from "../utils/text";
 import { approvedCollectivityOf } from "./collectivities.server";
 import { failure } from "./result.server";
@@ -170,6 +171,7 @@ export async function listTopics(viewer: Viewer, categoryId: number, page = 1) {
         locked: forumTopics.locked,
         postCount: forumTopics.postCount,
         lastActivityAt: forumTopics.lastActivityAt,
+        authorId: forumTopics.authorId,
         authorName: users.name,
         unread,
       })
@@ -222,6 +224,14 @@ export async function topicPosition(topicId: number) {
     .from(forumTopics)
     .where(eq(forumTopics.id, topicId));
   return { lastPostId: row?.lastPostId ?? null, lastChangeId: row?.lastChangeId ?? 0 };
+}
+
+/** Declared by the pages that list what the topics index found. */
+export const TOPIC_SEARCH_PAGES = pageTags.search(TOPICS_INDEX);
+
+/** The anonymous pages that show a topic's posts or counts: its own, its category's, /forums. */
+export function topicPages(topic: { id: number; categoryId: number }) {
+  return [pageTags.topic(topic.id), pageTags.category(topic.categoryId), pageTags.forums];
 }
 
 /** Called inside every transaction that changes what the search index shows of a topic. */

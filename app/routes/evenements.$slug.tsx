@@ -31,6 +31,7 @@ import {
 import { requireUser } from "~/utils/auth.server";
 import { useLivePlaces } from "~/utils/event-places";
 import { renderMarkdown } from "~/utils/markdown.server";
+import { cachePage, pageTags, secondsUntil } from "~/utils/page-cache.server";
 import { limitReached } from "~/utils/rate-limit.server";
 import { formRateLimited, invariantResponse } from "~/utils/replies.server";
 import { z } from "~/utils/validation";
@@ -51,6 +52,16 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
     presentedInitiatives(event.initiativeIds),
   ]);
   const closesAt = registrationClosesAt(event);
+  cachePage(context, {
+    tags: [
+      pageTags.event(event.id),
+      pageTags.initiatives,
+      ...initiatives.map((initiative) => pageTags.initiative(initiative.id)),
+      ...[...attendees, ...organisers].map((person) => pageTags.member("userId" in person ? person.userId : person.id)),
+    ],
+    // The registration form closes by itself.
+    maxAgeSeconds: secondsUntil([closesAt]),
+  });
   return {
     event: {
       ...event,

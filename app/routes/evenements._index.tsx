@@ -6,10 +6,16 @@ import { FilterSelect } from "~/components/forms";
 import { Pagination } from "~/components/pagination";
 import { listAreas } from "~/models/collectivities.server";
 import { placesLeft } from "~/models/event-waitlist.server";
-import { listEvents, searchEvents, type EventFilters } from "~/models/events.server";
+import {
+  EVENT_SEARCH_PAGES,
+  listEvents,
+  searchEvents,
+  type EventFilters,
+} from "~/models/events.server";
 import { hasRole } from "~/utils/auth.server";
 import { formatMonth, monthBounds, monthKey, PARIS } from "~/utils/dates";
 import { formatLabels } from "~/utils/event-schemas";
+import { cachePage, pageTags, secondsUntil } from "~/utils/page-cache.server";
 import { invariantResponse } from "~/utils/replies.server";
 import { themes, themeSlugs } from "~/utils/themes";
 import { departmentCodeSchema, optionalEmpty, regionCodeSchema, z } from "~/utils/validation";
@@ -60,6 +66,20 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   }
   // The hits are read again in PostgreSQL, through the same access rule as every events page.
   const [results, areas] = await Promise.all([listEvents(filters, user), listAreas()]);
+  if (!degraded) {
+    cachePage(context, {
+      tags: [
+        pageTags.events,
+        ...(query.q ? [EVENT_SEARCH_PAGES] : []),
+        ...results.items.map((event) => pageTags.event(event.id)),
+      ],
+      // "This month" moves on at the end of the month.
+      maxAgeSeconds: secondsUntil([
+        results.changesAt,
+        query.vue === "mois" && !query.mois && month ? monthBounds(month).to : null,
+      ]),
+    });
+  }
   return {
     query: { ...query, mois: month },
     degraded,

@@ -39,6 +39,7 @@ import {
 } from "~/utils/forum-schemas";
 import { keepActionHeaders } from "~/utils/headers";
 import { randomId } from "~/utils/ids.server";
+import { cachePage, pageTags } from "~/utils/page-cache.server";
 import { RateLimitedError, unlessRateLimited } from "~/utils/rate-limit.server";
 import { formRateLimited, invariantResponse } from "~/utils/replies.server";
 
@@ -98,6 +99,12 @@ export async function loader(args: LoaderFunctionArgs) {
   const editId = pick("modifier");
   const edited = editId ? posts.items.find((p) => p.id === editId) : undefined;
   const historyId = pick("historique");
+  cachePage(args.context, {
+    tags: [
+      pageTags.topic(topic.id),
+      ...posts.items.flatMap((post) => (post.authorId ? [pageTags.member(post.authorId)] : [])),
+    ],
+  });
   return {
     topic: {
       id: topic.id,
@@ -126,7 +133,8 @@ export async function loader(args: LoaderFunctionArgs) {
     mayWrite: (reader?.mayWrite ?? false) && (!topic.locked || moderator),
     followLevel: reader?.followLevel ?? null,
     categories: categories.map((c) => ({ slug: c.slug, title: c.title })),
-    idempotencyKey: randomId(),
+    // Per visitor: never in an anonymous page, which is kept and served to others.
+    idempotencyKey: viewer ? randomId() : null,
     reply: { body: quote, replyToId: quoted ? quoted.id : null },
     editing:
       edited && (edited.mine || moderator) && !edited.deletedAt
@@ -225,7 +233,7 @@ export default function TopicPage() {
     posts: data.posts,
   });
   const [replyForm, replyFields] = useForm({
-    id: `reponse-${data.idempotencyKey}`,
+    id: `reponse-${data.idempotencyKey ?? "anonyme"}`,
     lastResult: actionData?.intent === "reply" ? actionData.result : undefined,
     defaultValue: { body: data.reply.body },
     shouldValidate: "onSubmit",
@@ -302,7 +310,7 @@ export default function TopicPage() {
           <Form method="post" className="stack" {...getFormProps(replyForm)} noValidate>
             <FormErrors errors={replyForm.errors} id={replyForm.errorId} />
             <input type="hidden" name="intent" value="reply" />
-            <input type="hidden" name="idempotencyKey" value={data.idempotencyKey} />
+            <input type="hidden" name="idempotencyKey" value={data.idempotencyKey ?? ""} />
             {data.reply.replyToId ? (
               <input type="hidden" name="replyToId" value={data.reply.replyToId} />
             ) : null}

@@ -1,10 +1,17 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 
-import { isModerator, listCategories, searchForumTopics, topicPath } from "~/models/forums.server";
+import {
+  isModerator,
+  listCategories,
+  searchForumTopics,
+  TOPIC_SEARCH_PAGES,
+  topicPath,
+} from "~/models/forums.server";
 import { getUser } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/dates";
 import { SearchQuerySchema } from "~/utils/forum-schemas";
+import { cachePage, pageTags } from "~/utils/page-cache.server";
 import { formatNumber } from "~/utils/text";
 
 export async function loader(args: LoaderFunctionArgs) {
@@ -17,6 +24,13 @@ export async function loader(args: LoaderFunctionArgs) {
     listCategories(viewer),
     q ? searchForumTopics(q, viewer) : Promise.resolve(undefined),
   ]);
+  // A degraded search is not kept.
+  if (!search?.degraded) {
+    const hits = search?.hits.map((hit) => pageTags.topic(hit.id)) ?? [];
+    cachePage(args.context, {
+      tags: [pageTags.forums, ...(search ? [TOPIC_SEARCH_PAGES, ...hits] : [])],
+    });
+  }
   return {
     categories,
     moderator: isModerator(viewer),
