@@ -4,14 +4,17 @@ import { createServer, type Server } from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 
-import { createRequestHandler } from "@remix-run/express";
-import type { ServerBuild } from "@remix-run/node";
+import {
+  createRequestHandler,
+  writeReadableStreamToWritable,
+  type ServerBuild,
+} from "@remix-run/node";
 import compression from "compression";
 import express, { type NextFunction, type Request, type Response } from "express";
 import helmet from "helmet";
 
 import { getConfig, setConfig, type Config } from "./app/config.server";
-import { authenticate } from "./app/utils/auth.server";
+import { authenticate, type AuthState } from "./app/utils/auth.server";
 import { logger } from "./app/utils/logger.server";
 import { createPageCache, declarationOf } from "./app/utils/page-cache-http.server";
 import { closeRateLimits } from "./app/utils/rate-limit.server";
@@ -19,10 +22,106 @@ import { closeDatabase, sqlClient } from "./db/client";
 import { createAdapterPool } from "./realtime/adapter";
 import { emitWithLegacyName, registerRealtime } from "./realtime/hub";
 import { createRealtimeServer } from "./realtime/server";
-import { checkSearchHealth, closeSearchConnections } from "./search/client";
+import { checkSearchHealth, closeSearchConnections, searchKey } from "./search/client";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 const UNSUBSCRIBE_PATH = /^\/desabonnement\/[^/]+$/;
+// A request id from the client (a proxy's, usually) is kept only if it cannot forge log lines.
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
+
+const KB = 1024;
+/**
+ * The largest body of each kind of request, in one place: every body is read here, before Remix,
+ * and refused beyond its limit whatever Content-Length says (or when it says nothing, chunked).
+ */
+const BODY_LIMITS = [
+  { type: /^application\/([\w.+-]+\+)?json\b/i, bytes: 256 * KB, label: "256 Ko" },
+  {
+    type: /^(application\/x-www-form-urlencoded|multipart\/form-data|text\/plain)\b/i,
+    bytes: 1024 * KB,
+    label: "1 Mo",
+  },
+];
+const OTHER_BODY_LIMIT = { bytes: 256 * KB, label: "256 Ko" };
+
+function bodyLimitOf(contentType: string | undefined) {
+  return BODY_LIMITS.find((limit) => limit.type.test(contentType ?? "")) ?? OTHER_BODY_LIMIT;
+}
+
+/**
+ * Reads the body into `res.locals.body`, or answers 413 as soon as it passes its limit. At most
+ * 1 MB per request is ever held, so parallel uploads of any size keep memory flat.
+ */
+function readCappedBody(req: Request, res: Response, next: NextFunction) {
+  if (req.method === "GET" || req.method === "HEAD") return next();
+  const limit = bodyLimitOf(req.headers["content-type"]);
+  const refuse = () => {
+    const message = `Requête trop volumineuse : ${limit.label} au plus pour ce type de contenu.`;
+    // The rest of the body is not wanted: close the connection instead of reading it.
+    res.set("Connection", "close").status(413);
+    if (req.path.startsWith("/api/")) res.json({ error: { code: "payload_too_large", message } });
+    else res.type("text/plain; charset=utf-8").send(message);
+  };
+  if (Number(req.headers["content-length"]) > limit.bytes) return refuse();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let refused = false;
+  req.on("data", (chunk: Buffer) => {
+    if (refused) return;
+    size += chunk.length;
+    if (size <= limit.bytes) return void chunks.push(chunk);
+    refused = true;
+    chunks.length = 0;
+    refuse();
+  });
+  req.once("end", () => {
+    if (refused) return;
+    const body = Buffer.concat(chunks, size);
+    res.locals.body = body;
+    if (!/^multipart\/form-data\b/i.test(req.headers["content-type"] ?? "")) return next();
+    // Remix would throw on a multipart body it cannot parse, which is the client's error: 400.
+    new globalThis.Response(new Uint8Array(body), {
+      headers: { "content-type": req.headers["content-type"]! },
+    })
+      .formData()
+      .then(
+        () => next(),
+        () => void res.status(400).type("text/plain; charset=utf-8").send("Formulaire illisible."),
+      );
+  });
+}
+
+/**
+ * The Fetch request Remix reads, as @remix-run/express builds it, but with the body already read
+ * (and capped) and the host taken from X-Forwarded-Host only behind a trusted proxy.
+ */
+function remixRequest(req: Request, res: Response, host: string): globalThis.Request {
+  const controller = new AbortController();
+  res.on("close", () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    for (const one of Array.isArray(value) ? value : value ? [value] : []) {
+      headers.append(name, one);
+    }
+  }
+  const body = res.locals.body as Buffer | undefined;
+  return new globalThis.Request(`${req.protocol}://${host}${req.originalUrl}`, {
+    method: req.method,
+    headers,
+    signal: controller.signal,
+    body: body ? new Uint8Array(body) : undefined,
+  });
+}
+
+async function sendRemixResponse(res: Response, response: globalThis.Response) {
+  res.statusMessage = response.statusText;
+  res.status(response.status);
+  for (const [name, value] of response.headers.entries()) res.append(name, value);
+  if (response.body) await writeReadableStreamToWritable(response.body, res);
+  else res.end();
+}
 
 export type App = {
   httpServer: Server;
@@ -55,10 +154,17 @@ export async function createApp(config: Config = getConfig(), options: CreateApp
   app.disable("x-powered-by");
   // Remix parses the URL itself; the simple parser spares Express a costly qs parse per request.
   app.set("query parser", "simple");
-  if (config.trustProxy) app.set("trust proxy", true);
+  if (config.trustProxy !== false) app.set("trust proxy", config.trustProxy);
+  // The host the client asked for: X-Forwarded-Host is believed only from a trusted proxy.
+  const requestHost = (req: Request) => {
+    const forwarded = req.get("x-forwarded-host")?.split(",")[0]?.trim();
+    return (config.trustProxy !== false ? forwarded : undefined) || req.get("host") || "";
+  };
 
   app.use((req, res, next) => {
-    res.locals.requestId = (req.headers["x-request-id"] as string | undefined) ?? randomUUID();
+    const clientId = req.headers["x-request-id"];
+    res.locals.requestId =
+      typeof clientId === "string" && REQUEST_ID_PATTERN.test(clientId) ? clientId : randomUUID();
     res.locals.cspNonce = randomBytes(16).toString("base64");
     res.setHeader("X-Request-Id", res.locals.requestId as string);
     next();
@@ -124,20 +230,18 @@ export async function createApp(config: Config = getConfig(), options: CreateApp
     const origin = req.headers.origin;
     // Remix also compares Origin with the host the request reached, and answers 500 when they
     // differ: refuse such requests here, with a 403, before they get there.
-    const forwardedHost = req.headers["x-forwarded-host"];
-    const host =
-      (typeof forwardedHost === "string" ? forwardedHost.split(",")[0]?.trim() : undefined) ??
-      req.headers.host;
     if (
       typeof origin === "string" &&
       config.origins.includes(origin) &&
-      new URL(origin).host === host
+      new URL(origin).host === requestHost(req)
     ) {
       return next();
     }
     res.status(403).type("text/plain; charset=utf-8");
     res.send("Requête refusée : origine inconnue ou absente (protection CSRF).");
   });
+
+  app.use(readCappedBody);
 
   app.use(async (req, res, next) => {
     try {
@@ -153,20 +257,25 @@ export async function createApp(config: Config = getConfig(), options: CreateApp
     }
   });
 
-  app.all(
-    "*",
-    createRequestHandler({
-      build: options.reloadBuild ? loadBuild : build,
-      mode: config.env === "production" ? "production" : "development",
-      getLoadContext: (req, res) => ({
-        auth: res.locals.auth,
+  // Development mode sends stack traces to the browser: only when asked for by name.
+  const handleRemix = createRequestHandler(
+    options.reloadBuild ? loadBuild : build,
+    config.env === "development" ? "development" : "production",
+  );
+  app.all("*", async (req, res, next) => {
+    try {
+      const response = await handleRemix(remixRequest(req, res, requestHost(req)), {
+        auth: res.locals.auth as AuthState,
         cspNonce: res.locals.cspNonce as string,
         requestId: res.locals.requestId as string,
         clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",
         pageCache: declarationOf(res),
-      }),
-    }),
-  );
+      });
+      await sendRemixResponse(res, response);
+    } catch (error) {
+      next(error);
+    }
+  });
 
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     log.error({ err: error, requestId: res.locals.requestId, path: req.path }, "request failed");
@@ -174,6 +283,15 @@ export async function createApp(config: Config = getConfig(), options: CreateApp
     res.status(500).type("text/plain; charset=utf-8");
     res.send(`Une erreur inattendue est survenue (référence ${String(res.locals.requestId)}).`);
   });
+
+  // The search-only key, made now rather than on the first search; if Meilisearch is away, the
+  // first search tries again (and falls back to PostgreSQL meanwhile).
+  searchKey().catch((error: unknown) =>
+    log.warn(
+      { err: error instanceof Error ? error.message : String(error) },
+      "clé de recherche non créée",
+    ),
+  );
 
   const httpServer = createServer(app);
   const adapter = createAdapterPool({

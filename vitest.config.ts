@@ -37,7 +37,8 @@ export default defineConfig({
           globals: true,
           include: ["tests/e2e/**/*.test.ts"],
           ...services,
-          testTimeout: 60_000,
+          // A browser test on a busy 2-core machine can take a minute; a hang still fails.
+          testTimeout: 120_000,
         },
       },
     ],

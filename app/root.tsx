@@ -10,8 +10,10 @@ import {
   useRouteLoaderData,
 } from "@remix-run/react";
 
+import { DraftRestore } from "./components/draft-restore";
 import { GeneralErrorBoundary } from "./components/error-boundary";
 import { NotificationBadge } from "./components/notification-badge";
+import { SiteSearch } from "./components/site-search";
 import { unreadNotificationCount } from "./models/notifications.server";
 import "./load-context";
 import styles from "./styles/app.css";
@@ -84,6 +86,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
                 ))}
               </ul>
             </nav>
+            <SiteSearch />
             <nav aria-label="Compte" className="account-nav">
               {user ? (
                 <ul>
@@ -122,6 +125,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
           </div>
         </header>
         <main id="contenu" tabIndex={-1}>
+          <DraftRestore />
           {children}
         </main>
         <footer className="site-footer">

@@ -436,3 +436,42 @@ export function printTable(title: string, rows: Array<Record<string, string | nu
   console.log(line(widths.map((width) => "-".repeat(width))));
   for (const row of cells) console.log(line(row));
 }
+
+/** Latencies (ms) and errors of closed-loop rounds, summed over the rounds of one side. */
+export type Sample = { latencies: number[]; errors: number; seconds: number };
+
+export const emptySample = (): Sample => ({ latencies: [], errors: 0, seconds: 0 });
+
+/** `clients` loops sending requests back to back for `seconds`; adds their latencies to `into`. */
+export async function closedLoopRound(
+  clients: number,
+  send: (index: number) => Promise<Response>,
+  seconds: number,
+  into: Sample,
+) {
+  let counter = 0;
+  const deadline = Date.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (Date.now() < deadline) {
+        const index = counter++;
+        const started = performance.now();
+        const response = await send(index);
+        await response.arrayBuffer();
+        into.latencies.push(performance.now() - started);
+        if (!response.ok) into.errors += 1;
+      }
+    }),
+  );
+  into.seconds += seconds;
+}
+
+export function sampleSummary(sample: Sample) {
+  const sorted = [...sample.latencies].sort((a, b) => a - b);
+  return {
+    rps: sorted.length / sample.seconds,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    errors: sample.errors,
+  };
+}

@@ -1,8 +1,10 @@
 /**
  * `npm run bench:search`: 100,000 synthetic initiatives in a throw-away PostgreSQL and
  * Meilisearch, a full reindex from PostgreSQL, then /api/v1/initiatives?q= with facets at 10
- * concurrent clients beside the very same requests sent straight to Meilisearch.
- * Options: BENCH_COUNT (100000), BENCH_SECONDS (20 per side), BENCH_CLIENTS (10).
+ * concurrent clients beside the very same requests sent straight to Meilisearch; then the
+ * federated search (bench/federated.ts) over them, forum replies and events.
+ * Options: BENCH_COUNT (100000), BENCH_POSTS (50000), BENCH_EVENTS (5000), BENCH_SECONDS (20 per
+ * side), BENCH_CLIENTS (10).
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -12,7 +14,8 @@ import path from "node:path";
 
 import { progress } from "../scripts/progress";
 import { startServices } from "../scripts/services";
-import { percentile, startServerProcess } from "./lib";
+import { federatedRows } from "./federated";
+import { closedLoopRound, emptySample, sampleSummary, startServerProcess } from "./lib";
 
 const COUNT = Number(process.env.BENCH_COUNT ?? 100_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
@@ -42,38 +45,6 @@ const queries: Array<Record<string, string>> = [
   { q: "tiers lieu", region: "75" },
   { q: "qualite de l'air" },
 ];
-
-type Sample = { latencies: number[]; errors: number; seconds: number };
-
-/** CLIENTS loops sending requests back to back for a while; collects latencies in ms. */
-async function round(send: (index: number) => Promise<Response>, seconds: number, into: Sample) {
-  const { latencies } = into;
-  let counter = 0;
-  const deadline = Date.now() + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: CLIENTS }, async () => {
-      while (Date.now() < deadline) {
-        const index = counter++;
-        const started = performance.now();
-        const response = await send(index);
-        await response.arrayBuffer();
-        latencies.push(performance.now() - started);
-        if (!response.ok) into.errors += 1;
-      }
-    }),
-  );
-  into.seconds += seconds;
-}
-
-function summary(sample: Sample) {
-  const sorted = [...sample.latencies].sort((a, b) => a - b);
-  return {
-    rps: sorted.length / sample.seconds,
-    p50: percentile(sorted, 50),
-    p95: percentile(sorted, 95),
-    errors: sample.errors,
-  };
-}
 
 async function main() {
   const dataDir = await mkdtemp(path.join(tmpdir(), "bench-search-"));
@@ -155,10 +126,11 @@ async function main() {
         })
       ).arrayBuffer();
     }
-    const meiliSample: Sample = { latencies: [], errors: 0, seconds: 0 };
-    const appSample: Sample = { latencies: [], errors: 0, seconds: 0 };
+    const meiliSample = emptySample();
+    const appSample = emptySample();
     for (let r = 0; r < ROUNDS; r += 1) {
-      await round(
+      await closedLoopRound(
+        CLIENTS,
         (i) =>
           fetch(meiliUrl, {
             method: "POST",
@@ -168,7 +140,7 @@ async function main() {
         SECONDS / ROUNDS,
         meiliSample,
       );
-      await round((i) => fetch(appUrl(i)), SECONDS / ROUNDS, appSample);
+      await closedLoopRound(CLIENTS, (i) => fetch(appUrl(i)), SECONDS / ROUNDS, appSample);
     }
 
     // Publication → searchable: POST through the API, then search for its unique word until it
@@ -215,6 +187,16 @@ async function main() {
       }
       delays.push(performance.now() - published);
     }
+    // The site-wide search, over these initiatives and the replies and events written now.
+    const federated = await federatedRows({
+      appOrigin: app.origin,
+      meiliUrl: services.env.MEILI_URL,
+      meiliHeaders,
+      databaseUrl: services.env.DATABASE_URL,
+      clients: CLIENTS,
+      seconds: SECONDS,
+      rounds: ROUNDS,
+    });
     await indexer.close();
     await app.stop();
     if (process.env.BENCH_VERBOSE) {
@@ -236,8 +218,8 @@ async function main() {
       "Publication → trouvée par q (10 essais)",
       `médiane ${delays[5]!.toFixed(0)} ms, max ${delays.at(-1)!.toFixed(0)} ms (objectif < 2 000 ms)`,
     ]);
-    const viaMeili = summary(meiliSample);
-    const viaApp = summary(appSample);
+    const viaMeili = sampleSummary(meiliSample);
+    const viaApp = sampleSummary(appSample);
 
     const ms = (value: number) => `${value.toFixed(1)} ms`;
     rows.push([
@@ -252,13 +234,14 @@ async function main() {
       "p95 API / p95 Meilisearch",
       `${(viaApp.p95 / viaMeili.p95).toFixed(2)} × (objectif ≤ 1,3 ×)`,
     ]);
+    rows.push(...federated);
   } finally {
     await services.stop();
     await rm(dataDir, { recursive: true, force: true });
   }
   const width = Math.max(...rows.map(([label]) => label.length));
   console.log(
-    `\nBanc d'essai de la recherche d'initiatives (${COUNT.toLocaleString("fr-FR")} documents)`,
+    `\nBanc d'essai de la recherche (initiatives, puis fédérée) (${COUNT.toLocaleString("fr-FR")} documents)`,
   );
   console.log(`${"".padEnd(width, "─")}───${"".padEnd(50, "─")}`);
   for (const [label, value] of rows) console.log(`${label.padEnd(width)} │ ${value}`);

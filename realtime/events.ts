@@ -1,6 +1,6 @@
 import type { Socket } from "socket.io";
 
-import { watchablePlaces } from "../app/models/event-waitlist.server";
+import { watchablePlaces } from "../app/models/event-places.server";
 import { logger } from "../app/utils/logger.server";
 import { z } from "../app/utils/validation";
 import type { ClientToServerEvents, ServerToClientEvents, SocketData } from "./protocol";

@@ -40,10 +40,13 @@ export function disconnectUser(
   target.disconnectSockets(true);
 }
 
-export function disconnectSession(sessionId: string) {
+export function disconnectSession(
+  sessionId: string,
+  reason: "logout" | "password" | "revoked" = "logout",
+) {
   const io = holder.io;
   if (!io) return;
-  io.in(rooms.session(sessionId)).emit("session:ended", { reason: "logout" });
+  io.in(rooms.session(sessionId)).emit("session:ended", { reason });
   io.in(rooms.session(sessionId)).disconnectSockets(true);
 }
 

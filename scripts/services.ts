@@ -124,18 +124,32 @@ async function runningServices(dataDir: string): Promise<Services["env"] | null>
 }
 
 /**
+ * Hands the services to this process. The master key only served to read the administration
+ * key: it leaves the environment, so that neither the app nor anything it runs can read it.
+ */
+export function adoptServices(env: Services["env"]) {
+  Object.assign(process.env, env);
+  delete process.env.MEILI_MASTER_KEY;
+}
+
+/**
  * For command-line tools: the services named in the environment, those of a running
- * `npm start`, or embedded ones started for the duration of the command.
+ * `npm start`, or embedded ones started for the duration of the command. Keys are derived by
+ * `startServices`, as for `npm start`.
  */
 export async function withServices<T>(dataDir: string, work: () => Promise<T>): Promise<T> {
-  if (process.env.DATABASE_URL && process.env.MEILI_URL) return work();
-  const running = await runningServices(dataDir);
-  if (running) {
-    Object.assign(process.env, running);
-    return work();
+  const external = Boolean(process.env.DATABASE_URL && process.env.MEILI_URL);
+  if (!external) {
+    const running = await runningServices(dataDir);
+    if (running) {
+      adoptServices(running);
+      return work();
+    }
   }
   const services = await startServices({ dataDir });
-  Object.assign(process.env, services.env);
+  adoptServices(services.env);
+  // External services: nothing was started, so nothing to migrate or stop.
+  if (external) return work();
   try {
     const { runMigrations } = await import("../db/migrate");
     await runMigrations(services.env.DATABASE_URL);
@@ -170,8 +184,8 @@ async function readOrCreateSecret(file: string) {
 }
 
 /**
- * The app receives Meilisearch's default admin key, never the master key, which stays with the
- * process that launched Meilisearch.
+ * The app receives Meilisearch's default admin key, never the master key: the one derivation
+ * for `npm start`, the worker and every command (through `startServices`).
  */
 async function adminApiKey(url: string, masterKey: string): Promise<string> {
   const response = await fetch(`${url}/keys?limit=100`, {

@@ -8,6 +8,7 @@ import { readdir } from "node:fs/promises";
 import path from "node:path";
 
 import {
+  adoptServices,
   forgetRunningServices,
   recordRunningServices,
   startServices,
@@ -62,13 +63,14 @@ async function main() {
   process.on("SIGINT", () => void shutdown(0));
   process.on("SIGTERM", () => void shutdown(0));
 
+  const embeddedDatabase = !process.env.DATABASE_URL;
   const services = await startServices({ dataDir });
   running.services = services;
   services.onCrash((message) => {
     console.error(`${message} Arrêt de l'application.`);
     void shutdown(1);
   });
-  Object.assign(process.env, services.env);
+  adoptServices(services.env);
   await recordRunningServices(dataDir, services);
   process.env.NODE_ENV ??= dev ? "development" : "production";
   if (dev) {
@@ -84,15 +86,14 @@ async function main() {
   // Loaded after the environment is complete, since the configuration is read once.
   const { runMigrations } = await import("../db/migrate");
   const { db } = await import("../db/client");
-  const { seedIfNeeded } = await import("./seed/index");
+  const { demoSeeding, seedIfNeeded } = await import("./seed/index");
   const { createApp } = await import("../server");
   const { startBackgroundJobs } = await import("./background");
 
   await runMigrations(services.env.DATABASE_URL);
-  await seedIfNeeded(db, {
-    demo: process.env.SEED_DEMO !== "false",
-    log: (line) => console.log(line),
-  });
+  const seeding = demoSeeding(process.env, { embeddedDatabase });
+  if (seeding.note) console.log(seeding.note);
+  await seedIfNeeded(db, { demo: seeding.demo, log: (line) => console.log(line) });
   const background = await startBackgroundJobs();
   const created = await createApp(undefined, { background, reloadBuild: dev });
   running.app = created;

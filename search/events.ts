@@ -4,6 +4,7 @@ import { alias } from "drizzle-orm/pg-core";
 import { db } from "../db/client";
 import { collectivities, events } from "../db/schema";
 import { indexName, searchIndex } from "./client";
+import { frenchSettings, KIND_ATTRIBUTE, normalizeFrench } from "./french";
 import { registerIndex, type SearchDocument } from "./registry";
 
 /** Base name of the events index (prefixed per deployment and per test file). */
@@ -30,6 +31,7 @@ async function documents(where: ReturnType<typeof and>, limit?: number): Promise
       communeName: commune.name,
       venue: events.venue,
       updatedAt: events.updatedAt,
+      publishedAt: events.publishedAt,
     })
     .from(events)
     .innerJoin(host, eq(host.code, events.collectivityCode))
@@ -39,9 +41,16 @@ async function documents(where: ReturnType<typeof and>, limit?: number): Promise
   const rows = limit ? await query.limit(limit) : await query;
   return rows.map((row) => ({
     ...row,
+    type: EVENTS_INDEX,
+    title: normalizeFrench(row.title),
+    collectivityName: normalizeFrench(row.collectivityName),
+    communeName: row.communeName && normalizeFrench(row.communeName),
+    venue: normalizeFrench(row.venue),
     // Markdown punctuation only adds noise to the matches.
-    description: row.description.replace(/[#*_`>[\]()!-]+/g, " ").slice(0, 5_000),
+    description: normalizeFrench(row.description.replace(/[#*_`>[\]()!-]+/g, " ").slice(0, 5_000)),
     startsAt: Math.floor(row.startsAt.getTime() / 1000),
+    // Milliseconds, as for initiatives: the alerts ask for what was published since a time.
+    publishedAt: row.publishedAt?.getTime() ?? 0,
     updatedAt: row.updatedAt.getTime(),
   }));
 }
@@ -57,10 +66,11 @@ registerIndex({
       "departmentCode",
       "regionCode",
       "startsAt",
+      "publishedAt",
+      KIND_ATTRIBUTE,
     ],
     sortableAttributes: ["startsAt"],
-    localizedAttributes: [{ attributePatterns: ["*"], locales: ["fra"] }],
-    typoTolerance: { enabled: true },
+    ...frenchSettings(),
   },
   load: (ids) => documents(inArray(events.id, ids)),
   loadAll: async function* (batchSize) {
@@ -79,7 +89,7 @@ registerIndex({
  * the caller falls back to PostgreSQL, and always re-reads the ids through its own access rule.
  */
 export async function searchEventIds(q: string): Promise<string[]> {
-  const result = await searchIndex(indexName(EVENTS_INDEX), q, {
+  const result = await searchIndex(indexName(EVENTS_INDEX), normalizeFrench(q), {
     limit: 1_000,
     attributesToRetrieve: ["id"],
   });

@@ -66,15 +66,26 @@ export function backoffMs(attempts: number) {
   return Math.min(MAX_BACKOFF_MS, 500 * 2 ** Math.min(attempts, 10));
 }
 
+type OutboxRow = { id: number; indexBase: string; documentId: string; attempts: number };
+type Transaction = Parameters<Parameters<typeof db.transaction>[0]>[0];
+
+/** Meilisearch refused the documents themselves (a failed task), as opposed to being away. */
+class RejectedDocuments extends Error {}
+
 /**
  * Sends one batch of pending outbox rows to Meilisearch. Rows are claimed with SKIP LOCKED, so
  * several workers never index the same change twice; a row is marked processed only once
- * Meilisearch says its task succeeded, otherwise it is retried later with back-off.
- * Returns the number of rows handled.
+ * Meilisearch says its task succeeded, otherwise it is retried later with back-off. Returns the
+ * number of rows handled.
+ *
+ * Each document is also locked (an advisory lock held until this batch commits): with several
+ * indexers, a slow one holding an older state of a document would otherwise send it after a
+ * faster one sent the newer state. A document locked elsewhere waits for a later batch, which
+ * reads the row again from PostgreSQL then.
  */
 export async function processOutboxBatch(batchSize = 500): Promise<number> {
   return db.transaction(async (tx) => {
-    const rows = await tx
+    const claimed = await tx
       .select({
         id: outbox.id,
         indexBase: outbox.indexBase,
@@ -86,45 +97,100 @@ export async function processOutboxBatch(batchSize = 500): Promise<number> {
       .orderBy(asc(outbox.id))
       .limit(batchSize)
       .for("update", { skipLocked: true });
-    if (rows.length === 0) return 0;
+    if (claimed.length === 0) return 0;
+    const rows = await lockDocuments(tx, claimed);
 
-    const byIndex = new Map<string, typeof rows>();
+    const byIndex = new Map<string, OutboxRow[]>();
     for (const row of rows)
       byIndex.set(row.indexBase, [...(byIndex.get(row.indexBase) ?? []), row]);
-
-    for (const [base, group] of byIndex) {
-      const rowIds = group.map((row) => row.id);
-      try {
-        await applyToIndex(base, [...new Set(group.map((row) => row.documentId))]);
-        await tx
-          .update(outbox)
-          .set({ processedAt: sql`now()`, lastError: null })
-          .where(inArray(outbox.id, rowIds));
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        const attempts = Math.max(...group.map((row) => row.attempts)) + 1;
-        await tx
-          .update(outbox)
-          .set({
-            attempts: sql`${outbox.attempts} + 1`,
-            lastError: message.slice(0, 1000),
-            nextAttemptAt: new Date(Date.now() + backoffMs(attempts)),
-          })
-          .where(inArray(outbox.id, rowIds));
-        logger().error(
-          { index: base, rows: rowIds.length, attempts, err: message },
-          "indexation en échec, nouvel essai prévu",
-        );
-      }
-    }
+    for (const [base, group] of byIndex) await sendRows(tx, base, group);
     return rows.length;
   });
+}
+
+const documentKey = (row: Pick<OutboxRow, "indexBase" | "documentId">) =>
+  `${row.indexBase}:${row.documentId}`;
+
+/** The rows whose document this transaction could lock; the others are left for later. */
+async function lockDocuments(tx: Transaction, rows: OutboxRow[]) {
+  const keys = [...new Set(rows.map(documentKey))];
+  const list = sql.join(
+    keys.map((key) => sql`${key}`),
+    sql`, `,
+  );
+  const locked = await tx.execute<{ key: string }>(sql`
+    select key from unnest(array[${list}]::text[]) as key
+    where pg_try_advisory_xact_lock(hashtextextended(key, 0))`);
+  const mine = new Set(locked.map((row) => row.key));
+  return rows.filter((row) => mine.has(documentKey(row)));
+}
+
+/**
+ * Sends the documents of these rows. When Meilisearch rejects the batch, it is split in halves
+ * until the rejected documents stand alone: they keep their rows and errors, and the others go
+ * through instead of waiting behind them at every retry.
+ */
+async function sendRows(tx: Transaction, base: string, rows: OutboxRow[]): Promise<void> {
+  const documentIds = [...new Set(rows.map((row) => row.documentId))];
+  try {
+    await applyToIndex(base, documentIds);
+    await tx
+      .update(outbox)
+      .set({ processedAt: sql`now()`, lastError: null })
+      .where(
+        inArray(
+          outbox.id,
+          rows.map((row) => row.id),
+        ),
+      );
+  } catch (error) {
+    if (error instanceof RejectedDocuments && documentIds.length > 1) {
+      const half = new Set(documentIds.slice(0, Math.ceil(documentIds.length / 2)));
+      await sendRows(
+        tx,
+        base,
+        rows.filter((row) => half.has(row.documentId)),
+      );
+      await sendRows(
+        tx,
+        base,
+        rows.filter((row) => !half.has(row.documentId)),
+      );
+      return;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    const attempts = Math.max(...rows.map((row) => row.attempts)) + 1;
+    await tx
+      .update(outbox)
+      .set({
+        attempts: sql`${outbox.attempts} + 1`,
+        lastError: message.slice(0, 1000),
+        nextAttemptAt: new Date(Date.now() + backoffMs(attempts)),
+      })
+      .where(
+        inArray(
+          outbox.id,
+          rows.map((row) => row.id),
+        ),
+      );
+    logger().error(
+      {
+        index: base,
+        rows: rows.length,
+        documents: documentIds.slice(0, 10),
+        attempts,
+        err: message,
+      },
+      "indexation en échec, nouvel essai prévu",
+    );
+  }
 }
 
 async function applyToIndex(base: string, documentIds: string[]) {
   const definition = indexDefinition(base);
   if (!definition) throw new Error(`index inconnu : ${base}`);
   const index = searchClient().index(indexName(base));
+  // Read now, inside the batch that holds the documents' locks: the state sent is the latest.
   const documents = await definition.load(documentIds);
   const present = new Set(documents.map((document) => document.id));
   const absent = documentIds.filter((id) => !present.has(id));
@@ -134,7 +200,9 @@ async function applyToIndex(base: string, documentIds: string[]) {
   for (const task of tasks) {
     const done = await task.waitTask({ timeout: TASK_TIMEOUT_MS, interval: 25 });
     if (done.status !== "succeeded") {
-      throw new Error(`tâche Meilisearch ${done.uid} : ${done.error?.message ?? done.status}`);
+      throw new RejectedDocuments(
+        `tâche Meilisearch ${done.uid} : ${done.error?.message ?? done.status}`,
+      );
     }
   }
   await indexChanged(base);

@@ -12,7 +12,7 @@ import {
   initiatives,
   users,
 } from "../db/schema";
-import { frenchStopWords, normalizeFrench, synonymsMap } from "./french";
+import { frenchSettings, KIND_ATTRIBUTE, normalizeFrench } from "./french";
 import { registerIndex } from "./registry";
 
 export const INITIATIVES_INDEX = "initiatives";
@@ -23,6 +23,7 @@ export const HIGHLIGHT_END = "\u0003";
 
 export type InitiativeDocument = {
   id: string;
+  type: typeof INITIATIVES_INDEX;
   slug: string;
   title: string;
   summary: string;
@@ -71,18 +72,17 @@ export const initiativesSettings: Settings = {
     "themeLabels",
     "contributors",
   ],
-  filterableAttributes: [...initiativeFacets, "status", "collectivityCode"],
+  // publishedAt: the alerts ask for what was published since their last run.
+  filterableAttributes: [
+    ...initiativeFacets,
+    "status",
+    "collectivityCode",
+    "publishedAt",
+    KIND_ATTRIBUTE,
+  ],
   sortableAttributes: ["publishedAt"],
   rankingRules: ["words", "typo", "proximity", "attribute", "sort", "exactness"],
-  typoTolerance: {
-    enabled: true,
-    minWordSizeForTypos: { oneTypo: 4, twoTypos: 8 },
-    disableOnAttributes: [],
-    disableOnWords: [],
-  },
-  stopWords: frenchStopWords,
-  synonyms: synonymsMap(),
-  faceting: { maxValuesPerFacet: 200, sortFacetValuesBy: { "*": "count" } },
+  ...frenchSettings(),
   // Facet counts come with every search; searching inside facet values is never offered, and
   // its structures cost time on every write (publication → searchable) and on reindexing.
   facetSearch: false,
@@ -92,7 +92,6 @@ export const initiativesSettings: Settings = {
   // and the attribute order already ranks title first: the relevance set still passes in full.
   proximityPrecision: "byAttribute",
   pagination: { maxTotalHits: 10_000 },
-  localizedAttributes: [{ attributePatterns: ["*"], locales: ["fra"] }],
 };
 
 const documentColumns = {
@@ -138,6 +137,7 @@ export function toInitiativeDocument(row: DocumentRow): InitiativeDocument | nul
   if (row.status === "draft" || !row.publishedAt) return null;
   return {
     id: row.id,
+    type: INITIATIVES_INDEX,
     slug: row.slug,
     title: normalizeFrench(row.title),
     summary: normalizeFrench(row.summary),

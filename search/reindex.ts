@@ -1,4 +1,4 @@
-import { and, eq, gte, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 
 import { db } from "../db/client";
 import { outbox } from "../db/schema";
@@ -11,7 +11,10 @@ const TASK = { timeout: 10 * 60_000, interval: 100 };
 /**
  * Rebuilds an index from PostgreSQL into a fresh index, then swaps the two atomically: searches
  * see the old index until the new one is complete, never an empty one. Changes made while the
- * rebuild ran are queued again, so the swapped-in index misses none of them.
+ * rebuild ran are queued again, so the swapped-in index misses none of them: those are the rows
+ * written by transactions that the snapshot taken at the start could not see — committed later,
+ * or still running then — whatever the clocks say (a transaction that began before the rebuild
+ * and committed during it included).
  */
 export async function reindex(
   base: string,
@@ -22,7 +25,10 @@ export async function reindex(
   const client = searchClient();
   const live = indexName(base);
   const fresh = `${live}__reindex_${Date.now()}`;
-  const startedAt = new Date(Date.now() - 1000);
+  const [start] = await db.execute<{ snapshot: string }>(
+    sql`select pg_current_snapshot()::text as snapshot`,
+  );
+  const snapshot = start!.snapshot;
 
   await expectSuccess(client.createIndex(fresh, { primaryKey: "id" }).waitTask(TASK), "création");
   await expectSuccess(
@@ -56,10 +62,13 @@ export async function reindex(
   await client.deleteIndex(fresh).waitTask(TASK);
   await recordSettings(live, definition.settings);
 
+  // Everything visible in the snapshot was committed before the first document was read.
   const replayed = await db.execute(sql`
     insert into ${outbox} (index_base, document_id)
     select distinct ${outbox.indexBase}, ${outbox.documentId} from ${outbox}
-    where ${and(eq(outbox.indexBase, base), gte(outbox.createdAt, startedAt))}`);
+    where ${outbox.indexBase} = ${base}
+      and ${outbox.xid} >= pg_snapshot_xmin(${snapshot}::pg_snapshot)
+      and not pg_visible_in_snapshot(${outbox.xid}, ${snapshot}::pg_snapshot)`);
   return { documents, replayed: replayed.count };
 }
 

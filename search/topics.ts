@@ -1,22 +1,28 @@
 import { asc, eq, gt, inArray } from "drizzle-orm";
 
+import { markdownToText } from "../app/utils/markdown.server";
 import { db } from "../db/client";
 import { forumCategories, forumPosts, forumTopics } from "../db/schema";
 import { indexName, searchIndex } from "./client";
+import { frenchSettings, KIND_ATTRIBUTE, normalizeFrench } from "./french";
 import { registerIndex } from "./registry";
 
 /** Base name of the forum topics index (prefixed per deployment and per test file). */
 export const TOPICS_INDEX = "topics";
 
+/** The first post is the topic's own text; the replies have their index (`search/posts.ts`). */
+const FIRST_POST_MAX_CHARS = 10_000;
+
 export const topicsIndexSettings = {
   searchableAttributes: ["title", "excerpt", "categoryTitle"],
-  filterableAttributes: ["requiredRole", "categorySlug"],
+  filterableAttributes: ["requiredRole", "categorySlug", KIND_ATTRIBUTE],
   sortableAttributes: ["lastActivityAt"],
-  localizedAttributes: [{ attributePatterns: ["*"], locales: ["fra"] }],
+  ...frenchSettings(),
 };
 
 export type TopicDocument = {
   id: string;
+  type: typeof TOPICS_INDEX;
   title: string;
   slug: string;
   excerpt: string;
@@ -28,6 +34,18 @@ export type TopicDocument = {
   lastActivityAt: number;
   updatedAt: number;
 };
+
+/**
+ * The Meilisearch filter of forum documents a viewer may be proposed (null roles: a visitor).
+ * It only narrows the proposal: every hit is read again in PostgreSQL through the pages' rule.
+ */
+export function readableRoleFilter(viewerRoles: readonly string[] | null): string | undefined {
+  const allowed = viewerRoles ?? [];
+  if (allowed.includes("admin")) return undefined;
+  return allowed.length > 0
+    ? `requiredRole IS NULL OR requiredRole IN [${allowed.map((r) => JSON.stringify(r)).join(", ")}]`
+    : "requiredRole IS NULL";
+}
 
 /** The search documents of some topics, read from PostgreSQL (missing ids are deleted ones). */
 export async function loadTopicDocuments(documentIds: string[]): Promise<TopicDocument[]> {
@@ -58,11 +76,18 @@ export async function loadTopicDocuments(documentIds: string[]): Promise<TopicDo
     .where(inArray(forumPosts.topicId, ids))
     .orderBy(forumPosts.topicId, forumPosts.id);
   const excerpts = new Map(
-    firstPosts.map((p) => [p.topicId, p.deletedAt || p.hiddenAt ? "" : p.body.slice(0, 1000)]),
+    firstPosts.map((p) => [
+      p.topicId,
+      p.deletedAt || p.hiddenAt
+        ? ""
+        : normalizeFrench(markdownToText(p.body).slice(0, FIRST_POST_MAX_CHARS)),
+    ]),
   );
   return rows.map((row) => ({
     ...row,
     id: String(row.id),
+    type: TOPICS_INDEX,
+    title: normalizeFrench(row.title),
     excerpt: excerpts.get(row.id) ?? "",
     lastActivityAt: row.lastActivityAt.getTime(),
     updatedAt: row.lastActivityAt.getTime(),
@@ -101,14 +126,8 @@ export async function searchTopicIds(
   query: string,
   viewerRoles: readonly string[] | null,
 ): Promise<string[]> {
-  const allowed = viewerRoles ?? [];
-  const filter = allowed.includes("admin")
-    ? undefined
-    : allowed.length > 0
-      ? `requiredRole IS NULL OR requiredRole IN [${allowed.map((r) => JSON.stringify(r)).join(", ")}]`
-      : "requiredRole IS NULL";
-  const result = await searchIndex<TopicDocument>(indexName(TOPICS_INDEX), query, {
-    filter,
+  const result = await searchIndex<TopicDocument>(indexName(TOPICS_INDEX), normalizeFrench(query), {
+    filter: readableRoleFilter(viewerRoles),
     limit: TOPIC_SEARCH_LIMIT,
     attributesToRetrieve: ["id"],
   });

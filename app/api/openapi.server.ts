@@ -17,7 +17,9 @@ import {
   ApiInitiativeSchema,
   InitiativeQuerySchema,
 } from "../utils/initiative-schemas";
+import { ResultsQuerySchema } from "../utils/label-schemas";
 import { CreateUserSchema, CollectivitiesQuerySchema } from "../utils/schemas";
+import { SiteSearchApiQuerySchema } from "../utils/search-kinds";
 
 type Operation = {
   method: "get" | "post" | "patch" | "delete";
@@ -34,6 +36,18 @@ type Operation = {
  * the document cannot drift from the code; later domains append their operations.
  */
 export const operations: Operation[] = [
+  {
+    method: "get",
+    path: "/api/v1/search",
+    summary:
+      "Recherche dans tout le réseau (initiatives, sujets, réponses des forums, événements, collectivités, membres), classée par pertinence, avec les droits du jeton ou de la session ; `types` : liste séparée par des virgules",
+    query: SiteSearchApiQuerySchema,
+    responses: {
+      "200":
+        "{ items: [{ type, id, title, snippet, url }], totals: { <type>: n }, page, pageSize, degraded }",
+      "400": "Paramètre invalide ou type inconnu",
+    },
+  },
   {
     method: "get",
     path: "/api/v1/collectivities",
@@ -280,6 +294,28 @@ export const operations: Operation[] = [
       "200": '{ status: "cancelled", promoted }',
       "404": "Pas inscrit·e ou introuvable",
     },
+  },
+  {
+    method: "get",
+    path: "/api/v1/label/campaigns",
+    summary:
+      "Les campagnes du label : { items: [{ year, opensAt, registrationDeadline, submissionDeadline, publishedAt, status }] } ; une date limite vaut jusqu'à la fin de sa minute (heure de Paris)",
+    responses: { "200": "{ items }" },
+  },
+  {
+    method: "get",
+    path: "/api/v1/label/results",
+    summary:
+      "Résultats publiés du label : { items: [{ collectivity: { code, name }, year, level, mentions }], total } ; rien avant la date de publication",
+    query: ResultsQuerySchema,
+    responses: { "200": "{ items, total }", "400": "Paramètre invalide" },
+  },
+  {
+    method: "get",
+    path: "/api/v1/label/results.csv",
+    summary: "Résultats publiés du label en CSV (données ouvertes, Licence Ouverte / Etalab 2.0)",
+    query: ResultsQuerySchema,
+    responses: { "200": "Fichier CSV", "400": "Paramètre invalide" },
   },
 ];
 

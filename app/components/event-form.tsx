@@ -74,7 +74,13 @@ export function EventForm({
     );
   };
   return (
-    <Form method="post" className="stack" {...getFormProps(form)} noValidate>
+    <Form
+      method="post"
+      className="stack"
+      {...getFormProps(form)}
+      noValidate
+      data-brouillon="evenement"
+    >
       <FormErrors errors={form.errors} id={form.errorId} />
       {version !== undefined ? <input type="hidden" name="version" value={version} /> : null}
       <Field label="Titre" meta={fields.title} />

@@ -112,7 +112,13 @@ export function InitiativeForm({
       : (["draft", "published", "archived"] as const);
 
   return (
-    <Form method="post" className="stack" {...getFormProps(form)} noValidate>
+    <Form
+      method="post"
+      className="stack"
+      {...getFormProps(form)}
+      noValidate
+      data-brouillon="initiative"
+    >
       <FormErrors errors={form.errors} id={form.errorId} />
       {version !== undefined ? (
         // Keyed by the version: after a conflict, the next save is based on the version shown.

@@ -179,3 +179,107 @@ export function eventReminderMail(input: {
     dedupeKey: `event-reminder:${event.id}:${recipient.id}:${event.startsAt.getTime()}`,
   });
 }
+
+/** The "mot de passe oublié" mail: an essential mail, sent whatever the preferences. */
+export function passwordResetMail(input: {
+  recipient: Recipient;
+  resetUrl: string;
+  validMinutes: number;
+  links: Links;
+}) {
+  const { recipient } = input;
+  return composeMail({
+    userId: recipient.id,
+    recipient: recipient.email,
+    category: "password-reset",
+    subject: "Choisir un nouveau mot de passe",
+    heading: "Choisir un nouveau mot de passe",
+    blocks: [
+      { type: "paragraph", text: `Bonjour ${headerText(recipient.name, 120)},` },
+      {
+        type: "paragraph",
+        text: `Quelqu'un (sans doute vous) a demandé à changer le mot de passe de votre compte Territoires Internet. Le lien ci-dessous est valable ${input.validMinutes} minutes et ne sert qu'une fois.`,
+      },
+      { type: "button", label: "Choisir un nouveau mot de passe", url: input.resetUrl },
+      {
+        type: "paragraph",
+        text: "Si vous n'avez rien demandé, ignorez ce courriel : votre mot de passe reste le même.",
+      },
+    ],
+    reason: "Vous recevez ce courriel car un nouveau mot de passe a été demandé pour votre compte.",
+    preferencesUrl: input.links.preferencesUrl,
+  });
+}
+
+/** A login from a browser the account never used: told to holders of sensitive roles. */
+export function newDeviceMail(input: {
+  recipient: Recipient;
+  at: Date;
+  client: string;
+  links: Links;
+}) {
+  const { recipient } = input;
+  const when = formatDateTime(input.at);
+  return composeMail({
+    userId: recipient.id,
+    recipient: recipient.email,
+    category: "new-device",
+    subject: "Nouvelle connexion à votre compte",
+    heading: "Nouvelle connexion à votre compte",
+    blocks: [
+      { type: "paragraph", text: `Bonjour ${headerText(recipient.name, 120)},` },
+      {
+        type: "paragraph",
+        text: `Votre compte Territoires Internet vient d'être utilisé depuis un appareil qui ne s'y était jamais connecté : le ${when}, ${input.client}.`,
+      },
+      {
+        type: "paragraph",
+        text: "Si c'était vous, il n'y a rien à faire. Sinon, changez votre mot de passe tout de suite : cela fermera toutes les autres sessions.",
+      },
+      {
+        type: "button",
+        label: "Changer mon mot de passe",
+        url: `${input.links.origin}/compte`,
+      },
+    ],
+    reason:
+      "Vous recevez ce courriel car votre compte a des droits d'administration, de modération ou de jury.",
+    preferencesUrl: input.links.preferencesUrl,
+  });
+}
+
+/** A reminder of the label's submission deadline, while the application is not submitted. */
+export function labelReminderMail(input: {
+  recipient: Recipient;
+  application: { id: string; collectivityName: string; campaignTitle: string; deadline: Date };
+  stage: number;
+  daysLeft: number;
+  links: Links;
+  unsubscribeUrl: string;
+}) {
+  const { recipient, application, daysLeft } = input;
+  const left = daysLeft <= 1 ? "dernier jour" : `plus que ${daysLeft} jours`;
+  return composeMail({
+    userId: recipient.id,
+    recipient: recipient.email,
+    category: "label-reminder",
+    subject: `${application.campaignTitle} : ${left} pour déposer la candidature`,
+    heading: `${left.charAt(0).toUpperCase()}${left.slice(1)} pour déposer la candidature`,
+    blocks: [
+      { type: "paragraph", text: `Bonjour ${headerText(recipient.name, 120)},` },
+      {
+        type: "paragraph",
+        text: `La candidature de ${application.collectivityName} au ${application.campaignTitle} n'est pas encore déposée. Elle doit l'être avant le ${formatDateTime(application.deadline)}.`,
+      },
+      {
+        type: "button",
+        label: "Reprendre la candidature",
+        url: `${input.links.origin}/label/candidatures/${application.id}`,
+      },
+    ],
+    reason: `Vous recevez ce rappel car vous êtes membre de ${application.collectivityName}, candidate au label.`,
+    unsubscribe: { url: input.unsubscribeUrl, label: "Ne plus recevoir les dates du label" },
+    preferencesUrl: input.links.preferencesUrl,
+    dedupeKey: `label-reminder:${application.id}:${recipient.id}:${input.stage}:${application.deadline.getTime()}`,
+  });
+}

@@ -2,11 +2,16 @@ import { sqlClient } from "../../db/client";
 import { getConfig } from "../config.server";
 import { runDigests } from "../models/mail-digests.server";
 import { enqueueEventReminders } from "../models/mail-event-reminders.server";
+import { enqueueLabelReminders } from "../models/mail-label-reminders.server";
 import { processMailBatch, pruneMailOutbox } from "../models/mail-outbox.server";
+import { processPasswordResetRequests } from "../models/password-resets.server";
 import { logger } from "../utils/logger.server";
 import { createMailTransport } from "./transport.server";
 
-/** Raised by a trigger on `mail_outbox` when a transaction that queued mail commits. */
+/**
+ * Raised by triggers on `mail_outbox` and `password_reset_requests` when a transaction that
+ * queued mail (or a reset request) commits.
+ */
 export const MAIL_CHANNEL = "mail_outbox";
 
 type Loop = { close: () => Promise<void>; runNow: () => Promise<void> };
@@ -65,8 +70,8 @@ export type MailJobs = {
 
 /**
  * The mail worker: the sender (woken by NOTIFY when mail is queued, polling for retries) and the
- * scheduler of résumés and event reminders (every minute). Safe to run in several processes:
- * rows and digest runs are claimed with SKIP LOCKED.
+ * scheduler of résumés and reminders of events and label deadlines (every minute). Safe to run
+ * in several processes: rows and digest runs are claimed with SKIP LOCKED.
  */
 export function startMailJobs(
   options: { intervalMs?: number; scheduleMs?: number; retryBaseMs?: number } = {},
@@ -97,6 +102,9 @@ export function startMailJobs(
           return null;
         });
       await listening;
+      while ((await processPasswordResetRequests()) > 0) {
+        // tokens and their mails first, so that they leave in this round
+      }
       while ((await processMailBatch(transport.deliver, options)) > 0) {
         // keep sending while mail is due
       }
@@ -114,6 +122,7 @@ export function startMailJobs(
         await runDigests(frequency);
       }
       await enqueueEventReminders();
+      await enqueueLabelReminders();
     } catch (error) {
       warn(error, "résumés et rappels en attente");
     }

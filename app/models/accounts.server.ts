@@ -9,12 +9,13 @@ import {
   type ProfileKind,
   type Role,
 } from "../../db/schema";
-import { invalidateUserSessions } from "../utils/auth.server";
+import { invalidateUserSessions, revokeAllApiTokens } from "../utils/auth.server";
 import { randomId } from "../utils/ids.server";
 import { pageTags } from "../utils/page-cache.server";
 import { hashPassword, verifyPassword } from "../utils/password.server";
 import { escapeLike } from "../utils/text";
 import { pagesChanged } from "./after-commit.server";
+import { afterMemberChange } from "./member-index.server";
 import { failure, isUniqueViolation, type Result } from "./result.server";
 
 type NewAccount = {
@@ -75,6 +76,8 @@ export async function createAccount(input: NewAccount): Promise<Result<{ userId:
         decidedAt: input.approvedBy ? new Date() : null,
         decidedBy: input.approvedBy ?? null,
       });
+      // Approved at once (an administrator's API call, the demo): the profile is searchable.
+      if (input.approvedBy) await afterMemberChange(tx, userId);
       return { ok: true as const, value: { userId } };
     });
     // Pending members are not shown; an approved one counts in the network and its collectivity.
@@ -154,12 +157,47 @@ export async function getProfile(userId: string): Promise<Profile | null> {
   };
 }
 
+/**
+ * After the password or the email changed: every other session ends (their sockets close) and,
+ * unless the person chose to keep them, every API token is revoked — a thief who knew the old
+ * credentials keeps nothing.
+ */
+async function endOtherAccess(userId: string, keep: AccessKept) {
+  await invalidateUserSessions(userId, "password", keep.sessionId);
+  if (!keep.apiTokens) await revokeAllApiTokens(userId);
+}
+
+export type AccessKept = { sessionId: string | undefined; apiTokens: boolean };
+
+const WRONG_PASSWORD = "Le mot de passe actuel est incorrect.";
+
+/**
+ * Updates the profile. A new email is the key to the account: it takes the current password,
+ * and ends the other sessions (and the API tokens, unless kept) like a new password does.
+ */
 export async function updateProfile(
   userId: string,
   input: { name: string; email: string; jobTitle: string; profileKind: ProfileKind },
-): Promise<Result<null>> {
+  confirmation: { currentPassword: string | undefined; keep: AccessKept },
+): Promise<Result<{ emailChanged: boolean }>> {
+  const [current] = await db
+    .select({ email: users.email, hash: users.passwordHash })
+    .from(users)
+    .where(eq(users.id, userId));
+  if (!current) return failure(404, {});
+  const emailChanged = current.email.toLowerCase() !== input.email.toLowerCase();
+  if (emailChanged) {
+    if (!confirmation.currentPassword) {
+      return failure(400, {
+        currentPassword: ["Saisissez votre mot de passe actuel pour changer d'adresse."],
+      });
+    }
+    if (!(await verifyPassword(current.hash, confirmation.currentPassword))) {
+      return failure(400, { currentPassword: [WRONG_PASSWORD] });
+    }
+  }
   try {
-    const updated = await db.transaction(async (tx) => {
+    const saved = await db.transaction(async (tx) => {
       if (await emailTaken(tx, input.email, userId)) {
         return failure(409, {
           email: ["Un autre compte utilise déjà cette adresse électronique."],
@@ -169,10 +207,12 @@ export async function updateProfile(
         .update(users)
         .set({ ...input, updatedAt: new Date() })
         .where(eq(users.id, userId));
-      return { ok: true as const, value: null };
+      await afterMemberChange(tx, userId);
+      return { ok: true as const, value: { emailChanged } };
     });
-    if (updated.ok) await pagesChanged([pageTags.member(userId)]);
-    return updated;
+    if (saved.ok) await pagesChanged([pageTags.member(userId)]);
+    if (saved.ok && emailChanged) await endOtherAccess(userId, confirmation.keep);
+    return saved;
   } catch (error) {
     if (isUniqueViolation(error)) {
       return failure(409, { email: ["Un autre compte utilise déjà cette adresse électronique."] });
@@ -181,36 +221,41 @@ export async function updateProfile(
   }
 }
 
-/** Changes the password after checking the current one, and ends every other session. */
+/** Changes the password after checking the current one, and ends every other access. */
 export async function changePassword(
   userId: string,
   currentPassword: string,
   newPassword: string,
-  keepSessionId: string | undefined,
+  keep: AccessKept,
 ): Promise<Result<null>> {
   const [user] = await db
     .select({ hash: users.passwordHash })
     .from(users)
     .where(eq(users.id, userId));
   if (!user || !(await verifyPassword(user.hash, currentPassword))) {
-    return failure(400, { currentPassword: ["Le mot de passe actuel est incorrect."] });
+    return failure(400, { currentPassword: [WRONG_PASSWORD] });
   }
   await db
     .update(users)
     .set({ passwordHash: await hashPassword(newPassword), passwordChangedAt: new Date() })
     .where(eq(users.id, userId));
-  await invalidateUserSessions(userId, "password", keepSessionId);
+  await endOtherAccess(userId, keep);
   return { ok: true, value: null };
 }
 
-/** Replaces a user's roles; sessions end so that the next request sees the new rights. */
+/**
+ * Replaces a user's roles. Any change ends their sessions: a right taken away stops at once, and
+ * a right granted is only ever used from a session opened after it (no session that an attacker
+ * may have planted or read before gains privileges). Returns false for an unknown account.
+ */
 export async function setRoles(userId: string, roles: Role[]) {
   const unique = [...new Set<Role>(["member", ...roles])];
   const [before] = await db.select({ roles: users.roles }).from(users).where(eq(users.id, userId));
   if (!before) return false;
   await db.update(users).set({ roles: unique, updatedAt: new Date() }).where(eq(users.id, userId));
-  const removed = before.roles.some((role) => !unique.includes(role));
-  if (removed) await invalidateUserSessions(userId, "revoked");
+  const same =
+    before.roles.length === unique.length && unique.every((r) => before.roles.includes(r));
+  if (!same) await invalidateUserSessions(userId, "revoked");
   return true;
 }
 

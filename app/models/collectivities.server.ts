@@ -14,6 +14,7 @@ import { hasRole, invalidateUserSessions, type AuthUser } from "../utils/auth.se
 import { pageTags } from "../utils/page-cache.server";
 import { escapeLike } from "../utils/text";
 import { pagesChanged } from "./after-commit.server";
+import { afterMemberChange } from "./member-index.server";
 
 export type CollectivitiesQuery = {
   q?: string;
@@ -243,6 +244,7 @@ export async function decideMembership(
         .set({ isReferent: true, ...decided })
         .where(current);
     }
+    await afterMemberChange(tx, memberUserId);
     return true;
   });
   // The member's list, the figures of the network, and the collectivity under their name.
@@ -253,7 +255,9 @@ export async function decideMembership(
       pageTags.member(memberUserId),
     ]);
   }
-  if (done && decision === "remove") await invalidateUserSessions(memberUserId, "revoked");
+  // Rights taken away or granted: either way the member's sessions end, and the next one is
+  // opened with the new rights (a session id known before cannot inherit them).
+  if (done) await invalidateUserSessions(memberUserId, "revoked");
   return done;
 }
 

@@ -7,12 +7,8 @@ import { formatInZone } from "../utils/dates";
 import { randomId } from "../utils/ids.server";
 import { pageTags } from "../utils/page-cache.server";
 import { pagesChanged } from "./after-commit.server";
-import {
-  fillFromWaitlist,
-  lockEvent,
-  myRegistration,
-  scheduleBroadcast,
-} from "./event-waitlist.server";
+import { myRegistration } from "./event-places.server";
+import { fillFromWaitlist, lockEvent, scheduleBroadcast } from "./event-waitlist.server";
 import { canManage, getEvent, registrationClosesAt } from "./events.server";
 import { deliver, notify } from "./notifications.server";
 import { failure, type Result } from "./result.server";

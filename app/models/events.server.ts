@@ -25,7 +25,7 @@ import {
   myRegistration,
   waitlistedCount,
   type MyRegistration,
-} from "./event-waitlist.server";
+} from "./event-places.server";
 import { failure, type Result } from "./result.server";
 import { searchIdsOrFallback } from "./search-fallback.server";
 

@@ -5,7 +5,7 @@ import { forumFollows, users, type FollowLevel, type Role } from "../../db/schem
 import type { AuthUser } from "../utils/auth.server";
 import { slugify } from "../utils/text";
 import { postPath, rolesMayRead } from "./forums.server";
-import { createNotifications, type SavedNotification } from "./notifications.server";
+import { ACTOR, createNotifications, type SavedNotification } from "./notifications.server";
 
 /** Mentions beyond this number in one post notify nobody (mass-mention spam). */
 export const MAX_MENTIONS = 10;
@@ -110,15 +110,15 @@ export async function notifyForPost(
     .where(inArray(users.id, [...kinds.keys()]));
   const path = postPath(category.slug, topic, input.postId);
   const texts = {
-    mention: `${author.name} vous a mentionné·e dans « ${topic.title} »`,
-    reply: `${author.name} a répondu dans « ${topic.title} »`,
-    watching: `Nouveau message de ${author.name} dans « ${topic.title} »`,
+    mention: `${ACTOR} vous a mentionné·e dans « ${topic.title} »`,
+    reply: `${ACTOR} a répondu dans « ${topic.title} »`,
+    watching: `Nouveau message de ${ACTOR} dans « ${topic.title} »`,
   };
   const items = recipients
     .filter((r) => rolesMayRead(r.roles, category.requiredRole))
     .map((r) => {
       const kind = kinds.get(r.id) ?? "watching";
-      return { userId: r.id, kind, text: texts[kind], url: path };
+      return { userId: r.id, kind, text: texts[kind], url: path, actorId: author.id };
     });
   return createNotifications(tx, items);
 }

@@ -205,7 +205,7 @@ export async function moderatePost(
         url: path,
       });
     }
-    if (changed) await afterTopicWrite(tx, topic.id);
+    if (changed) await afterTopicWrite(tx, topic.id, [postId]);
     return { changeId, notified: await createNotifications(tx, items) };
   });
   const { changeId } = result;
@@ -257,7 +257,7 @@ export async function moveTopic(
       .update(forumTopics)
       .set({ categoryId: category.id })
       .where(eq(forumTopics.id, topicId));
-    await afterTopicWrite(tx, topicId);
+    await afterTopicWrite(tx, topicId, "all");
   });
   await pagesChanged([...topicPages(topic), ...topicPages({ id: topicId, categoryId: category.id })]);
   const { requiredRole } = category;

@@ -60,7 +60,8 @@ export async function createTopic(
     const existing = await findByIdempotencyKey(author.id, input.idempotencyKey);
     if (existing) return { ok: true, value: existing };
   }
-  await consume("forum-topic", author.id);
+  // Moderators open topics as part of their work (the jury's deliberations, announcements).
+  if (!isModerator(author)) await consume("forum-topic", author.id);
   const slug = slugify(input.title, 60) || "sujet";
   const html = renderMarkdown(input.body);
   try {
@@ -207,7 +208,7 @@ export async function createPost(
 ): Promise<Result<{ postId: number; path: string; created: boolean }>> {
   const topic = await getTopic(author, input.topicId);
   if (!topic) return failure(404, {}, "Sujet introuvable.");
-  if (!(await canWrite(author))) return notMember();
+  if (!topic.granted && !(await canWrite(author))) return notMember();
   if (topic.locked && !isModerator(author)) {
     return failure(409, {}, "Ce sujet est verrouillé : il n'accepte plus de réponse.");
   }
@@ -265,7 +266,7 @@ export async function createPost(
         topicAuthorId: topic.authorId,
         replyToAuthorId,
       });
-      await afterTopicWrite(tx, topic.id);
+      await afterTopicWrite(tx, topic.id, [post.id]);
       // One commit for everything: each commit waits for the disk, and this path is on the clock
       // of everyone waiting for the post to appear.
       await markRead(author.id, topic.id, post.id, tx);
@@ -356,7 +357,7 @@ export async function editPost(
         hiddenAt: forumPosts.hiddenAt,
         changeId: forumPosts.changeId,
       });
-    await afterTopicWrite(tx, topic.id);
+    await afterTopicWrite(tx, topic.id, [postId]);
     return row ?? null;
   });
   if (!updated) return failure(404, {}, "Message introuvable.");
@@ -399,7 +400,7 @@ export async function deletePost(
       .returning({ hiddenAt: forumPosts.hiddenAt });
     if (rows.length === 0) return null;
     if (!rows[0]?.hiddenAt) await bumpPostCount(tx, topic.id, -1);
-    await afterTopicWrite(tx, topic.id);
+    await afterTopicWrite(tx, topic.id, [postId]);
     return next;
   });
   if (changeId !== null) {

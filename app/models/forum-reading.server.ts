@@ -52,7 +52,7 @@ export async function readerState(viewer: NonNullable<Viewer>, topic: Topic) {
   return {
     lastReadPostId: Number(row?.last_read ?? 0),
     followLevel: row?.level ?? ("normal" as FollowLevel),
-    mayWrite: isModerator(viewer) || Boolean(row?.approved),
+    mayWrite: isModerator(viewer) || Boolean(row?.approved) || topic.granted,
   };
 }
 

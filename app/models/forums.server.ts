@@ -13,12 +13,14 @@ import {
   type Role,
 } from "../../db/schema";
 import { normalizeForSearch } from "../../db/search-name";
+import { POSTS_INDEX } from "../../search/posts";
 import { searchTopicIds, TOPIC_SEARCH_LIMIT, TOPICS_INDEX } from "../../search/topics";
 import type { AuthUser } from "../utils/auth.server";
 import { POSTS_PER_PAGE, TOPICS_PER_PAGE } from "../utils/forum-schemas";
 import { pageTags } from "../utils/page-cache.server";
 import { escapeLike } from "../utils/text";
 import { approvedCollectivityOf } from "./collectivities.server";
+import { topicGrantedTo } from "./forum-grants.server";
 import { failure } from "./result.server";
 import { searchIdsOrFallback } from "./search-fallback.server";
 import { enqueueIndexing } from "./search-outbox.server";
@@ -208,11 +210,18 @@ export async function getTopic(viewer: Viewer, topicId: number) {
       categorySlug: forumCategories.slug,
       categoryTitle: forumCategories.title,
       requiredRole: forumCategories.requiredRole,
+      granted: viewer ? topicGrantedTo(viewer.id) : sql<boolean>`false`,
     })
     .from(forumTopics)
     .innerJoin(forumCategories, eq(forumCategories.id, forumTopics.categoryId))
-    .where(and(eq(forumTopics.id, topicId), readableCategory(viewer)));
+    .where(and(eq(forumTopics.id, topicId), readableTopic(viewer)));
   return topic ?? null;
+}
+
+/** A topic is readable in a readable category, or when granted by name (forum-grants). */
+function readableTopic(viewer: Viewer) {
+  const category = readableCategory(viewer);
+  return viewer && category ? or(category, topicGrantedTo(viewer.id)) : category;
 }
 
 export type Topic = NonNullable<Awaited<ReturnType<typeof getTopic>>>;
@@ -234,9 +243,26 @@ export function topicPages(topic: { id: number; categoryId: number }) {
   return [pageTags.topic(topic.id), pageTags.category(topic.categoryId), pageTags.forums];
 }
 
-/** Called inside every transaction that changes what the search index shows of a topic. */
-export async function afterTopicWrite(tx: Executor, topicId: number) {
+/**
+ * Called inside every transaction that changes what the search indexes show of a topic: the topic
+ * itself, and the replies written, edited, hidden, deleted or moved (`"all"` after a move).
+ */
+export async function afterTopicWrite(
+  tx: Executor,
+  topicId: number,
+  postIds: readonly number[] | "all" = [],
+) {
   await enqueueIndexing(tx, TOPICS_INDEX, String(topicId));
+  const ids =
+    postIds === "all"
+      ? (
+          await tx
+            .select({ id: forumPosts.id })
+            .from(forumPosts)
+            .where(eq(forumPosts.topicId, topicId))
+        ).map((row) => row.id)
+      : postIds;
+  await enqueueIndexing(tx, POSTS_INDEX, ids.map(String));
 }
 
 // ——— Posts of a topic page ———
@@ -333,29 +359,73 @@ export async function searchForumTopics(q: string, viewer: Viewer) {
     () => searchTopicIds(q, viewer?.roles ?? null),
     () => matchTopicIds(q, viewer),
   );
-  const numericIds = ids.filter((id) => /^\d{1,9}$/.test(id)).map(Number);
-  const rows =
-    numericIds.length === 0
-      ? []
-      : await db
-          .select({
-            id: forumTopics.id,
-            title: forumTopics.title,
-            slug: forumTopics.slug,
-            postCount: forumTopics.postCount,
-            categorySlug: forumCategories.slug,
-            categoryTitle: forumCategories.title,
-          })
-          .from(forumTopics)
-          .innerJoin(forumCategories, eq(forumCategories.id, forumTopics.categoryId))
-          .where(and(inArray(forumTopics.id, numericIds), readableCategory(viewer)));
-  const rank = new Map(numericIds.map((id, index) => [id, index]));
-  const hits = rows.sort((a, b) => (rank.get(a.id) ?? 0) - (rank.get(b.id) ?? 0));
+  const hits = await readableTopicsByIds(ids, viewer);
   return { hits, degraded, limited: ids.length >= TOPIC_SEARCH_LIMIT };
 }
 
+/** The topics of these ids that the viewer may read, in the order of the ids. */
+export async function readableTopicsByIds(ids: readonly string[], viewer: Viewer) {
+  const numericIds = ids.filter((id) => /^\d{1,9}$/.test(id)).map(Number);
+  if (numericIds.length === 0) return [];
+  const rows = await db
+    .select({
+      id: forumTopics.id,
+      title: forumTopics.title,
+      slug: forumTopics.slug,
+      postCount: forumTopics.postCount,
+      categorySlug: forumCategories.slug,
+      categoryTitle: forumCategories.title,
+    })
+    .from(forumTopics)
+    .innerJoin(forumCategories, eq(forumCategories.id, forumTopics.categoryId))
+    .where(and(inArray(forumTopics.id, numericIds), readableCategory(viewer)));
+  const rank = new Map(numericIds.map((id, index) => [id, index]));
+  return rows.sort((a, b) => (rank.get(a.id) ?? 0) - (rank.get(b.id) ?? 0));
+}
+
+/**
+ * The replies of these ids that the viewer may read (neither deleted nor hidden, in a category
+ * they may read), in the order of the ids: how a search hit on a post is confirmed.
+ */
+export async function readablePostsByIds(ids: readonly string[], viewer: Viewer) {
+  const numericIds = ids.filter((id) => /^\d{1,15}$/.test(id)).map(Number);
+  if (numericIds.length === 0) return [];
+  const rows = await db
+    .select({
+      id: forumPosts.id,
+      body: forumPosts.body,
+      createdAt: forumPosts.createdAt,
+      authorName: users.name,
+      topicId: forumTopics.id,
+      topicTitle: forumTopics.title,
+      topicSlug: forumTopics.slug,
+      categorySlug: forumCategories.slug,
+      categoryTitle: forumCategories.title,
+    })
+    .from(forumPosts)
+    .innerJoin(forumTopics, eq(forumTopics.id, forumPosts.topicId))
+    .innerJoin(forumCategories, eq(forumCategories.id, forumTopics.categoryId))
+    .leftJoin(users, eq(users.id, forumPosts.authorId))
+    .where(
+      and(
+        inArray(forumPosts.id, numericIds),
+        isNull(forumPosts.deletedAt),
+        isNull(forumPosts.hiddenAt),
+        readableCategory(viewer),
+      ),
+    );
+  const rank = new Map(numericIds.map((id, index) => [id, index]));
+  return rows
+    .sort((a, b) => (rank.get(a.id) ?? 0) - (rank.get(b.id) ?? 0))
+    .map((row) => ({
+      ...row,
+      authorName: row.authorName ?? FORMER_MEMBER,
+      path: postPath(row.categorySlug, { id: row.topicId, slug: row.topicSlug }, row.id),
+    }));
+}
+
 /** The degraded search: every word of the query in the topic's accent-free slug, or its title. */
-async function matchTopicIds(q: string, viewer: Viewer) {
+export async function matchTopicIds(q: string, viewer: Viewer) {
   const words = normalizeForSearch(q).split(" ").filter(Boolean);
   if (words.length === 0) return [];
   const rows = await db

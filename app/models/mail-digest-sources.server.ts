@@ -15,6 +15,7 @@ import {
 import { headerText, type MailItem } from "../mail/compose.server";
 import { formatDateTime } from "../utils/dates";
 import type { Frequency, PreferenceKind } from "../utils/notification-preferences";
+import { notificationText } from "./notifications.server";
 
 /**
  * What a résumé can tell, one source per kind of preference. A source prepares once per period
@@ -319,7 +320,7 @@ function unreadNotifications(
     prepare: async (period, origin) => async (members) => {
       if (members.length === 0) return new Map();
       const rows = await db
-        .select({ userId: notifications.userId, text: notifications.text, url: notifications.url })
+        .select({ userId: notifications.userId, text: notificationText, url: notifications.url })
         .from(notifications)
         .where(
           and(

@@ -22,6 +22,10 @@ const preferenceOf: Record<NotificationKind, PreferenceKind | null> = {
   "event-message": null,
   "event-cancelled": null,
   "event-changed": null,
+  // A day's alert notification is rewritten as matches arrive: mailed at once only by choice.
+  alert: "initiatives",
+  // A message through a profile is addressed to the person, like a mention.
+  "member-message": "mentions",
 };
 
 type SavedNotification = {

@@ -6,6 +6,7 @@ import { db, type Executor } from "../../db/client";
 import {
   appMeta,
   collectivities,
+  mailOutbox,
   memberships,
   notificationPreferences,
   users,
@@ -172,4 +173,31 @@ export async function unsubscribe(token: string) {
       });
     return read;
   });
+}
+
+/** A person's mail settings and the mails sent or waiting for them, for the RGPD export. */
+export async function mailOfAccount(userId: string) {
+  const [preferences, messages] = await Promise.all([
+    db
+      .select({
+        frequencies: notificationPreferences.frequencies,
+        themes: notificationPreferences.themes,
+        updatedAt: notificationPreferences.updatedAt,
+      })
+      .from(notificationPreferences)
+      .where(eq(notificationPreferences.userId, userId)),
+    db
+      .select({
+        recipient: mailOutbox.recipient,
+        subject: mailOutbox.subject,
+        text: mailOutbox.text,
+        createdAt: mailOutbox.createdAt,
+        sentAt: mailOutbox.sentAt,
+        failedAt: mailOutbox.failedAt,
+      })
+      .from(mailOutbox)
+      .where(eq(mailOutbox.userId, userId))
+      .orderBy(mailOutbox.id),
+  ]);
+  return { preferences, messages };
 }

@@ -8,8 +8,23 @@ import { NOTIFICATIONS_PAGE_SIZE } from "../utils/forum-schemas";
 import { afterCommit } from "./after-commit.server";
 import { enqueueNotificationMails } from "./mail-notifications.server";
 
-export type NewNotification = { userId: string; kind: NotificationKind; text: string; url: string };
-export type SavedNotification = NewNotification & { id: number; createdAt: Date };
+/**
+ * Stands for the name of the person who acted (`actorId`) in a notification's text: filled in
+ * with their current name when shown, "ancien membre" once their account is deleted.
+ */
+export const ACTOR = "{membre}";
+
+/** A notification's text as shown: the actor's current name in place of `ACTOR`. */
+export const notificationText = sql<string>`replace(${notifications.text}, ${ACTOR}, coalesce((select u.name from users u where u.id = ${notifications.actorId}), 'ancien membre'))`;
+
+export type NewNotification = {
+  userId: string;
+  kind: NotificationKind;
+  text: string;
+  url: string;
+  actorId?: string | null;
+};
+export type SavedNotification = Omit<NewNotification, "actorId"> & { id: number; createdAt: Date };
 
 /** Writes notifications inside the caller's transaction; publish them after it commits. */
 export async function createNotifications(
@@ -17,17 +32,17 @@ export async function createNotifications(
   items: NewNotification[],
 ): Promise<SavedNotification[]> {
   if (items.length === 0) return [];
-  const saved = await tx.insert(notifications).values(items).returning({
+  const named = await tx.insert(notifications).values(items).returning({
     id: notifications.id,
     userId: notifications.userId,
     kind: notifications.kind,
-    text: notifications.text,
+    text: notificationText,
     url: notifications.url,
     createdAt: notifications.createdAt,
   });
   // In the same transaction: the mail goes out if and only if the notification exists.
-  await enqueueNotificationMails(tx, saved);
-  return saved;
+  await enqueueNotificationMails(tx, named);
+  return named;
 }
 
 /** Pushes committed notifications to each recipient's own room, with their new unread count. */
@@ -66,7 +81,7 @@ export async function listNotifications(userId: string, page = 1) {
       .select({
         id: notifications.id,
         kind: notifications.kind,
-        text: notifications.text,
+        text: notificationText,
         url: notifications.url,
         createdAt: notifications.createdAt,
         readAt: notifications.readAt,
@@ -79,6 +94,21 @@ export async function listNotifications(userId: string, page = 1) {
     db.select({ total: count() }).from(notifications).where(eq(notifications.userId, userId)),
   ]);
   return { items, total: total?.total ?? 0 };
+}
+
+/** Every notification of a person, for the RGPD export. */
+export async function notificationsOfAccount(userId: string) {
+  return db
+    .select({
+      kind: notifications.kind,
+      text: notificationText,
+      url: notifications.url,
+      createdAt: notifications.createdAt,
+      readAt: notifications.readAt,
+    })
+    .from(notifications)
+    .where(eq(notifications.userId, userId))
+    .orderBy(notifications.id);
 }
 
 /** Marks one notification (when `id` is given) or all of them as read; scoped to the owner. */

@@ -1,3 +1,5 @@
+import { and, inArray, isNull, lt } from "drizzle-orm";
+
 import type { Executor } from "../../db/client";
 import { outbox } from "../../db/schema";
 
@@ -13,4 +15,24 @@ export async function enqueueIndexing(
   const ids = Array.isArray(documentIds) ? documentIds : [documentIds];
   if (ids.length === 0) return;
   await tx.insert(outbox).values(ids.map((documentId) => ({ indexBase, documentId })));
+}
+
+/** Whether changes to these indexes, queued before `before`, still wait for the indexer. */
+export async function indexingPendingBefore(
+  tx: Executor,
+  indexBases: string[],
+  before: Date,
+): Promise<boolean> {
+  const [row] = await tx
+    .select({ id: outbox.id })
+    .from(outbox)
+    .where(
+      and(
+        inArray(outbox.indexBase, indexBases),
+        isNull(outbox.processedAt),
+        lt(outbox.createdAt, before),
+      ),
+    )
+    .limit(1);
+  return row !== undefined;
 }

@@ -5,7 +5,7 @@ import { EventCard } from "~/components/event-card";
 import { InitiativeCard } from "~/components/initiative-card";
 import { getProfile } from "~/models/accounts.server";
 import { networkFigures } from "~/models/collectivities.server";
-import { placesLeft } from "~/models/event-waitlist.server";
+import { placesLeft } from "~/models/event-places.server";
 import { listEvents, myEvents } from "~/models/events.server";
 import { listPublished } from "~/models/initiatives.server";
 import { unreadNotificationCount } from "~/models/notifications.server";

@@ -2,8 +2,9 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 
+import { AdminNav } from "~/components/admin-nav";
 import { decideMembership, listPendingMemberships } from "~/models/collectivities.server";
-import { requireRole } from "~/utils/auth.server";
+import { createSession, requireRole } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/dates";
 import { profileKindLabels, z } from "~/utils/validation";
 
@@ -25,7 +26,12 @@ export async function action(args: ActionFunctionArgs) {
   const { intent, userId, collectivityCode } = parsed.data;
   const done = await decideMembership(user, collectivityCode, userId, intent);
   if (!done) throw new Response("Demande introuvable.", { status: 404 });
-  return json({ message: intent === "approve" ? "Adhésion validée." : "Demande refusée." });
+  // The member's sessions end (they sign in again with the new rights); one's own, renewed.
+  const headers = userId === user.id ? { "Set-Cookie": await createSession(user.id) } : undefined;
+  return json(
+    { message: intent === "approve" ? "Adhésion validée." : "Demande refusée." },
+    { headers },
+  );
 }
 
 export const meta: MetaFunction = () => [{ title: "Adhésions en attente — Territoires Internet" }];
@@ -35,10 +41,8 @@ export default function PendingMemberships() {
   const result = useActionData<typeof action>();
   return (
     <div className="container">
+      <AdminNav />
       <h1>Adhésions en attente</h1>
-      <p>
-        <Link to="/admin/membres">Membres et rôles</Link>
-      </p>
       {result?.message ? (
         <div className="alert alert--success" role="status">
           {result.message}

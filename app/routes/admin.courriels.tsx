@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 
+import { AdminNav } from "~/components/admin-nav";
 import { Pagination } from "~/components/pagination";
 import { getConfig } from "~/config.server";
 import { listOutboxMails } from "~/models/mail-outbox.server";
@@ -34,6 +35,7 @@ export default function SentMailPage() {
   const total = totals.pending + totals.sent + totals.failed;
   return (
     <div className="container stack">
+      <AdminNav />
       <h1>Courriels envoyés</h1>
       <p>
         {transport === "smtp"

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 
+import { myRegistration } from "~/models/event-places.server";
 import { register } from "~/models/event-registrations.server";
-import { myRegistration } from "~/models/event-waitlist.server";
 import {
   apiError,
   apiFailure,

@@ -4,11 +4,13 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 
 import { EventCard } from "~/components/event-card";
 import { InitiativeCardGrid, InitiativeLinks } from "~/components/initiative-card";
+import { LabelHistory } from "~/components/label-level";
 import { MemberChip } from "~/components/member-chip";
 import { decideMembership, getCollectivity, listMembers } from "~/models/collectivities.server";
-import { placesLeft } from "~/models/event-waitlist.server";
+import { placesLeft } from "~/models/event-places.server";
 import { listEvents } from "~/models/events.server";
 import { listCollectivityInitiatives } from "~/models/initiatives.server";
+import { labelHistory } from "~/models/label-results.server";
 import { requireUser } from "~/utils/auth.server";
 import { kindLabels } from "~/utils/labels";
 import { formatNumber } from "~/utils/text";
@@ -22,7 +24,7 @@ const DecisionSchema = z.object({
 export async function loader({ params, context }: LoaderFunctionArgs) {
   const collectivity = await getCollectivity(params.code ?? "");
   if (!collectivity) throw new Response("Collectivité introuvable.", { status: 404 });
-  const [{ members, canManage }, initiatives, upcoming, past] = await Promise.all([
+  const [{ members, canManage }, initiatives, upcoming, past, label] = await Promise.all([
     listMembers(collectivity.code, context.auth.user),
     listCollectivityInitiatives(collectivity.code, context.auth.user),
     listEvents(
@@ -33,12 +35,13 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
       { collectivityCode: collectivity.code, period: "past", pageSize: 5 },
       context.auth.user,
     ),
+    labelHistory(collectivity.code),
   ]);
   const events = {
     upcoming: upcoming.items.map((e) => ({ ...e, placesLeft: placesLeft(e) })),
     past: past.items.map((e) => ({ ...e, placesLeft: placesLeft(e) })),
   };
-  return { collectivity, members, canManage, initiatives, events };
+  return { collectivity, members, canManage, initiatives, events, label };
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -66,7 +69,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 export default function CollectivityPage() {
-  const { collectivity, members, canManage, initiatives, events } = useLoaderData<typeof loader>();
+  const { collectivity, members, canManage, initiatives, events, label } =
+    useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const approved = members.filter((m) => m.status === "approved");
   const pending = members.filter((m) => m.status === "pending");
@@ -116,6 +120,8 @@ export default function CollectivityPage() {
           ))}
         </dl>
       </section>
+
+      <LabelHistory code={collectivity.code} history={label} />
 
       <section className="card stack" aria-labelledby="evenements">
         <h2 id="evenements">Événements</h2>

@@ -1,4 +1,10 @@
-import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react";
+import {
+  getFormProps,
+  getInputProps,
+  useForm,
+  type FieldMetadata,
+  type SubmissionResult,
+} from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
@@ -32,17 +38,24 @@ import {
   z,
 } from "~/utils/validation";
 
+const currentPasswordSchema = z.string({ error: "Le mot de passe actuel est requis." }).max(256);
+// After a new password or email, API tokens are revoked unless this box is ticked.
+const keepApiTokensSchema = z.boolean().default(false);
+
 const ProfileSchema = z.object({
   intent: z.literal("profile"),
   name: nameSchema,
   email: emailSchema,
   jobTitle: jobTitleSchema,
   profileKind: profileKindSchema,
+  currentPassword: currentPasswordSchema.optional(),
+  keepApiTokens: keepApiTokensSchema,
 });
 const PasswordSchema = z.object({
   intent: z.literal("password"),
-  currentPassword: z.string({ error: "Le mot de passe actuel est requis." }).max(256),
+  currentPassword: currentPasswordSchema,
   newPassword: passwordSchema,
+  keepApiTokens: keepApiTokensSchema,
 });
 const TokenSchema = z.object({
   intent: z.literal("create-token"),
@@ -84,24 +97,45 @@ export async function action(args: ActionFunctionArgs) {
   const intent = String(formData.get("intent") ?? "");
   const reply = (data: ActionData, status = 400) => json(data, { status });
 
+  const sessionId = args.context.auth.session?.id;
+  // Each check of the current password runs argon2: counted per person, like logins.
+  const passwordCheckLimited = () => limitReached("password-check", user.id);
+
   if (intent === "profile") {
     const submission = parseWithZod(formData, { schema: ProfileSchema });
-    if (submission.status !== "success") return reply({ intent, result: submission.reply() });
-    const { intent: _intent, ...input } = submission.value;
-    const updated = await updateProfile(user.id, input);
+    const hide = { hideFields: ["currentPassword"] };
+    if (submission.status !== "success") return reply({ intent, result: submission.reply(hide) });
+    const { intent: _intent, currentPassword, keepApiTokens, ...input } = submission.value;
+    if (input.email.toLowerCase() !== user.email.toLowerCase()) {
+      const limited = await passwordCheckLimited();
+      if (limited) return formRateLimited(limited, submission, { ...hide, extra: { intent } });
+    }
+    const updated = await updateProfile(user.id, input, {
+      currentPassword,
+      keep: { sessionId, apiTokens: keepApiTokens },
+    });
     if (!updated.ok)
-      return reply({ intent, result: submission.reply({ fieldErrors: updated.fieldErrors }) });
-    return reply({ intent, result: submission.reply(), message: "Profil enregistré." }, 200);
+      return reply({
+        intent,
+        result: submission.reply({ ...hide, fieldErrors: updated.fieldErrors }),
+      });
+    const message = updated.value.emailChanged
+      ? `Adresse électronique changée : vos autres sessions sont fermées${keepApiTokens ? "" : " et vos jetons d'API révoqués"}.`
+      : "Profil enregistré.";
+    return reply({ intent, result: submission.reply(hide), message }, 200);
   }
   if (intent === "password") {
     const submission = parseWithZod(formData, { schema: PasswordSchema });
     const hide = { hideFields: ["currentPassword", "newPassword"] };
     if (submission.status !== "success") return reply({ intent, result: submission.reply(hide) });
+    const limited = await passwordCheckLimited();
+    if (limited) return formRateLimited(limited, submission, { ...hide, extra: { intent } });
+    const { keepApiTokens } = submission.value;
     const changed = await changePassword(
       user.id,
       submission.value.currentPassword,
       submission.value.newPassword,
-      args.context.auth.session?.id,
+      { sessionId, apiTokens: keepApiTokens },
     );
     if (!changed.ok)
       return reply({
@@ -112,7 +146,7 @@ export async function action(args: ActionFunctionArgs) {
       {
         intent,
         result: submission.reply({ ...hide, resetForm: true }),
-        message: "Mot de passe modifié : vos autres sessions sont fermées.",
+        message: `Mot de passe modifié : vos autres sessions sont fermées${keepApiTokens ? "" : " et vos jetons d'API révoqués"}.`,
       },
       200,
     );
@@ -139,6 +173,8 @@ export async function action(args: ActionFunctionArgs) {
     const submission = parseWithZod(formData, { schema: DeleteSchema });
     const hide = { hideFields: ["confirmPassword"] };
     if (submission.status !== "success") return reply({ intent, result: submission.reply(hide) });
+    const limited = await passwordCheckLimited();
+    if (limited) return formRateLimited(limited, submission, { ...hide, extra: { intent } });
     if (!(await verifyCredentialsOfUser(user.id, submission.value.confirmPassword))) {
       return reply({
         intent,
@@ -156,6 +192,17 @@ export async function action(args: ActionFunctionArgs) {
 
 export { keepActionHeaders as headers } from "~/utils/headers";
 
+function KeepTokensCheckbox({ meta }: { meta: FieldMetadata<boolean | undefined> }) {
+  const props = getInputProps(meta, { type: "checkbox" });
+  return (
+    <div className="field">
+      <label>
+        <input {...props} key={props.key} /> Garder mes jetons d'API actifs
+      </label>
+    </div>
+  );
+}
+
 export const meta: MetaFunction = () => [{ title: "Mon compte — Territoires Internet" }];
 
 export default function AccountPage() {
@@ -163,10 +210,15 @@ export default function AccountPage() {
   const data = useActionData<ActionData>();
   const [searchParams] = useSearchParams();
   const resultFor = (intent: string) => (data?.intent === intent ? data.result : undefined);
-  const [profileForm, profileFields] = useForm({
+  const [profileForm, profileFields] = useForm<z.input<typeof ProfileSchema>>({
     id: "profil",
     lastResult: resultFor("profile"),
-    defaultValue: profile,
+    defaultValue: {
+      name: profile.name,
+      email: profile.email,
+      jobTitle: profile.jobTitle,
+      profileKind: profile.profileKind,
+    },
     shouldValidate: "onBlur",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: ProfileSchema }),
   });
@@ -241,16 +293,33 @@ export default function AccountPage() {
             meta={profileFields.profileKind}
             options={Object.entries(profileKindLabels).map(([value, label]) => ({ value, label }))}
           />
+          <Field
+            label="Mot de passe actuel (pour changer d'adresse électronique)"
+            meta={profileFields.currentPassword}
+            type="password"
+            autoComplete="current-password"
+            hint="Changer d'adresse ferme vos sessions sur les autres appareils."
+          />
+          <KeepTokensCheckbox meta={profileFields.keepApiTokens} />
           <div>
             <button type="submit">Enregistrer le profil</button>
           </div>
         </Form>
       </section>
 
+      <section className="card" aria-labelledby="courriels-titre">
+        <h2 id="courriels-titre">Courriels et notifications</h2>
+        <p>
+          Choisissez ce que vous recevez par courriel, aussitôt ou en résumé :{" "}
+          <Link to="/compte/notifications">régler mes courriels</Link>.
+        </p>
+      </section>
+
       <section className="card" aria-labelledby="mdp-titre">
         <h2 id="mdp-titre">Mot de passe</h2>
         <p className="muted">
-          Changer de mot de passe ferme vos sessions sur les autres appareils.
+          Changer de mot de passe ferme vos sessions sur les autres appareils et révoque vos jetons
+          d'API, sauf si vous choisissez de les garder.
         </p>
         <Form method="post" className="stack" {...getFormProps(passwordForm)} noValidate>
           <input type="hidden" name="intent" value="password" />
@@ -267,6 +336,7 @@ export default function AccountPage() {
             autoComplete="new-password"
             hint="Au moins 12 caractères."
           />
+          <KeepTokensCheckbox meta={passwordFields.keepApiTokens} />
           <div>
             <button type="submit">Changer le mot de passe</button>
           </div>

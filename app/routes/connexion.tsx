@@ -6,8 +6,14 @@ import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 
 import { Field, FormErrors } from "~/components/forms";
 import { touchLastSeen, verifyCredentials } from "~/models/accounts.server";
+import { alertNewDevice } from "~/models/mail-security.server";
 import { createSession, safeRedirect } from "~/utils/auth.server";
-import { limitReached, resetLimit } from "~/utils/rate-limit.server";
+import {
+  countLoginFailure,
+  countLoginSuccess,
+  isKnownDevice,
+  loginRefused,
+} from "~/utils/login-guard.server";
 import { formRateLimited } from "~/utils/replies.server";
 import { PASSWORD_MAX_LENGTH, z } from "~/utils/validation";
 
@@ -37,22 +43,31 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return json({ result: submission.reply({ hideFields: ["password"] }) }, { status: 400 });
   }
   const { email, password, redirectTo } = submission.value;
-  const limited =
-    (await limitReached("login-ip", context.clientIp)) ??
-    (await limitReached("login-account", email));
+  const attempt = { email, ip: context.clientIp, cookieHeader: request.headers.get("Cookie") };
+  const limited = await loginRefused(attempt);
   if (limited) return formRateLimited(limited, submission, { hideFields: ["password"] });
   const account = await verifyCredentials(email, password);
   if (!account) {
+    await countLoginFailure(attempt);
     return json(
       { result: submission.reply({ formErrors: [INVALID], hideFields: ["password"] }) },
       { status: 400 },
     );
   }
-  // A successful login clears the account's counter, so its owner is never locked out for long.
-  await resetLimit("login-account", email);
+  if (!(await isKnownDevice(attempt))) {
+    await alertNewDevice(account.userId, {
+      at: new Date(),
+      userAgent: request.headers.get("User-Agent"),
+    });
+  }
+  const device = await countLoginSuccess(attempt);
   await touchLastSeen(account.userId);
   const cookie = await createSession(account.userId, context.auth.session?.id);
-  return redirect(safeRedirect(redirectTo, "/"), { headers: { "Set-Cookie": cookie } });
+  const headers = new Headers([
+    ["Set-Cookie", cookie],
+    ["Set-Cookie", device],
+  ]);
+  return redirect(safeRedirect(redirectTo, "/"), { headers });
 }
 
 export { keepActionHeaders as headers } from "~/utils/headers";
@@ -71,6 +86,12 @@ export default function LoginPage() {
   return (
     <div className="narrow">
       <h1>Se connecter</h1>
+      {searchParams.get("motDePasse") === "change" ? (
+        <div className="alert alert--success" role="status">
+          Votre mot de passe a été changé et toutes vos sessions ont été fermées. Connectez-vous
+          avec le nouveau.
+        </div>
+      ) : null}
       <Form method="post" className="stack" {...getFormProps(form)} noValidate>
         <FormErrors errors={form.errors} id={form.errorId} />
         <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />
@@ -83,6 +104,9 @@ export default function LoginPage() {
         />
         <button type="submit">Se connecter</button>
       </Form>
+      <p>
+        <Link to="/mot-de-passe-oublie">Mot de passe oublié ?</Link>
+      </p>
       <p>
         Pas encore de compte ? <Link to="/inscription">Rejoindre le réseau</Link>
       </p>

@@ -15,13 +15,13 @@ import { RegistrationPanel } from "~/components/event-registration-panel";
 import { FormErrors } from "~/components/forms";
 import { ThemeChip } from "~/components/initiative-card";
 import { MemberChip } from "~/components/member-chip";
+import { myRegistration, placesLeft } from "~/models/event-places.server";
 import {
   cancelRegistration,
   publicAttendees,
   register,
   setShowPublicly,
 } from "~/models/event-registrations.server";
-import { myRegistration, placesLeft } from "~/models/event-waitlist.server";
 import {
   getEvent,
   listOrganisers,

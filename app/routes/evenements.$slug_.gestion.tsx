@@ -7,8 +7,8 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { AttendeeTable } from "~/components/event-attendee-table";
 import { ErrorList, Field, FormErrors, RadioGroup, TextareaField } from "~/components/forms";
 import { cancelEvent, updateEvent } from "~/models/event-editing.server";
+import { placesLeft } from "~/models/event-places.server";
 import { listAttendees, messageAttendees } from "~/models/event-registrations.server";
-import { placesLeft } from "~/models/event-waitlist.server";
 import { addOrganiser, listOrganisers } from "~/models/events.server";
 import { requireManagedEvent } from "~/utils/event-pages.server";
 import {
@@ -214,7 +214,13 @@ export default function ManageEventPage() {
       <section className="card stack" aria-labelledby="message-titre">
         <h2 id="message-titre">Écrire aux personnes inscrites</h2>
         <p>Le message arrive dans leurs notifications sur le site.</p>
-        <Form method="post" className="stack" {...getFormProps(messageForm)} noValidate>
+        <Form
+          method="post"
+          className="stack"
+          {...getFormProps(messageForm)}
+          noValidate
+          data-brouillon="message-inscrits"
+        >
           <FormErrors errors={messageForm.errors} id={messageForm.errorId} />
           <input type="hidden" name="intent" value="message" />
           <Field label="Objet" meta={messageFields.subject} />

@@ -5,7 +5,7 @@ import { EventCard } from "~/components/event-card";
 import { FilterSelect } from "~/components/forms";
 import { Pagination } from "~/components/pagination";
 import { listAreas } from "~/models/collectivities.server";
-import { placesLeft } from "~/models/event-waitlist.server";
+import { placesLeft } from "~/models/event-places.server";
 import {
   EVENT_SEARCH_PAGES,
   listEvents,

@@ -8,7 +8,7 @@ import {
   hasCalendarToken,
   revokeCalendarToken,
 } from "~/models/event-calendar.server";
-import { placesLeft } from "~/models/event-waitlist.server";
+import { placesLeft } from "~/models/event-places.server";
 import { myEvents, organisedEvents } from "~/models/events.server";
 import { hasRole, requireUser } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/dates";

@@ -28,7 +28,7 @@ import {
 } from "~/models/forums.server";
 import { getUser, requireUser } from "~/utils/auth.server";
 import { useLiveTopic } from "~/utils/forum-live-topic";
-import { idParam, loadTopic, moderationPathOf } from "~/utils/forum-routes.server";
+import { highlightParam, idParam, loadTopic, moderationPathOf } from "~/utils/forum-routes.server";
 import {
   DeleteFormSchema,
   EditFormSchema,
@@ -39,6 +39,7 @@ import {
 } from "~/utils/forum-schemas";
 import { keepActionHeaders } from "~/utils/headers";
 import { randomId } from "~/utils/ids.server";
+import { highlightTerms } from "~/utils/markdown.server";
 import { cachePage, pageTags } from "~/utils/page-cache.server";
 import { RateLimitedError, unlessRateLimited } from "~/utils/rate-limit.server";
 import { formRateLimited, invariantResponse } from "~/utils/replies.server";
@@ -62,9 +63,14 @@ export async function loader(args: LoaderFunctionArgs) {
   // Old links keep working after a move or a title change.
   if (url.pathname !== canonical) throw redirect(`${canonical}${url.search}`, 301);
   const permalink = idParam.safeParse(search.get("message"));
+  const highlight = highlightParam(search);
   if (search.has("message") && permalink.success) {
     const page = await pageOfPost(topic.id, permalink.data);
-    throw redirect(`${canonical}?page=${page}#message-${permalink.data}`);
+    // A search hit also names the words to highlight in that post.
+    const marks = highlight.words.length
+      ? `&surligner=${encodeURIComponent(highlight.words.join(" "))}&repere=${permalink.data}`
+      : "";
+    throw redirect(`${canonical}?page=${page}${marks}#message-${permalink.data}`);
   }
   if (search.has("nonlu") && viewer) {
     const first = await firstUnreadPostId(viewer.id, topic.id);
@@ -119,6 +125,7 @@ export async function loader(args: LoaderFunctionArgs) {
     },
     posts: posts.items.map(({ body: _body, ...post }) => ({
       ...post,
+      html: post.id === highlight.postId ? highlightTerms(post.html, highlight.words) : post.html,
       path: postPath(topic.categorySlug, topic, post.id),
       editable: post.mine || moderator,
     })),
@@ -307,7 +314,13 @@ export default function TopicPage() {
       {data.mayWrite ? (
         <section aria-labelledby="repondre-titre" className="card" id="repondre">
           <h2 id="repondre-titre">Répondre</h2>
-          <Form method="post" className="stack" {...getFormProps(replyForm)} noValidate>
+          <Form
+            method="post"
+            className="stack"
+            {...getFormProps(replyForm)}
+            noValidate
+            data-brouillon="reponse"
+          >
             <FormErrors errors={replyForm.errors} id={replyForm.errorId} />
             <input type="hidden" name="intent" value="reply" />
             <input type="hidden" name="idempotencyKey" value={data.idempotencyKey ?? ""} />

@@ -72,7 +72,13 @@ export default function NewTopicPage() {
         <span aria-current="page">Nouveau sujet</span>
       </nav>
       <h1>Ouvrir un sujet</h1>
-      <Form method="post" className="card stack" {...getFormProps(form)} noValidate>
+      <Form
+        method="post"
+        className="card stack"
+        {...getFormProps(form)}
+        noValidate
+        data-brouillon="sujet"
+      >
         <FormErrors errors={form.errors} id={form.errorId} />
         <input type="hidden" name="idempotencyKey" value={idempotencyKey} />
         <Field

@@ -1,13 +1,16 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 
 import { apiError, apiRateLimit } from "~/utils/api.server";
-import { requireUser } from "~/utils/auth.server";
+import { getUser } from "~/utils/auth.server";
 import { bodySchema } from "~/utils/initiative-schemas";
 import { renderMarkdown } from "~/utils/markdown.server";
 
 /** Live preview of the form: the very function that renders published pages. */
 export async function action(args: ActionFunctionArgs) {
-  const user = requireUser(args);
+  // A background request: a redirect to the login page would drag the whole page (and the text
+  // being typed) away when the session expired, so the preview just stops.
+  const user = getUser(args);
+  if (!user) return apiError(401, "unauthorized", "Session expirée : reconnectez-vous.");
   // Rendering costs CPU: a script must not turn the preview into a free markdown service.
   const limited = await apiRateLimit("markdown-preview", user.id);
   if (limited) return limited;

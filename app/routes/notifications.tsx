@@ -23,6 +23,8 @@ const kindLabels = {
   "event-message": "Message des organisateurs",
   "event-cancelled": "Événement annulé",
   "event-changed": "Événement modifié",
+  alert: "Alerte",
+  "member-message": "Message d'un membre",
 } as const;
 
 const PageSchema = z.object({ page: z.coerce.number().int().min(1).max(10_000).default(1) });

@@ -110,20 +110,25 @@ export async function endSession(sessionId: string) {
   return lucia().createBlankSessionCookie().serialize();
 }
 
-/** Ends every session of a user (or all but one) and closes their sockets. */
+/**
+ * Ends every session of a user (or all but one) and closes the sockets of those sessions. Only
+ * the sessions that existed are closed: a broadcast to the whole user, arriving late through the
+ * adapter, would also end a session opened just after (a member approved then signing in). A
+ * deleted account ends every socket, API-token ones included.
+ */
 export async function invalidateUserSessions(
   userId: string,
   reason: "password" | "revoked" | "deleted",
   keepSessionId?: string,
 ) {
-  if (keepSessionId) {
-    await db
-      .delete(sessions)
-      .where(and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId)));
-  } else {
-    await lucia().invalidateUserSessions(userId);
-  }
-  disconnectUser(userId, reason, keepSessionId);
+  const ended = await db
+    .delete(sessions)
+    .where(
+      and(eq(sessions.userId, userId), keepSessionId ? ne(sessions.id, keepSessionId) : undefined),
+    )
+    .returning({ id: sessions.id });
+  if (reason === "deleted") disconnectUser(userId, reason);
+  else for (const session of ended) disconnectSession(session.id, reason);
 }
 
 export function sessionCookieName() {
@@ -185,6 +190,13 @@ export async function revokeApiToken(userId: string, tokenId: string) {
   return revoked.length > 0;
 }
 
+export async function revokeAllApiTokens(userId: string) {
+  await db
+    .update(apiTokens)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)));
+}
+
 // ——— Route guards ———
 
 type GuardArgs = { request: Request; context: { auth: AuthState } };
@@ -228,14 +240,39 @@ export function requireRole(args: GuardArgs, role: Role): AuthUser {
   throw new Response(message, { status: 403 });
 }
 
-/** Only relative paths inside the site, so a crafted link cannot send users elsewhere. */
+// Browsers drop tabs and newlines from URLs and read "\\" as "/": "/\t/evil.example" and
+// "/\\evil.example" lead to another site. None of them belongs in a path of ours.
+function unsafeInPath(path: string) {
+  for (const char of path) {
+    const code = char.charCodeAt(0);
+    if (code < 0x20 || code === 0x7f || char === "\\") return true;
+  }
+  return false;
+}
+
+/**
+ * Only a path of this site: resolved against APP_ORIGIN it must keep that origin, and neither it
+ * nor its percent-decoded form may hold control characters or backslashes. Returns the resolved
+ * path (never the raw input), or `fallback`.
+ */
 export function safeRedirect(
   target: FormDataEntryValue | string | null | undefined,
   fallback = "/",
 ) {
-  if (typeof target !== "string" || !target.startsWith("/") || target.startsWith("//")) {
+  if (typeof target !== "string" || !target.startsWith("/") || target.length > 2000) {
     return fallback;
   }
-  if (target.startsWith("/\\")) return fallback;
-  return target;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(target);
+  } catch {
+    return fallback;
+  }
+  if (unsafeInPath(target) || unsafeInPath(decoded) || decoded.startsWith("//")) {
+    return fallback;
+  }
+  const origin = getConfig().origins[0]!;
+  const resolved = new URL(target, origin);
+  if (resolved.origin !== new URL(origin).origin) return fallback;
+  return `${resolved.pathname}${resolved.search}${resolved.hash}`;
 }

@@ -1,5 +1,5 @@
 import { TZDate } from "@date-fns/tz";
-import { format } from "date-fns";
+import { format, formatDistanceStrict } from "date-fns";
 import { fr } from "date-fns/locale";
 
 /**
@@ -212,4 +212,11 @@ export function dateBlock(value: Date | string, zone: string) {
     weekday: format(date, "EEE", { locale: fr }).replace(".", ""),
     iso: format(date, "yyyy-MM-dd"),
   };
+}
+
+/** "12 jours", "5 heures", "moins d'une minute": how long until `to`, in French. */
+export function timeLeft(to: Date | string, now: Date = new Date()) {
+  const ms = new Date(to).getTime() - now.getTime();
+  if (ms < 60_000) return "moins d'une minute";
+  return formatDistanceStrict(new Date(to), now, { locale: fr, roundingMethod: "floor" });
 }

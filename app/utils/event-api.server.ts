@@ -1,7 +1,7 @@
 import type { z } from "zod";
 
 import type { EventPatch } from "../models/event-input.server";
-import { placesLeft } from "../models/event-waitlist.server";
+import { placesLeft } from "../models/event-places.server";
 import type { EventInput, EventSummary } from "../models/events.server";
 import { apiError } from "./api.server";
 import type { EventCreateApiSchema, EventPatchApiSchema } from "./event-schemas";

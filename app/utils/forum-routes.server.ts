@@ -18,3 +18,16 @@ export async function loadTopic(args: LoaderFunctionArgs | ActionFunctionArgs): 
 
 /** The moderation route of a topic page (action only). */
 export const moderationPathOf = (topicPath: string) => `${topicPath}/moderation`;
+
+/**
+ * The words a search hit asks to highlight (`surligner`) and in which post (`repere`, or the
+ * `message` being opened); anything malformed highlights nothing.
+ */
+export function highlightParam(search: URLSearchParams) {
+  const words = (search.get("surligner") ?? "")
+    .slice(0, 200)
+    .split(/\s+/)
+    .filter((word) => word.length > 1);
+  const post = idParam.safeParse(search.get("repere") ?? search.get("message"));
+  return { words, postId: post.success && words.length > 0 ? post.data : null };
+}

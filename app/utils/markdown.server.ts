@@ -86,3 +86,26 @@ export function markdownToText(source: string): string {
   }
   return parts.join("").replace(/\s+/g, " ").trim();
 }
+
+const HIGHLIGHT_MAX_TERMS = 6;
+
+/**
+ * Rendered HTML with `terms` wrapped in <mark> wherever they stand as whole words (a search hit
+ * opening its post). The HTML goes through the same allowlist again; the marks are added in its
+ * text only, so a term can never open a tag of its own.
+ */
+export function highlightTerms(html: string, terms: readonly string[]): string {
+  const words = terms
+    .map((term) => term.trim())
+    .filter((term) => term.length > 1 && term.length <= 40)
+    .slice(0, HIGHLIGHT_MAX_TERMS)
+    // As the text reaches the filter: sanitize-html has escaped it already.
+    .map((term) => term.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;"))
+    .map((term) => term.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  if (words.length === 0) return html;
+  const pattern = new RegExp(`(?<![\\p{L}\\p{N}&#])(${words.join("|")})(?![\\p{L}\\p{N}])`, "giu");
+  return sanitizeHtml(html, {
+    ...sanitizeOptions,
+    textFilter: (text) => text.replace(pattern, "<mark>$1</mark>"),
+  });
+}

@@ -10,9 +10,19 @@ import { singleton, takeSingleton } from "./singleton.server";
  * PostgreSQL (table `rate_limits`) so that they hold across instances.
  */
 const definitions = {
+  // Login counts failures only. Per address; per account from one address, so that a stranger
+  // cannot lock the owner out; and a far higher ceiling per account against spread attacks.
   "login-ip": { points: 25, duration: 5 * 60 },
-  "login-account": { points: 25, duration: 60 * 60 },
+  "login-account-ip": { points: 10, duration: 60 * 60 },
+  "login-account": { points: 500, duration: 60 * 60 },
+  // Failures from a browser where the account logged in before: it skips the limits above.
+  "login-device": { points: 10, duration: 60 * 60 },
+  // Checks of the current password on /compte (password, email, deletion): argon2 each time.
+  "password-check": { points: 10, duration: 15 * 60 },
   "signup-ip": { points: 5, duration: 30 * 60 },
+  // "Mot de passe oublié": every request counts, per address typed and per IP.
+  "password-reset-email": { points: 5, duration: 30 * 60 },
+  "password-reset-ip": { points: 5, duration: 30 * 60 },
   "token-create": { points: 20, duration: 60 * 60 },
   // Registering (page or API), per person: generous for people, a brake for scripts.
   "event-registration": { points: 30, duration: 60 },
@@ -26,8 +36,14 @@ const definitions = {
   // Reports reach every moderator: enough for a person, a brake for a flood.
   "forum-report": { points: 20, duration: 60 * 60 },
   "initiative-write": { points: 60, duration: 60 * 60 },
+  // Label: answers autosave while people type (one save every few seconds at most).
+  "label-answer-save": { points: 1200, duration: 60 * 60 },
+  "label-register": { points: 10, duration: 60 * 60 },
   // The live preview follows typing (one request per pause): about one a second at most.
   "markdown-preview": { points: 600, duration: 10 * 60 },
+  // "Contacter" on a profile, per sender, and per sender and recipient: a person, not a mailing.
+  "member-message": { points: 10, duration: 60 * 60 },
+  "member-message-pair": { points: 3, duration: 24 * 60 * 60 },
   // Per IP: each download reads every published initiative; proxies may cache it 5 minutes.
   "open-data-export": { points: 30, duration: 60 * 60 },
 } satisfies Record<string, { points: number; duration: number }>;
@@ -105,6 +121,19 @@ export function retryAfterMessage(seconds: number) {
   return minutes > 1
     ? `Trop de tentatives. Réessayez dans ${minutes} minutes.`
     : "Trop de tentatives. Réessayez dans une minute.";
+}
+
+/** The error when `key` has used up its points already, without counting an attempt. */
+export async function limitAlreadyReached(name: LimitName, key: string) {
+  if (!getConfig().rateLimits) return undefined;
+  const state = await limiter(name).get(key);
+  if (!state || state.consumedPoints < definitions[name].points) return undefined;
+  return new RateLimitedError(Math.max(1, Math.ceil(state.msBeforeNext / 1000)));
+}
+
+/** Counts an attempt that failed; `limitAlreadyReached` refuses the next ones past the limit. */
+export async function countFailure(name: LimitName, key: string) {
+  await unlessRateLimited(() => consume(name, key));
 }
 
 /** Counts one attempt: the error once the limit is passed, else undefined. */

@@ -1,5 +1,10 @@
 import { z } from "zod";
 
+// In the browser, zod probes `new Function("")` when its first object schema is built, to decide
+// whether to compile parsers; our CSP forbids eval, so the probe is a violation on every page.
+// Every client schema imports zod through this module, so this runs before any of them.
+if (typeof document !== "undefined") z.config({ jitless: true });
+
 z.config(z.locales.fr());
 
 export const PASSWORD_MIN_LENGTH = 12;

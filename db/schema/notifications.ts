@@ -13,10 +13,17 @@ export const notificationKinds = [
   "event-message",
   "event-cancelled",
   "event-changed",
+  // A day's new initiatives and events matching a member's alerts; a message through a profile.
+  "alert",
+  "member-message",
 ] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 
-/** In-app notifications; `text` is plain text (escaped when shown), `url` a path inside the site. */
+/**
+ * In-app notifications; `text` is plain text (escaped when shown), `url` a path inside the site.
+ * The person who acted is `actor_id`, never a name copied into `text` (which holds a placeholder
+ * instead): their current name is shown, and nothing of them is left once their account goes.
+ */
 export const notifications = pgTable(
   "notifications",
   {
@@ -26,9 +33,14 @@ export const notifications = pgTable(
       .references(() => users.id, { onDelete: "cascade" }),
     kind: text("kind", { enum: notificationKinds }).notNull(),
     text: text("text").notNull(),
+    actorId: text("actor_id").references(() => users.id, { onDelete: "set null" }),
     url: text("url").notNull(),
     createdAt: createdAt(),
     readAt: instant("read_at"),
   },
-  (t) => [index("notifications_user").on(t.userId, t.readAt, t.createdAt)],
+  (t) => [
+    index("notifications_user").on(t.userId, t.readAt, t.createdAt),
+    // Deleting an account clears its actor_id everywhere: found by this index, not a scan.
+    index("notifications_actor").on(t.actorId),
+  ],
 );

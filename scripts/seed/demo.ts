@@ -3,6 +3,7 @@ import { demoAccounts } from "./demo-accounts";
 import { demoEvents } from "./demo-events";
 import { demoForums } from "./forums";
 import { demoInitiativesSeed } from "./initiatives";
+import { demoLabel } from "./label";
 
 /**
  * Demo content, loaded once on the first start (each entry has its own marker in app_meta).
@@ -13,4 +14,5 @@ export const demoSeeds: Array<{ name: string; run: (db: Database) => Promise<str
   { name: "forums", run: demoForums },
   { name: "initiatives", run: demoInitiativesSeed },
   { name: "evenements", run: demoEvents },
+  { name: "label", run: demoLabel },
 ];

@@ -64,7 +64,7 @@ describe("parcours dans le navigateur", () => {
     const page = await context.newPage();
     await page.goto("/annuaire");
     await page.getByLabel("Nom, code postal, code Insee ou Siren").fill("lavoncourt");
-    await page.getByRole("button", { name: "Rechercher" }).click();
+    await page.getByRole("main").getByRole("button", { name: "Rechercher" }).click();
     await expect
       .poll(() => page.getByRole("link", { name: "Lavoncourt", exact: true }).count())
       .toBe(1);

@@ -52,7 +52,7 @@ describe("initiatives dans le navigateur", () => {
     await expect
       .poll(
         async () => {
-          await page.getByRole("button", { name: "Rechercher" }).click();
+          await page.getByRole("main").getByRole("button", { name: "Rechercher" }).click();
           return page
             .getByRole("link", { name: "Permanences numériques à la ludothèque municipale" })
             .count();

@@ -2,15 +2,12 @@ import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-import { eq } from "drizzle-orm";
 import { simpleParser } from "mailparser";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
-import { enqueueNotificationMails } from "../../app/models/mail-notifications.server";
 import { preferencesOf } from "../../app/models/mail-preferences.server";
 import { db } from "../../db/client";
-import { notifications } from "../../db/schema";
 import { startTestApp, type TestApp } from "../helpers/app";
 import { expectAccessible, launchBrowser, signedInContext } from "../helpers/browser";
 import { openTopic, prepareForums, reply } from "../helpers/forums";
@@ -33,8 +30,6 @@ beforeAll(async () => {
   const neighbour = await createTestUser({ name: "Inès Voisine" });
   const topic = await openTopic(member, { title: "Partager un tiers-lieu" });
   await reply(neighbour, topic.topicId, "Volontiers !");
-  const saved = await db.select().from(notifications).where(eq(notifications.userId, member.id));
-  await db.transaction((tx) => enqueueNotificationMails(tx, saved));
   await sendQueuedMail();
 });
 afterAll(async () => {

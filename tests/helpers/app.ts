@@ -1,3 +1,5 @@
+import type { ServerBuild } from "@remix-run/node";
+
 import { parseConfig } from "../../app/config.server";
 import { freePort } from "../../scripts/ports";
 
@@ -13,17 +15,21 @@ export type TestApp = {
 };
 
 /** Boots the real server (Express + Remix build + socket.io) on a free loopback port. */
-export async function startTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(
+  overrides: Record<string, string> = {},
+  env: Record<string, string | undefined> = process.env,
+  build?: ServerBuild,
+): Promise<TestApp> {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const config = parseConfig({
-    ...process.env,
+    ...env,
     PORT: String(port),
     APP_ORIGIN: origin,
     ...overrides,
   });
   const { createApp } = await import("../../server");
-  const app = await createApp(config);
+  const app = await createApp(config, { build });
   await app.listen(port, "127.0.0.1");
   return {
     origin,

@@ -18,6 +18,8 @@ export async function signedInContext(
   cookie: string,
 ): Promise<BrowserContext> {
   const context = await browser.newContext({ baseURL: app.origin, locale: "fr-FR" });
+  // A missing element fails with what was awaited, before the test's own timeout hides it.
+  context.setDefaultTimeout(45_000);
   const [name, value] = cookie.split("=");
   await context.addCookies([
     { name: name!, value: value!, url: app.origin, httpOnly: true, sameSite: "Lax" },

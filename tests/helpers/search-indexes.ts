@@ -14,7 +14,8 @@ export async function deleteIndexesWithPrefix(
   const doomed = results.map((index) => index.uid).filter((uid) => uid.startsWith(prefix));
   for (const uid of doomed) {
     const task = await client.deleteIndex(uid).waitTask({ timeout: 30_000, interval: 50 });
-    if (task.status !== "succeeded")
+    // A swap or deletion still queued by the test may have removed it since the listing.
+    if (task.status !== "succeeded" && task.error?.code !== "index_not_found")
       throw new Error(`index de test ${uid} non supprimé : ${task.error?.message ?? task.status}`);
   }
   return doomed;

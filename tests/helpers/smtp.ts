@@ -6,6 +6,7 @@ import { SMTPServer } from "smtp-server";
 import { getConfig } from "../../app/config.server";
 import { createMailTransport } from "../../app/mail/transport.server";
 import { processMailBatch } from "../../app/models/mail-outbox.server";
+import { processPasswordResetRequests } from "../../app/models/password-resets.server";
 
 export type ReceivedMail = { envelopeTo: string[]; raw: string; parsed: ParsedMail };
 
@@ -62,6 +63,9 @@ export async function startSmtpServer() {
 export async function sendQueuedMail() {
   const transport = createMailTransport(getConfig().mail);
   try {
+    while ((await processPasswordResetRequests()) > 0) {
+      // reset requests become mails first, as in the worker
+    }
     while ((await processMailBatch(transport.deliver)) > 0) {
       // until nothing is due
     }

@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { chmod, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -12,6 +12,8 @@ declare module "vitest" {
     templateDatabase: string;
     meiliUrl: string;
     meiliApiKey: string;
+    /** For the tests of key derivation only: the app never receives it. */
+    meiliMasterKey: string;
   }
 }
 
@@ -49,6 +51,10 @@ export default async function setup(project: TestProject) {
   project.provide("templateDatabase", TEMPLATE);
   project.provide("meiliUrl", services.env.MEILI_URL);
   project.provide("meiliApiKey", services.env.MEILI_API_KEY);
+  project.provide(
+    "meiliMasterKey",
+    (await readFile(path.join(dataDir, "meili-master-key"), "utf8")).trim(),
+  );
 
   return async () => {
     await services.stop();

@@ -26,4 +26,28 @@ describe("configuration", () => {
     expect(() => parseConfig({ ...base, PORT: "quatre" })).toThrow(/PORT/);
     expect(() => parseConfig({ MEILI_URL: "x" })).toThrow(/DATABASE_URL/);
   });
+
+  test("sans NODE_ENV, la configuration est celle de la production", () => {
+    expect(parseConfig(base).env).toBe("production");
+  });
+
+  test.each([
+    [undefined, false],
+    ["false", false],
+    ["0", false],
+    // `true` means the one reverse proxy in front, never every hop.
+    ["true", 1],
+    ["2", 2],
+    ["10.0.0.1", ["10.0.0.1"]],
+    ["loopback, 10.0.0.0/8, fd00::/8", ["loopback", "10.0.0.0/8", "fd00::/8"]],
+  ])("TRUST_PROXY=%j donne %j", (value, expected) => {
+    expect(parseConfig({ ...base, TRUST_PROXY: value }).trustProxy).toEqual(expected);
+  });
+
+  test.each(["oui", "10.0.0.1/40", "10.0.0", "*", "-1"])(
+    "TRUST_PROXY=%j est refusé avec un message clair",
+    (value) => {
+      expect(() => parseConfig({ ...base, TRUST_PROXY: value })).toThrow(/TRUST_PROXY/);
+    },
+  );
 });

@@ -9,9 +9,9 @@ describe("normalisation du français pour la recherche", () => {
     expect(normalizeFrench("L’école d’Issy qu’on aime")).toBe("L'école d'Issy qu'on aime");
   });
 
-  test("St- et Ste- s'écrivent en toutes lettres, sans toucher aux mots qui commencent par st", () => {
+  test("St- et Ste- s'écrivent en toutes lettres (majuscule gardée), sans toucher aux mots qui commencent par st", () => {
     expect(normalizeFrench("St-Malo, Ste-Anne et St Etienne")).toBe(
-      "saint-Malo, sainte-Anne et saint Etienne",
+      "Saint-Malo, Sainte-Anne et Saint Etienne",
     );
     expect(normalizeFrench("stationnement et statistiques")).toBe("stationnement et statistiques");
   });

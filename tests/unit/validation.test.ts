@@ -1,5 +1,6 @@
-import { describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 
+import { parseConfig, setConfig } from "../../app/config.server";
 import { safeRedirect } from "../../app/utils/auth.server";
 import { formatDateTime } from "../../app/utils/dates";
 import { emailSchema, passwordSchema } from "../../app/utils/validation";
@@ -33,6 +34,17 @@ describe("adresses électroniques", () => {
 });
 
 describe("redirections sûres", () => {
+  // A target is safe when, resolved against APP_ORIGIN, it stays on that origin.
+  beforeAll(() =>
+    setConfig(
+      parseConfig({
+        DATABASE_URL: "postgres://localhost/territoires",
+        MEILI_URL: "http://127.0.0.1:7700",
+        MEILI_API_KEY: "cle",
+        APP_ORIGIN: "https://territoires.example",
+      }),
+    ),
+  );
   test.each([
     ["/compte", "/compte"],
     ["//evil.example", "/"],

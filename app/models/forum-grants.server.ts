@@ -1,0 +1,76 @@
+import { and, eq, inArray, notInArray, sql } from "drizzle-orm";
+
+import { db, type Executor } from "../../db/client";
+import { forumCategories, forumTopicGrants, forumTopics, type Role } from "../../db/schema";
+import { realtime } from "../../realtime/hub";
+import { rooms } from "../../realtime/protocol";
+
+/**
+ * Topics opened to named people inside a restricted category (the jury's deliberation on one
+ * application): the forum pages, posting, search and sockets stay those of the forums; another
+ * domain only says who is in.
+ */
+
+/** SQL: the topic of the current row is granted to the viewer. */
+export function topicGrantedTo(userId: string) {
+  return sql<boolean>`exists (select 1 from ${forumTopicGrants}
+    where ${forumTopicGrants.topicId} = ${forumTopics.id} and ${forumTopicGrants.userId} = ${userId})`;
+}
+
+/** A restricted category, created on first use (its slug is its identity). */
+export async function ensureRestrictedCategory(category: {
+  slug: string;
+  title: string;
+  description: string;
+  requiredRole: Role;
+}) {
+  await db.insert(forumCategories).values(category).onConflictDoNothing();
+  const [row] = await db
+    .select({ id: forumCategories.id })
+    .from(forumCategories)
+    .where(eq(forumCategories.slug, category.slug));
+  if (!row) throw new Error(`forum category ${category.slug} is missing`);
+  return row.id;
+}
+
+/**
+ * Makes `userIds` exactly the people granted on a topic. People who lose the grant leave the
+ * topic's socket room at once, so a conflict declared mid-deliberation ends their reading.
+ */
+export async function setTopicGrants(tx: Executor, topicId: number, userIds: string[]) {
+  const removed = await tx
+    .delete(forumTopicGrants)
+    .where(
+      and(
+        eq(forumTopicGrants.topicId, topicId),
+        userIds.length > 0 ? notInArray(forumTopicGrants.userId, userIds) : undefined,
+      ),
+    )
+    .returning({ userId: forumTopicGrants.userId });
+  if (userIds.length > 0) {
+    await tx
+      .insert(forumTopicGrants)
+      .values(userIds.map((userId) => ({ topicId, userId })))
+      .onConflictDoNothing();
+  }
+  return removed.map((row) => row.userId);
+}
+
+/** After commit: sockets of people who lost the grant leave the topic's room. */
+export async function leaveTopicRoom(topicId: number, userIds: string[]) {
+  if (userIds.length === 0) return;
+  const sockets = (await realtime()?.in(rooms.topic(topicId)).fetchSockets()) ?? [];
+  for (const socket of sockets) {
+    if (userIds.includes(socket.data.user.id) && !socket.data.user.roles.includes("admin")) {
+      socket.leave(rooms.topic(topicId));
+    }
+  }
+}
+
+export async function grantedUsers(topicIds: number[]) {
+  if (topicIds.length === 0) return [];
+  return db
+    .select({ topicId: forumTopicGrants.topicId, userId: forumTopicGrants.userId })
+    .from(forumTopicGrants)
+    .where(inArray(forumTopicGrants.topicId, topicIds));
+}

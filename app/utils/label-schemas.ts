@@ -1,0 +1,136 @@
+import { labelCategories, labelQuestionKinds } from "../../db/schema/label-constants";
+import { themeSlugs } from "./themes";
+import { departmentCodeSchema, regionCodeSchema, z } from "./validation";
+
+/**
+ * Schemas of the label shared by the data files, the admin forms and the API: one per input.
+ */
+export const QuestionOptionSchema = z.object({
+  value: z.string().trim().min(1).max(80),
+  label: z.string().trim().min(1).max(200),
+  points: z.number().int().min(0).max(100),
+});
+
+export const QuestionDefinitionSchema = z.object({
+  code: z
+    .string()
+    .regex(/^[a-z0-9-]{2,60}$/, "Code de 2 à 60 caractères : minuscules, chiffres et tirets."),
+  kind: z.enum(labelQuestionKinds),
+  prompt: z.string().trim().min(5).max(500),
+  help: z.string().trim().max(1000).default(""),
+  required: z.boolean().default(false),
+  weight: z.number().int().min(0).max(100).default(0),
+  options: z.array(QuestionOptionSchema).max(30).default([]),
+  categories: z.array(z.enum(labelCategories)).min(1),
+});
+export type QuestionDefinition = z.output<typeof QuestionDefinitionSchema>;
+
+/** A questionnaire data file (`app/data/label/questionnaire.json`): one section per enjeu. */
+export const QuestionnaireFileSchema = z.object({
+  key: z.string().regex(/^[a-z0-9-]{2,60}$/),
+  title: z.string().min(3).max(200),
+  sections: z.array(
+    z.object({
+      theme: z.enum(themeSlugs),
+      questions: z.array(QuestionDefinitionSchema),
+    }),
+  ),
+});
+export type QuestionnaireFile = z.output<typeof QuestionnaireFileSchema>;
+
+const yearSchema = z.coerce
+  .number({ error: "Année invalide." })
+  .int("Année invalide.")
+  .min(2000, "Année invalide.")
+  .max(2100, "Année invalide.");
+
+export const RegisterSchema = z.object({
+  year: yearSchema,
+  carryOver: z.string().optional(),
+});
+
+const checkbox = z
+  .string()
+  .optional()
+  .transform((value) => value === "on");
+
+export const CreditSchema = z.object({
+  intent: z.literal("add-credit"),
+  name: z.string({ error: "Indiquez un nom." }).trim().min(2, "Indiquez un nom.").max(120),
+  role: z.string().trim().max(160).default(""),
+  publicConsent: checkbox,
+});
+
+export const QuoteSchema = z.object({
+  intent: z.literal("quote"),
+  quote: z.string().trim().max(400, "400 caractères au plus.").default(""),
+});
+
+const levelSchema = z.coerce
+  .number({ error: "Choisissez un niveau de 1 à 5 @." })
+  .int()
+  .min(1, "Choisissez un niveau de 1 à 5 @.")
+  .max(5, "Choisissez un niveau de 1 à 5 @.");
+
+const mentionsSchema = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]));
+
+export const ValidationSchema = z.object({
+  intent: z.literal("validate"),
+  applicationId: z.string().min(1).max(64),
+  level: levelSchema,
+  mentions: mentionsSchema,
+  feedback: z
+    .string({ error: "Écrivez un retour pour la collectivité." })
+    .trim()
+    .min(10, "Écrivez un retour d'au moins quelques mots pour la collectivité.")
+    .max(5000),
+});
+
+export const ReviewSchema = z.object({
+  proposedLevel: z
+    .union([z.literal(""), levelSchema])
+    .optional()
+    .transform((value) => (value === "" || value === undefined ? null : value)),
+  mentions: mentionsSchema,
+  comment: z.string().trim().max(5000).default(""),
+});
+
+export const GRID_MAX = 4;
+
+/** Campaign dates as entered in datetime-local fields, in Paris time. */
+const localDateTime = z
+  .string({ error: "Indiquez une date et une heure." })
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, "Indiquez une date et une heure.");
+
+export const campaignDateFields = [
+  "opensAt",
+  "registrationDeadline",
+  "submissionDeadline",
+  "juryStartsAt",
+  "juryEndsAt",
+  "publishedAt",
+] as const;
+
+export const CampaignSchema = z.object({
+  year: yearSchema,
+  title: z.string({ error: "Indiquez un titre." }).trim().min(3, "Indiquez un titre.").max(120),
+  questionnaireId: z.string({ error: "Choisissez un questionnaire." }).min(1),
+  opensAt: localDateTime,
+  registrationDeadline: localDateTime,
+  submissionDeadline: localDateTime,
+  juryStartsAt: localDateTime,
+  juryEndsAt: localDateTime,
+  publishedAt: localDateTime,
+});
+
+/** Filters of the palmarès, the API and the CSV: one schema, the same names everywhere. */
+export const ResultsQuerySchema = z.object({
+  year: z.coerce.number().int().min(2000).max(2100).optional(),
+  region: regionCodeSchema.optional(),
+  department: departmentCodeSchema.optional(),
+  level: z.coerce.number().int().min(1).max(5).optional(),
+  category: z.enum(labelCategories).optional(),
+});

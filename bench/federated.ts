@@ -1,0 +1,168 @@
+/**
+ * The federated part of `npm run bench:search`: forum replies (BENCH_POSTS, 50,000, in topics of
+ * 30) and events (BENCH_EVENTS, 5,000) written through the API beside the initiatives already
+ * indexed, the whole directory indexed, then `/recherche?q=` for a signed-in member at
+ * `clients` concurrent clients beside the very same multi-search sent straight to Meilisearch,
+ * and the delay from a new reply to its being found by `/api/v1/search`.
+ */
+import { createContent, createMembers, type Member } from "./corpus";
+import { closedLoopRound, emptySample, sampleSummary, waitForIndexing } from "./lib";
+
+const POSTS = Number(process.env.BENCH_POSTS ?? 50_000);
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 5_000);
+const POSTS_PER_TOPIC = 30;
+
+const queries = [
+  "mediation numerique",
+  "conseil municipal en direct",
+  "fibre",
+  "données ouvertes",
+  "budget participatif",
+  "retour d'expérience",
+  "assises du numérique",
+  "tiers lieu",
+  "formation des agents",
+  "vannes",
+];
+
+type Options = {
+  appOrigin: string;
+  meiliUrl: string;
+  meiliHeaders: Record<string, string>;
+  databaseUrl: string;
+  clients: number;
+  seconds: number;
+  rounds: number;
+};
+
+/** Repeats until a new reply's unique word finds that very reply; the delay in ms. */
+async function replyFoundDelay(origin: string, author: Member, topicId: number, trial: number) {
+  const word = `zorglub${trial}${Date.now().toString(36)}`;
+  const response = await fetch(`${origin}/api/v1/topics/${topicId}/posts`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${author.token}`, "content-type": "application/json" },
+    body: JSON.stringify({ body: `Une réponse écrite pendant la mesure : ${word}.` }),
+  });
+  if (response.status !== 201) throw new Error(`réponse refusée (${response.status})`);
+  const posted = performance.now();
+  const { id } = (await response.json()) as { id: number };
+  for (;;) {
+    const found = (await (
+      await fetch(`${origin}/api/v1/search?q=${word}&types=posts`, {
+        headers: { authorization: `Bearer ${author.token}` },
+      })
+    ).json()) as { items: Array<{ id: string }> };
+    if (found.items.some((item) => item.id === String(id))) return performance.now() - posted;
+    if (performance.now() - posted > 30_000) throw new Error("réponse introuvable après 30 s");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Until Meilisearch has no task left in its queue (the directory is tens of thousands of them). */
+async function waitForMeilisearchIdle(meiliUrl: string, headers: Record<string, string>) {
+  const deadline = Date.now() + 15 * 60_000;
+  while (Date.now() < deadline) {
+    const response = await fetch(`${meiliUrl}/tasks?statuses=enqueued,processing&limit=1`, {
+      headers,
+    });
+    const { results } = (await response.json()) as { results: unknown[] };
+    if (results.length === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error("Meilisearch n'a pas fini d'indexer en 15 minutes");
+}
+
+/** Runs with the search indexer started by the caller; returns the rows of the table. */
+export async function federatedRows(options: Options): Promise<Array<[string, string]>> {
+  const { federatedRequest } = await import("../search/federated");
+  const { syncDirectoryIndex } = await import("../search/directory");
+  const { searchKinds } = await import("../app/utils/search-kinds");
+
+  const members = await createMembers(20);
+  const topics = Math.ceil(POSTS / POSTS_PER_TOPIC);
+  const started = performance.now();
+  const corpus = await createContent(options.appOrigin, members, {
+    members: members.length,
+    initiatives: 0,
+    topics,
+    postsPerTopic: POSTS_PER_TOPIC,
+    events: EVENTS,
+    registrationsPerEvent: 0,
+    eventCapacity: 50,
+  });
+  await waitForIndexing(options.databaseUrl);
+  await syncDirectoryIndex();
+  // Measured once indexing is over, so that neither side waits behind the directory's batches.
+  await waitForMeilisearchIdle(options.meiliUrl, options.meiliHeaders);
+  const rows: Array<[string, string]> = [
+    [
+      "Corpus fédéré (API, indexé)",
+      `${(topics * POSTS_PER_TOPIC).toLocaleString("fr-FR")} messages, ${EVENTS.toLocaleString("fr-FR")} événements, annuaire en ${((performance.now() - started) / 1000).toFixed(0)} s`,
+    ],
+  ];
+
+  // A signed-in member without roles: the page's own cache never answers for them.
+  const viewer = members[1] ?? members[0]!;
+  const pageUrl = (i: number) =>
+    `${options.appOrigin}/recherche?${new URLSearchParams({ q: queries[i % queries.length]! })}`;
+  // The page's overview request (50 hits of every kind), as the page builds it.
+  const bodies = queries.map((q) =>
+    JSON.stringify(
+      federatedRequest({
+        q,
+        kinds: searchKinds,
+        viewer: { roles: ["member"] },
+        offset: 0,
+        limit: 50,
+      }),
+    ),
+  );
+  const meili = (i: number) =>
+    fetch(`${options.meiliUrl}/multi-search`, {
+      method: "POST",
+      headers: options.meiliHeaders,
+      body: bodies[i % bodies.length],
+    });
+  const page = (i: number) => fetch(pageUrl(i), { headers: { cookie: viewer.cookie } });
+  for (let i = 0; i < queries.length * 2; i += 1) {
+    await (await page(i)).arrayBuffer();
+    await (await meili(i)).arrayBuffer();
+  }
+  const meiliSample = emptySample();
+  const pageSample = emptySample();
+  for (let r = 0; r < options.rounds; r += 1) {
+    const seconds = options.seconds / options.rounds;
+    await closedLoopRound(options.clients, meili, seconds, meiliSample);
+    await closedLoopRound(options.clients, page, seconds, pageSample);
+  }
+
+  const delays: number[] = [];
+  for (let trial = 0; trial < 10; trial += 1) {
+    const topic = corpus.topics[trial % corpus.topics.length]!;
+    delays.push(await replyFoundDelay(options.appOrigin, viewer, topic.id, trial));
+  }
+  delays.sort((a, b) => a - b);
+
+  const viaMeili = sampleSummary(meiliSample);
+  const viaPage = sampleSummary(pageSample);
+  const ms = (value: number) => `${value.toFixed(1)} ms`;
+  rows.push(
+    [
+      `Multi-search fédérée direct, ${options.clients} clients`,
+      `p50 ${ms(viaMeili.p50)}, p95 ${ms(viaMeili.p95)}, ${viaMeili.rps.toFixed(0)} req/s, ${viaMeili.errors} erreurs`,
+    ],
+    [
+      `Page /recherche?q= (membre), ${options.clients} clients`,
+      `p50 ${ms(viaPage.p50)}, p95 ${ms(viaPage.p95)}, ${viaPage.rps.toFixed(0)} req/s, ${viaPage.errors} erreurs`,
+    ],
+    [
+      "p95 page / p95 Meilisearch",
+      `${(viaPage.p95 / viaMeili.p95).toFixed(2)} × (objectif ≤ 1,3 ×)`,
+    ],
+    [
+      "Réponse → trouvée par /api/v1/search (10 essais)",
+      `médiane ${delays[5]!.toFixed(0)} ms, max ${delays.at(-1)!.toFixed(0)} ms (objectif < 2 000 ms)`,
+    ],
+  );
+  return rows;
+}

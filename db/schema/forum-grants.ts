@@ -1,0 +1,27 @@
+import { index, integer, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
+
+import { users } from "./accounts";
+import { createdAt } from "./columns";
+import { forumTopics } from "./forums";
+
+/**
+ * People who may read and write one topic of a restricted category whatever their roles: the jury
+ * members assigned to an application deliberate in its topic, and no other jury member reads it.
+ * Another domain decides who is granted; the forums only honour the grant.
+ */
+export const forumTopicGrants = pgTable(
+  "forum_topic_grants",
+  {
+    topicId: integer("topic_id")
+      .notNull()
+      .references(() => forumTopics.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.topicId, t.userId] }),
+    index("forum_topic_grants_user").on(t.userId),
+  ],
+);
