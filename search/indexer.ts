@@ -1,10 +1,8 @@
 import { and, asc, eq, inArray, isNull, lt, lte, sql } from "drizzle-orm";
 import type { Settings } from "meilisearch";
 
-import { pagesChanged } from "../app/models/after-commit.server";
 import { sha256 } from "../app/utils/ids.server";
 import { logger } from "../app/utils/logger.server";
-import { pageTags } from "../app/utils/page-cache.server";
 import { db, sqlClient } from "../db/client";
 import { appMeta, outbox } from "../db/schema";
 import { indexName, searchClient } from "./client";
@@ -205,12 +203,6 @@ async function applyToIndex(base: string, documentIds: string[]) {
       );
     }
   }
-  await indexChanged(base);
-}
-
-/** The anonymous pages listing an index's results were rendered from what it held before. */
-export function indexChanged(base: string) {
-  return pagesChanged([pageTags.search(base)]);
 }
 
 export async function pendingOutboxCount() {

@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import { db } from "../db/client";
 import { outbox } from "../db/schema";
 import { indexName, searchClient } from "./client";
-import { indexChanged, recordSettings } from "./indexer";
+import { recordSettings } from "./indexer";
 import { indexDefinition } from "./registry";
 
 const TASK = { timeout: 10 * 60_000, interval: 100 };
@@ -58,7 +58,6 @@ export async function reindex(
     client.swapIndexes([{ indexes: [live, fresh], rename: false }]).waitTask(TASK),
     "échange",
   );
-  await indexChanged(base);
   await client.deleteIndex(fresh).waitTask(TASK);
   await recordSettings(live, definition.settings);
 

@@ -80,10 +80,8 @@ export async function createAccount(input: NewAccount): Promise<Result<{ userId:
       if (input.approvedBy) await afterMemberChange(tx, userId);
       return { ok: true as const, value: { userId } };
     });
-    // Pending members are not shown; an approved one counts in the network and its collectivity.
-    if (created.ok && input.approvedBy) {
-      await pagesChanged([pageTags.network, pageTags.collectivity(input.collectivityCode)]);
-    }
+    // Pending members are not counted; an approved one counts in the network's figures.
+    if (created.ok && input.approvedBy) await pagesChanged([pageTags.network]);
     return created;
   } catch (error) {
     // Two sign-ups racing for one address: the unique index decides.
@@ -273,6 +271,7 @@ export async function upsertAdmin(input: { email: string; password: string; name
       .set({ name: input.name, passwordHash, roles, passwordChangedAt: new Date() })
       .where(eq(users.id, existing.id));
     await invalidateUserSessions(existing.id, "password");
+    await pagesChanged([pageTags.member(existing.id)]);
     return { userId: existing.id, created: false };
   }
   const userId = randomId();

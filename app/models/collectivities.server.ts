@@ -247,14 +247,8 @@ export async function decideMembership(
     await afterMemberChange(tx, memberUserId);
     return true;
   });
-  // The member's list, the figures of the network, and the collectivity under their name.
-  if (done) {
-    await pagesChanged([
-      pageTags.collectivity(code),
-      pageTags.network,
-      pageTags.member(memberUserId),
-    ]);
-  }
+  // The figures of the network, and the collectivity shown under the member's name.
+  if (done) await pagesChanged([pageTags.network, pageTags.member(memberUserId)]);
   // Rights taken away or granted: either way the member's sessions end, and the next one is
   // opened with the new rights (a session id known before cannot inherit them).
   if (done) await invalidateUserSessions(memberUserId, "revoked");

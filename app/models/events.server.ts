@@ -14,7 +14,7 @@ import {
   type ProgrammeItem,
   type RegistrationStatus,
 } from "../../db/schema";
-import { EVENTS_INDEX, searchEventIds } from "../../search/events";
+import { searchEventIds } from "../../search/events";
 import { hasRole, type AuthUser } from "../utils/auth.server";
 import { instantToLocal } from "../utils/dates";
 import { pageTags } from "../utils/page-cache.server";
@@ -36,9 +36,6 @@ import { searchIdsOrFallback } from "./search-fallback.server";
  */
 
 export type EventViewer = Pick<AuthUser, "id" | "roles"> | null;
-
-/** Declared by the pages that list what the events index found. */
-export const EVENT_SEARCH_PAGES = pageTags.search(EVENTS_INDEX);
 
 /**
  * What a form or the API sends. Times are either local ("2027-10-30T22:00", read in the event's

@@ -259,7 +259,10 @@ export async function moveTopic(
       .where(eq(forumTopics.id, topicId));
     await afterTopicWrite(tx, topicId, "all");
   });
-  await pagesChanged([...topicPages(topic), ...topicPages({ id: topicId, categoryId: category.id })]);
+  await pagesChanged([
+    ...topicPages(topic),
+    ...topicPages({ id: topicId, categoryId: category.id }),
+  ]);
   const { requiredRole } = category;
   if (requiredRole) {
     // Sockets of people who may no longer read the topic are dropped from its room.

@@ -15,6 +15,7 @@ import { rooms } from "../../realtime/protocol";
 import type { AuthUser } from "../utils/auth.server";
 import { TITLE_MAX_LENGTH } from "../utils/forum-schemas";
 import { renderMarkdown } from "../utils/markdown.server";
+import { pageTags } from "../utils/page-cache.server";
 import { consume } from "../utils/rate-limit.server";
 import { slugify } from "../utils/text";
 import { afterCommit, pagesChanged } from "./after-commit.server";
@@ -33,7 +34,6 @@ import {
   topicPath,
   type Viewer,
 } from "./forums.server";
-import { pageTags } from "../utils/page-cache.server";
 import { publishNotifications } from "./notifications.server";
 import { failure, isUniqueViolation, type Result } from "./result.server";
 

@@ -235,9 +235,6 @@ export async function topicPosition(topicId: number) {
   return { lastPostId: row?.lastPostId ?? null, lastChangeId: row?.lastChangeId ?? 0 };
 }
 
-/** Declared by the pages that list what the topics index found. */
-export const TOPIC_SEARCH_PAGES = pageTags.search(TOPICS_INDEX);
-
 /** The anonymous pages that show a topic's posts or counts: its own, its category's, /forums. */
 export function topicPages(topic: { id: number; categoryId: number }) {
   return [pageTags.topic(topic.id), pageTags.category(topic.categoryId), pageTags.forums];

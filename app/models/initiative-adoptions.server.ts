@@ -94,14 +94,9 @@ export async function adoptInitiative(
     await enqueueIndexing(tx, INITIATIVES_INDEX, initiativeId);
     return { ok: true as const, value: null };
   });
-  if (result.ok) await pagesChanged(adoptionPages(initiativeId, collectivityCode));
+  // Its page lists the adoptions and counts the collectivities that took it up.
+  if (result.ok) await pagesChanged([pageTags.initiative(initiativeId)]);
   return result;
-}
-
-/** The initiative's pages and cards (its adoptions), and the adopting collectivity's page. */
-function adoptionPages(initiativeId: string, collectivityCode: string | null) {
-  const tags = [pageTags.initiative(initiativeId)];
-  return collectivityCode ? [...tags, pageTags.collectivity(collectivityCode)] : tags;
 }
 
 export async function withdrawAdoption(viewer: NonNullable<Viewer>, initiativeId: string) {
@@ -120,6 +115,6 @@ export async function withdrawAdoption(viewer: NonNullable<Viewer>, initiativeId
     if (removed.length > 0) await enqueueIndexing(tx, INITIATIVES_INDEX, initiativeId);
     return removed.length > 0;
   });
-  if (withdrawn) await pagesChanged(adoptionPages(initiativeId, collectivityCode));
+  if (withdrawn) await pagesChanged([pageTags.initiative(initiativeId)]);
   return withdrawn;
 }

@@ -9,7 +9,6 @@ import {
 } from "../../search/initiatives";
 import type { InitiativeQuery } from "../utils/initiative-schemas";
 import { logger } from "../utils/logger.server";
-import { pageTags } from "../utils/page-cache.server";
 import { listPublished, publishedCardsByIds } from "./initiatives.server";
 import { searchIdsOrFallback } from "./search-fallback.server";
 
@@ -20,9 +19,6 @@ import { searchIdsOrFallback } from "./search-fallback.server";
  */
 
 export type FacetName = (typeof initiativeFacets)[number];
-
-/** Declared by the pages that list what the initiatives index found. */
-export const INITIATIVE_SEARCH_PAGES = pageTags.search(INITIATIVES_INDEX);
 
 type SearchQuery = Partial<InitiativeQuery> & { page: number; pageSize: number };
 

@@ -55,9 +55,11 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
   cachePage(context, {
     tags: [
       pageTags.event(event.id),
+      // The initiatives it presents are named by slug: one published later joins the page.
       pageTags.initiatives,
       ...initiatives.map((initiative) => pageTags.initiative(initiative.id)),
-      ...[...attendees, ...organisers].map((person) => pageTags.member("userId" in person ? person.userId : person.id)),
+      ...attendees.map((person) => pageTags.member(person.userId)),
+      ...organisers.map((person) => pageTags.member(person.id)),
     ],
     // The registration form closes by itself.
     maxAgeSeconds: secondsUntil([closesAt]),

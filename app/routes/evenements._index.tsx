@@ -6,12 +6,7 @@ import { FilterSelect } from "~/components/forms";
 import { Pagination } from "~/components/pagination";
 import { listAreas } from "~/models/collectivities.server";
 import { placesLeft } from "~/models/event-places.server";
-import {
-  EVENT_SEARCH_PAGES,
-  listEvents,
-  searchEvents,
-  type EventFilters,
-} from "~/models/events.server";
+import { listEvents, searchEvents, type EventFilters } from "~/models/events.server";
 import { hasRole } from "~/utils/auth.server";
 import { formatMonth, monthBounds, monthKey, PARIS } from "~/utils/dates";
 import { formatLabels } from "~/utils/event-schemas";
@@ -66,13 +61,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   }
   // The hits are read again in PostgreSQL, through the same access rule as every events page.
   const [results, areas] = await Promise.all([listEvents(filters, user), listAreas()]);
-  if (!degraded) {
+  // What Meilisearch found changes after the writes' commits, when the indexer catches up: a
+  // search is never kept, the lists read from PostgreSQL alone are.
+  if (!query.q) {
     cachePage(context, {
-      tags: [
-        pageTags.events,
-        ...(query.q ? [EVENT_SEARCH_PAGES] : []),
-        ...results.items.map((event) => pageTags.event(event.id)),
-      ],
+      tags: [pageTags.events, ...results.items.map((event) => pageTags.event(event.id))],
       // "This month" moves on at the end of the month.
       maxAgeSeconds: secondsUntil([
         results.changesAt,

@@ -1,13 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 
-import {
-  isModerator,
-  listCategories,
-  searchForumTopics,
-  TOPIC_SEARCH_PAGES,
-  topicPath,
-} from "~/models/forums.server";
+import { isModerator, listCategories, searchForumTopics, topicPath } from "~/models/forums.server";
 import { getUser } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/dates";
 import { SearchQuerySchema } from "~/utils/forum-schemas";
@@ -24,13 +18,8 @@ export async function loader(args: LoaderFunctionArgs) {
     listCategories(viewer),
     q ? searchForumTopics(q, viewer) : Promise.resolve(undefined),
   ]);
-  // A degraded search is not kept.
-  if (!search?.degraded) {
-    const hits = search?.hits.map((hit) => pageTags.topic(hit.id)) ?? [];
-    cachePage(args.context, {
-      tags: [pageTags.forums, ...(search ? [TOPIC_SEARCH_PAGES, ...hits] : [])],
-    });
-  }
+  // A search reads Meilisearch, which follows the writes later: only the categories are kept.
+  if (!search) cachePage(args.context, { tags: [pageTags.forums] });
   return {
     categories,
     moderator: isModerator(viewer),

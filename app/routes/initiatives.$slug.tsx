@@ -27,7 +27,10 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
   invariantResponse(initiative, "Initiative introuvable.");
   const related = await relatedInitiatives(initiative);
   const { body: _body, adoptions, ...rest } = initiative;
-  const people = [...initiative.contributors.map((c) => c.userId), ...adoptions.map((a) => a.contactId)];
+  const people = [
+    ...initiative.contributors.map((c) => c.userId),
+    ...adoptions.map((a) => a.contactId),
+  ];
   const shown = [initiative, ...related, ...initiative.inspired, initiative.inspiredBy];
   cachePage(context, {
     tags: [
@@ -37,7 +40,10 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
     ],
   });
   return {
-    initiative: { ...rest, adoptions: adoptions.map(({ contactId: _id, ...adoption }) => adoption) },
+    initiative: {
+      ...rest,
+      adoptions: adoptions.map(({ contactId: _id, ...adoption }) => adoption),
+    },
     related,
     signedIn: Boolean(viewer),
     alreadyAdopted: initiative.adoptions.some(

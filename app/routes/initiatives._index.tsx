@@ -6,11 +6,10 @@ import { FilterSelect, type FilterOption } from "~/components/forms";
 import { InitiativeCard } from "~/components/initiative-card";
 import { Pagination } from "~/components/pagination";
 import { listAreas } from "~/models/collectivities.server";
-import { INITIATIVE_SEARCH_PAGES, searchInitiatives } from "~/models/initiative-search.server";
+import { searchInitiatives } from "~/models/initiative-search.server";
 import { InitiativeQuerySchema, type InitiativeQuery } from "~/utils/initiative-schemas";
 import { populationBrackets } from "~/utils/initiatives";
 import { kindLabels } from "~/utils/labels";
-import { cachePage, pageTags } from "~/utils/page-cache.server";
 import { formatNumber } from "~/utils/text";
 import { themes } from "~/utils/themes";
 
@@ -26,15 +25,6 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     ? { ...parsed.data, pageSize: PAGE_SIZE }
     : { page: 1, pageSize: PAGE_SIZE };
   const [areas, results] = await Promise.all([listAreas(), searchInitiatives(query)]);
-  // What Meilisearch found, each card as PostgreSQL shows it; a degraded answer is not kept.
-  if (!results.degraded) {
-    cachePage(context, {
-      tags: [
-        INITIATIVE_SEARCH_PAGES,
-        ...results.items.map((item) => pageTags.initiative(item.id)),
-      ],
-    });
-  }
   return {
     query,
     results,

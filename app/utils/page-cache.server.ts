@@ -31,6 +31,7 @@ export const SITE_TAG = "site";
  * One vocabulary for the loaders that declare what their page shows and for the writes that
  * invalidate it (the table is in the README). A page declares the tag of every item it shows
  * (an event card carries `event:<id>`) and the tag of every list whose membership it shows.
+ * Pages listing what Meilisearch found are not kept: the index changes after the write's commit.
  */
 export const pageTags = {
   /** Pages without data: only a new deployment changes them. */
@@ -47,23 +48,23 @@ export const pageTags = {
   category: (id: number) => `category:${id}`,
   initiative: (id: string) => `initiative:${id}`,
   event: (id: string) => `event:${id}`,
-  collectivity: (code: string) => `collectivity:${code}`,
   /** A person shown by name, function and collectivity. */
   member: (id: string) => `member:${id}`,
-  /** Pages listing what a Meilisearch index found: dropped once the indexer changed it. */
-  search: (index: string) => `search:${index}`,
 };
 
 /**
  * The expiry of a page that changes when the clock passes one of these instants (registrations
  * closing, an event ending): the seconds until the next one still ahead, or undefined.
  */
-export function secondsUntil(instants: Iterable<Date | string | null | undefined>, now = Date.now()) {
+export function secondsUntil(
+  instants: Iterable<Date | string | null | undefined>,
+  now = Date.now(),
+) {
   let next = Infinity;
   for (const instant of instants) {
     if (!instant) continue;
     const at = new Date(instant).getTime();
-    if (at > now && at < next) next = at;
+    if (at >= now && at < next) next = at;
   }
   return next === Infinity ? undefined : Math.max(1, Math.ceil((next - now) / 1000));
 }
