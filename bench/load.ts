@@ -320,7 +320,7 @@ async function startWorker(workerEnv: NodeJS.ProcessEnv) {
   await new Promise<void>((resolve, reject) => {
     child.once("exit", (code) => reject(new Error(`le worker s'est arrêté (${String(code)})`)));
     createInterface({ input: child.stdout }).on("line", (line) => {
-      if (line.startsWith("Indexeur démarré")) resolve();
+      if (line.startsWith("Indexeur")) resolve();
     });
   });
   return {

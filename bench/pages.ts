@@ -6,7 +6,8 @@
  * (anonymous rows only: what a cached page costs; pages that declare no tags are rendered).
  * Options: BENCH_SECONDS (10 per row), BENCH_CONNECTIONS (10), BENCH_ONLY (a family name, or a
  * comma-separated list), corpus sizes BENCH_MEMBERS (40), BENCH_INITIATIVES (300), BENCH_TOPICS
- * (3), BENCH_EVENTS (10); BENCH_WARM_UP (20 rounds of every page before a pass). BENCH_PROFILE=1 writes a CPU profile of the app per pass.
+ * (3), BENCH_EVENTS (10); BENCH_WARM_UP (20 rounds of every page before a pass). BENCH_PROFILE=1 writes a CPU profile of the app per pass (into BENCH_PROFILE_DIR, kept, or the
+ * data directory, removed at the end).
  */
 import path from "node:path";
 
@@ -82,7 +83,7 @@ try {
     startServerProcess(
       "bench/app-server.ts",
       { ...bench.env, PAGE_CACHE: String(pageCache) },
-      path.join(bench.dataDir, "profiles"),
+      process.env.BENCH_PROFILE_DIR ?? path.join(bench.dataDir, "profiles"),
     );
   server = await start(false);
   const corpus = await createContent(server.origin, members, sizes);

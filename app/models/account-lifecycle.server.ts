@@ -17,7 +17,9 @@ import {
   users,
 } from "../../db/schema";
 import { invalidateUserSessions } from "../utils/auth.server";
+import { pageTags } from "../utils/page-cache.server";
 import { getProfile } from "./accounts.server";
+import { pagesChanged } from "./after-commit.server";
 import { alertsOfAccount } from "./alerts.server";
 import { eventRegistrationsOfAccount, releaseRegistrationsOf } from "./event-registrations.server";
 import { eventSeriesOfAccount } from "./event-series.server";
@@ -48,9 +50,9 @@ import { notificationsOfAccount } from "./notifications.server";
  */
 export async function deleteAccount(userId: string) {
   await invalidateUserSessions(userId, "deleted");
-  await db.transaction(async (tx) => {
+  const events = await db.transaction(async (tx) => {
     await forgetInitiativeContributor(tx, userId);
-    await releaseRegistrationsOf(tx, userId);
+    const released = await releaseRegistrationsOf(tx, userId);
     await anonymiseForumAuthor(tx, userId);
     // Label: credits naming the person go; answers and applications keep no link (set null);
     // jury evaluations, conflicts and assignments are deleted with the account (cascade).
@@ -58,7 +60,9 @@ export async function deleteAccount(userId: string) {
     // Alerts, received messages and the profile cascade with the row; the index forgets it.
     await forgetMemberProfile(tx, userId);
     await tx.delete(users).where(eq(users.id, userId));
+    return released;
   });
+  await pagesChanged([pageTags.member(userId), pageTags.network, ...events.map(pageTags.event)]);
 }
 
 /**

@@ -11,8 +11,10 @@ import {
 } from "../../db/schema";
 import { invalidateUserSessions, revokeAllApiTokens } from "../utils/auth.server";
 import { randomId } from "../utils/ids.server";
+import { pageTags } from "../utils/page-cache.server";
 import { hashPassword, verifyPassword } from "../utils/password.server";
 import { escapeLike } from "../utils/text";
+import { pagesChanged } from "./after-commit.server";
 import { afterMemberChange } from "./member-index.server";
 import { failure, isUniqueViolation, type Result } from "./result.server";
 
@@ -53,7 +55,7 @@ export async function createAccount(input: NewAccount): Promise<Result<{ userId:
   const passwordHash = await hashPassword(input.password);
   const userId = randomId();
   try {
-    return await db.transaction(async (tx) => {
+    const created = await db.transaction(async (tx) => {
       if (await emailTaken(tx, input.email)) {
         return failure(409, { email: ["Un compte existe déjà avec cette adresse électronique."] });
       }
@@ -78,6 +80,9 @@ export async function createAccount(input: NewAccount): Promise<Result<{ userId:
       if (input.approvedBy) await afterMemberChange(tx, userId);
       return { ok: true as const, value: { userId } };
     });
+    // Pending members are not counted; an approved one counts in the network's figures.
+    if (created.ok && input.approvedBy) await pagesChanged([pageTags.network]);
+    return created;
   } catch (error) {
     // Two sign-ups racing for one address: the unique index decides.
     if (isUniqueViolation(error)) {
@@ -203,6 +208,7 @@ export async function updateProfile(
       await afterMemberChange(tx, userId);
       return { ok: true as const, value: { emailChanged } };
     });
+    if (saved.ok) await pagesChanged([pageTags.member(userId)]);
     if (saved.ok && emailChanged) await endOtherAccess(userId, confirmation.keep);
     return saved;
   } catch (error) {
@@ -265,6 +271,7 @@ export async function upsertAdmin(input: { email: string; password: string; name
       .set({ name: input.name, passwordHash, roles, passwordChangedAt: new Date() })
       .where(eq(users.id, existing.id));
     await invalidateUserSessions(existing.id, "password");
+    await pagesChanged([pageTags.member(existing.id)]);
     return { userId: existing.id, created: false };
   }
   const userId = randomId();

@@ -1,4 +1,5 @@
 import { logger } from "../utils/logger.server";
+import { invalidatePages } from "../utils/page-cache.server";
 
 /**
  * The one way to tell others about a write once it is durable (socket events, notifications,
@@ -15,4 +16,13 @@ export async function afterCommit(what: string, push: () => unknown): Promise<vo
       "post-commit push failed",
     );
   }
+}
+
+/**
+ * After a write committed: drops the anonymous pages showing what it changed (`pageTags`), on
+ * this instance before returning, on the others through NOTIFY. Call it before the socket events,
+ * so that whoever reacts to them reads the new pages.
+ */
+export function pagesChanged(tags: Iterable<string>) {
+  return afterCommit("page cache", () => invalidatePages([...new Set(tags)]));
 }

@@ -11,7 +11,9 @@ import {
 } from "../../db/schema";
 import { normalizeForSearch } from "../../db/search-name";
 import { hasRole, invalidateUserSessions, type AuthUser } from "../utils/auth.server";
+import { pageTags } from "../utils/page-cache.server";
 import { escapeLike } from "../utils/text";
+import { pagesChanged } from "./after-commit.server";
 import { afterMemberChange } from "./member-index.server";
 
 export type CollectivitiesQuery = {
@@ -245,6 +247,8 @@ export async function decideMembership(
     await afterMemberChange(tx, memberUserId);
     return true;
   });
+  // The figures of the network, and the collectivity shown under the member's name.
+  if (done) await pagesChanged([pageTags.network, pageTags.member(memberUserId)]);
   // Rights taken away or granted: either way the member's sessions end, and the next one is
   // opened with the new rights (a session id known before cannot inherit them).
   if (done) await invalidateUserSessions(memberUserId, "revoked");

@@ -6,8 +6,10 @@ import { EVENTS_INDEX } from "../../search/events";
 import { hasRole, type AuthUser } from "../utils/auth.server";
 import { formatInZone, formatRange, zoneLabel } from "../utils/dates";
 import { randomId } from "../utils/ids.server";
+import { pageTags } from "../utils/page-cache.server";
 import { firstFreeSlug } from "../utils/slugs.server";
 import { slugify } from "../utils/text";
+import { pagesChanged } from "./after-commit.server";
 import { approvedCollectivityOf } from "./collectivities.server";
 import {
   asInput,
@@ -96,6 +98,7 @@ export async function insertEvent(
         await enqueueIndexing(tx, EVENTS_INDEX, id);
         await alongside?.(tx, id);
       });
+      await pagesChanged(eventPages(id));
       return { ok: true, value: { id, slug } };
     } catch (error) {
       // Two events with the same title at once: pick another slug.
@@ -192,10 +195,14 @@ export async function updateEvent(
       places: capacityChanged || promoted.length > 0,
     };
   });
+  if (outcome.result.ok) await pagesChanged(eventPages(eventId));
   await deliver(outcome.deliveries ?? []);
   if ("places" in outcome && outcome.places) scheduleBroadcast(eventId);
   return outcome.result;
 }
+
+/** An event's own page, and the lists that may show it (its date, place or status changed). */
+const eventPages = (eventId: string) => [pageTags.event(eventId), pageTags.events];
 
 async function notifyChange(
   tx: Transaction,

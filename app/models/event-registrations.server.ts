@@ -5,6 +5,8 @@ import { eventRegistrations, users, type RegistrationStatus } from "../../db/sch
 import type { AuthUser } from "../utils/auth.server";
 import { formatInZone } from "../utils/dates";
 import { randomId } from "../utils/ids.server";
+import { pageTags } from "../utils/page-cache.server";
+import { pagesChanged } from "./after-commit.server";
 import { myRegistration } from "./event-places.server";
 import { fillFromWaitlist, lockEvent, scheduleBroadcast } from "./event-waitlist.server";
 import { canManage, getEvent, registrationClosesAt } from "./events.server";
@@ -93,7 +95,10 @@ export async function register(
         : "Vous êtes déjà inscrit·e à cet événement.",
     );
   });
-  if (result.ok) scheduleBroadcast(eventId);
+  if (result.ok) {
+    await pagesChanged([pageTags.event(eventId)]);
+    scheduleBroadcast(eventId);
+  }
   return result;
 }
 
@@ -121,6 +126,7 @@ export async function cancelRegistration(
     return { result: { ok: true as const, value: { promoted: deliveries.length } }, deliveries };
   });
   if (outcome.result.ok) {
+    await pagesChanged([pageTags.event(eventId)]);
     await deliver(outcome.deliveries);
     scheduleBroadcast(eventId);
   }
@@ -132,6 +138,7 @@ export async function setShowPublicly(userId: string, eventId: string, showPubli
     .update(eventRegistrations)
     .set({ showPublicly })
     .where(and(eq(eventRegistrations.eventId, eventId), eq(eventRegistrations.userId, userId)));
+  await pagesChanged([pageTags.event(eventId)]);
 }
 
 export type Attendee = {
@@ -231,7 +238,10 @@ export async function messageAttendees(
   return { ok: true, value: { sent: deliveries.length } };
 }
 
-/** An account deleted: its registrations go, and each freed place goes to the next person waiting. */
+/**
+ * An account deleted: its registrations go, and each freed place goes to the next person waiting.
+ * Returns the events concerned, whose pages change once the deletion committed.
+ */
 export async function releaseRegistrationsOf(tx: Transaction, userId: string) {
   const rows = await tx
     .select({ eventId: eventRegistrations.eventId })
@@ -244,6 +254,7 @@ export async function releaseRegistrationsOf(tx: Transaction, userId: string) {
       .where(and(eq(eventRegistrations.eventId, eventId), eq(eventRegistrations.userId, userId)));
     if (event?.status === "published") await fillFromWaitlist(tx, event);
   }
+  return rows.map((row) => row.eventId);
 }
 
 /** A person's registrations, for the RGPD export. */

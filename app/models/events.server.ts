@@ -17,7 +17,9 @@ import {
 import { searchEventIds } from "../../search/events";
 import { hasRole, type AuthUser } from "../utils/auth.server";
 import { instantToLocal } from "../utils/dates";
+import { pageTags } from "../utils/page-cache.server";
 import { escapeLike } from "../utils/text";
+import { pagesChanged } from "./after-commit.server";
 import {
   confirmedCount,
   myRegistration,
@@ -174,22 +176,40 @@ export async function listEvents(filters: EventFilters, viewer: EventViewer = nu
   if (filters.from) conditions.push(gte(events.endsAt, filters.from));
   if (filters.to) conditions.push(lt(events.startsAt, filters.to));
   const period = filters.period ?? "upcoming";
-  if (period === "upcoming") conditions.push(gte(events.endsAt, now));
-  if (period === "past") conditions.push(lt(events.endsAt, now));
-  const where = and(...conditions);
+  const running = gte(events.endsAt, now);
+  const where = and(
+    ...conditions,
+    period === "upcoming" ? running : period === "past" ? lt(events.endsAt, now) : undefined,
+  );
   const order = period === "past" ? [desc(events.startsAt)] : [asc(events.startsAt)];
-  const [items, [total]] = await Promise.all([
+  // The list changes by itself when the first of its running events ends: it leaves the
+  // upcoming list, and joins the past one.
+  const firstEnd = sql<Date | null>`min(${events.endsAt})`.mapWith(events.endsAt);
+  const [items, [total], [past]] = await Promise.all([
     selectEvents()
       .where(where)
       .orderBy(...order, asc(events.id))
       .limit(pageSize)
       .offset((page - 1) * pageSize),
     db
-      .select({ total: sql<number>`count(*)::int` })
+      .select({ total: sql<number>`count(*)::int`, firstEnd })
       .from(events)
       .where(where),
+    period === "past"
+      ? db
+          .select({ firstEnd })
+          .from(events)
+          .where(and(...conditions, running))
+      : [],
   ]);
-  return { items: items as EventSummary[], total: total?.total ?? 0, page, pageSize };
+  return {
+    items: items as EventSummary[],
+    total: total?.total ?? 0,
+    page,
+    pageSize,
+    /** When the list would change with no write: null when the clock cannot change it. */
+    changesAt: period === "all" ? null : ((period === "past" ? past : total)?.firstEnd ?? null),
+  };
 }
 
 export type EventDetail = EventSummary & {
@@ -282,6 +302,7 @@ export async function addOrganiser(
     });
   }
   await db.insert(eventOrganisers).values({ eventId, userId: person.id }).onConflictDoNothing();
+  await pagesChanged([pageTags.event(eventId)]);
   return { ok: true, value: { name: person.name } };
 }
 

@@ -6,7 +6,7 @@ import { realtime } from "../../realtime/hub";
 import { rooms } from "../../realtime/protocol";
 import type { AuthUser } from "../utils/auth.server";
 import { consume } from "../utils/rate-limit.server";
-import { afterCommit } from "./after-commit.server";
+import { afterCommit, pagesChanged } from "./after-commit.server";
 import { bumpPostCount, nextTopicChange, readLivePost } from "./forum-changes.server";
 import { postWithTopic } from "./forum-posts.server";
 import {
@@ -18,6 +18,7 @@ import {
   postPath,
   readableCategory,
   rolesMayRead,
+  topicPages,
   topicPath,
   type Viewer,
 } from "./forums.server";
@@ -209,6 +210,7 @@ export async function moderatePost(
   });
   const { changeId } = result;
   if (changeId !== null) {
+    await pagesChanged(topicPages(topic));
     await afterCommit(`post ${decision}`, async () => {
       const room = rooms.topic(topic.id);
       if (decision === "hide") {
@@ -232,8 +234,10 @@ export async function setTopicFlags(
 ): Promise<Result<null>> {
   const denied = requireModerator(moderator);
   if (denied) return denied;
-  if (!(await getTopic(moderator, topicId))) return failure(404, {}, "Sujet introuvable.");
+  const topic = await getTopic(moderator, topicId);
+  if (!topic) return failure(404, {}, "Sujet introuvable.");
   await db.update(forumTopics).set(flags).where(eq(forumTopics.id, topicId));
+  await pagesChanged(topicPages(topic));
   return { ok: true, value: null };
 }
 
@@ -255,6 +259,10 @@ export async function moveTopic(
       .where(eq(forumTopics.id, topicId));
     await afterTopicWrite(tx, topicId, "all");
   });
+  await pagesChanged([
+    ...topicPages(topic),
+    ...topicPages({ id: topicId, categoryId: category.id }),
+  ]);
   const { requiredRole } = category;
   if (requiredRole) {
     // Sockets of people who may no longer read the topic are dropped from its room.

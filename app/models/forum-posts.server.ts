@@ -15,9 +15,10 @@ import { rooms } from "../../realtime/protocol";
 import type { AuthUser } from "../utils/auth.server";
 import { TITLE_MAX_LENGTH } from "../utils/forum-schemas";
 import { renderMarkdown } from "../utils/markdown.server";
+import { pageTags } from "../utils/page-cache.server";
 import { consume } from "../utils/rate-limit.server";
 import { slugify } from "../utils/text";
-import { afterCommit } from "./after-commit.server";
+import { afterCommit, pagesChanged } from "./after-commit.server";
 import { bumpPostCount, livePost, nextTopicChange } from "./forum-changes.server";
 import { notifyForPost } from "./forum-mentions.server";
 import { markRead } from "./forum-reading.server";
@@ -29,6 +30,7 @@ import {
   isModerator,
   notMember,
   postPath,
+  topicPages,
   topicPath,
   type Viewer,
 } from "./forums.server";
@@ -104,6 +106,7 @@ export async function createTopic(
       await afterTopicWrite(tx, topic.id);
       return { topicId: topic.id, postId: post.id, notified };
     });
+    await pagesChanged(topicPages({ id: created.topicId, categoryId: category.id }));
     await afterCommit("forum notifications", () => publishNotifications(created.notified));
     return {
       ok: true,
@@ -278,6 +281,7 @@ export async function createPost(
   }
   if (!created) return failure(404, {}, "Sujet introuvable.");
   const { post, replyToId, changeId, notified } = created;
+  await pagesChanged(topicPages(topic));
   await afterCommit("post:created", () =>
     realtime()
       ?.to(rooms.topic(topic.id))
@@ -358,7 +362,9 @@ export async function editPost(
   });
   if (!updated) return failure(404, {}, "Message introuvable.");
   const path = postPath(topic.categorySlug, topic, postId);
-  if (updated === "unchanged" || updated.hiddenAt) return { ok: true, value: { path } };
+  if (updated === "unchanged") return { ok: true, value: { path } };
+  await pagesChanged([pageTags.topic(topic.id)]);
+  if (updated.hiddenAt) return { ok: true, value: { path } };
   await afterCommit("post:updated", async () => {
     const [author] = updated.authorId
       ? await db.select({ name: users.name }).from(users).where(eq(users.id, updated.authorId))
@@ -398,6 +404,7 @@ export async function deletePost(
     return next;
   });
   if (changeId !== null) {
+    await pagesChanged(topicPages(topic));
     await afterCommit("post:deleted", () =>
       realtime()
         ?.to(rooms.topic(topic.id))

@@ -17,6 +17,7 @@ import { POSTS_INDEX } from "../../search/posts";
 import { searchTopicIds, TOPIC_SEARCH_LIMIT, TOPICS_INDEX } from "../../search/topics";
 import type { AuthUser } from "../utils/auth.server";
 import { POSTS_PER_PAGE, TOPICS_PER_PAGE } from "../utils/forum-schemas";
+import { pageTags } from "../utils/page-cache.server";
 import { escapeLike } from "../utils/text";
 import { approvedCollectivityOf } from "./collectivities.server";
 import { topicGrantedTo } from "./forum-grants.server";
@@ -172,6 +173,7 @@ export async function listTopics(viewer: Viewer, categoryId: number, page = 1) {
         locked: forumTopics.locked,
         postCount: forumTopics.postCount,
         lastActivityAt: forumTopics.lastActivityAt,
+        authorId: forumTopics.authorId,
         authorName: users.name,
         unread,
       })
@@ -231,6 +233,11 @@ export async function topicPosition(topicId: number) {
     .from(forumTopics)
     .where(eq(forumTopics.id, topicId));
   return { lastPostId: row?.lastPostId ?? null, lastChangeId: row?.lastChangeId ?? 0 };
+}
+
+/** The anonymous pages that show a topic's posts or counts: its own, its category's, /forums. */
+export function topicPages(topic: { id: number; categoryId: number }) {
+  return [pageTags.topic(topic.id), pageTags.category(topic.categoryId), pageTags.forums];
 }
 
 /**

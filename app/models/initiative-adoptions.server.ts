@@ -3,6 +3,8 @@ import { and, asc, desc, eq, ne, or } from "drizzle-orm";
 import { db, type Executor } from "../../db/client";
 import { collectivities, initiativeAdoptions, initiatives, users } from "../../db/schema";
 import { INITIATIVES_INDEX } from "../../search/initiatives";
+import { pageTags } from "../utils/page-cache.server";
+import { pagesChanged } from "./after-commit.server";
 import { approvedCollectivityOf } from "./collectivities.server";
 import { missing, selectCards, type Viewer } from "./initiative-access.server";
 import { failure, type Result } from "./result.server";
@@ -20,6 +22,7 @@ export async function listAdoptions(initiativeId: string) {
       collectivityName: collectivities.name,
       note: initiativeAdoptions.note,
       createdAt: initiativeAdoptions.createdAt,
+      contactId: initiativeAdoptions.userId,
       contactName: users.name,
       contactJobTitle: users.jobTitle,
     })
@@ -71,7 +74,7 @@ export async function adoptInitiative(
   note: string,
 ): Promise<Result<null>> {
   const collectivityCode = await approvedCollectivityOf(viewer.id);
-  return db.transaction(async (tx) => {
+  const result = await db.transaction(async (tx) => {
     const [row] = await tx
       .select({ id: initiatives.id, collectivityCode: initiatives.collectivityCode })
       .from(initiatives)
@@ -89,14 +92,17 @@ export async function adoptInitiative(
         set: { note, userId: viewer.id },
       });
     await enqueueIndexing(tx, INITIATIVES_INDEX, initiativeId);
-    return { ok: true, value: null };
+    return { ok: true as const, value: null };
   });
+  // Its page lists the adoptions and counts the collectivities that took it up.
+  if (result.ok) await pagesChanged([pageTags.initiative(initiativeId)]);
+  return result;
 }
 
 export async function withdrawAdoption(viewer: NonNullable<Viewer>, initiativeId: string) {
   const collectivityCode = await approvedCollectivityOf(viewer.id);
   if (!collectivityCode) return false;
-  return db.transaction(async (tx) => {
+  const withdrawn = await db.transaction(async (tx) => {
     const removed = await tx
       .delete(initiativeAdoptions)
       .where(
@@ -109,4 +115,6 @@ export async function withdrawAdoption(viewer: NonNullable<Viewer>, initiativeId
     if (removed.length > 0) await enqueueIndexing(tx, INITIATIVES_INDEX, initiativeId);
     return removed.length > 0;
   });
+  if (withdrawn) await pagesChanged([pageTags.initiative(initiativeId)]);
+  return withdrawn;
 }

@@ -11,8 +11,10 @@ import {
 import { INITIATIVES_INDEX } from "../../search/initiatives";
 import { randomId } from "../utils/ids.server";
 import { reservedSlugs } from "../utils/initiatives";
+import { pageTags } from "../utils/page-cache.server";
 import { firstFreeSlug } from "../utils/slugs.server";
 import { slugify } from "../utils/text";
+import { pagesChanged } from "./after-commit.server";
 import {
   canEdit,
   missing,
@@ -128,9 +130,11 @@ export async function createInitiative(
   const where = await publishingCollectivity(viewer, input.collectivityCode);
   if (!where.ok) return where;
   try {
-    return await db.transaction((tx) =>
+    const created = await db.transaction((tx) =>
       insertInitiative(tx, { ...input, collectivityCode: where.value, createdBy: viewer.id }),
     );
+    if (created.ok) await pagesChanged(initiativePages(created.value.id, true));
+    return created;
   } catch (error) {
     // Two authors racing for the same slug: the loser gets a clear message, not a 500.
     if (isUniqueViolation(error))
@@ -197,7 +201,8 @@ export async function updateInitiative(
   changes: Partial<InitiativeInput>,
   expectedVersion?: number,
 ): Promise<Result<{ id: string; slug: string; version: number }> | VersionConflict> {
-  return db.transaction(async (tx) => {
+  let pages: string[] = [];
+  const result = await db.transaction(async (tx) => {
     const locked = await lockForChange(tx, viewer, lookup);
     if (!locked.ok) return locked.status === 404 ? missing() : forbidden();
     const { row } = locked;
@@ -237,20 +242,38 @@ export async function updateInitiative(
       .where(eq(initiatives.id, row.id))
       .returning({ version: initiatives.version });
     await enqueueIndexing(tx, INITIATIVES_INDEX, row.id);
+    const listed =
+      status !== row.status ||
+      (changes.themes !== undefined && changes.themes.join() !== row.themes.join()) ||
+      (inspiredById !== undefined && inspiredById !== row.inspiredById);
+    pages = initiativePages(row.id, listed);
     return {
-      ok: true,
+      ok: true as const,
       value: { id: row.id, slug: row.slug, version: saved?.version ?? row.version + 1 },
     };
   });
+  if (result.ok) await pagesChanged(pages);
+  return result;
+}
+
+/**
+ * The pages a change to an initiative shows on: its own and those carrying its card, and, when
+ * which initiatives are published, their themes or their origins changed (`listed`), every list
+ * and every "related" and "inspired" block.
+ */
+function initiativePages(id: string, listed: boolean) {
+  return listed ? [pageTags.initiative(id), pageTags.initiatives] : [pageTags.initiative(id)];
 }
 
 export async function deleteInitiative(
   viewer: NonNullable<Viewer>,
   lookup: Lookup,
 ): Promise<Result<null>> {
-  return db.transaction(async (tx) => {
+  let deletedId = "";
+  const result = await db.transaction(async (tx) => {
     const locked = await lockForChange(tx, viewer, lookup);
     if (!locked.ok) return locked.status === 404 ? missing() : forbidden();
+    deletedId = locked.row.id;
     // Initiatives inspired by this one lose the link (FK set null): reindex them too.
     const children = await tx
       .select({ id: initiatives.id })
@@ -258,6 +281,8 @@ export async function deleteInitiative(
       .where(eq(initiatives.inspiredById, locked.row.id));
     await tx.delete(initiatives).where(eq(initiatives.id, locked.row.id));
     await enqueueIndexing(tx, INITIATIVES_INDEX, [locked.row.id, ...children.map((c) => c.id)]);
-    return { ok: true, value: null };
+    return { ok: true as const, value: null };
   });
+  if (result.ok) await pagesChanged(initiativePages(deletedId, true));
+  return result;
 }

@@ -9,6 +9,7 @@ import { placesLeft } from "~/models/event-places.server";
 import { listEvents, myEvents } from "~/models/events.server";
 import { listPublished } from "~/models/initiatives.server";
 import { unreadNotificationCount } from "~/models/notifications.server";
+import { cachePage, pageTags, secondsUntil } from "~/utils/page-cache.server";
 import { formatNumber } from "~/utils/text";
 
 export async function loader({ context }: LoaderFunctionArgs) {
@@ -21,6 +22,16 @@ export async function loader({ context }: LoaderFunctionArgs) {
     user ? myEvents(user.id) : Promise.resolve([]),
     user ? unreadNotificationCount(user.id) : Promise.resolve(0),
   ]);
+  cachePage(context, {
+    tags: [
+      pageTags.network,
+      pageTags.initiatives,
+      pageTags.events,
+      ...latest.items.map((initiative) => pageTags.initiative(initiative.id)),
+      ...upcoming.items.map((event) => pageTags.event(event.id)),
+    ],
+    maxAgeSeconds: secondsUntil([upcoming.changesAt]),
+  });
   return {
     figures,
     profile,

@@ -31,6 +31,7 @@ import {
 import { requireUser } from "~/utils/auth.server";
 import { useLivePlaces } from "~/utils/event-places";
 import { renderMarkdown } from "~/utils/markdown.server";
+import { cachePage, pageTags, secondsUntil } from "~/utils/page-cache.server";
 import { limitReached } from "~/utils/rate-limit.server";
 import { formRateLimited, invariantResponse } from "~/utils/replies.server";
 import { z } from "~/utils/validation";
@@ -51,6 +52,18 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
     presentedInitiatives(event.initiativeIds),
   ]);
   const closesAt = registrationClosesAt(event);
+  cachePage(context, {
+    tags: [
+      pageTags.event(event.id),
+      // The initiatives it presents are named by slug: one published later joins the page.
+      pageTags.initiatives,
+      ...initiatives.map((initiative) => pageTags.initiative(initiative.id)),
+      ...attendees.map((person) => pageTags.member(person.userId)),
+      ...organisers.map((person) => pageTags.member(person.id)),
+    ],
+    // The registration form closes by itself.
+    maxAgeSeconds: secondsUntil([closesAt]),
+  });
   return {
     event: {
       ...event,

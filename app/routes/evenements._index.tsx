@@ -10,6 +10,7 @@ import { listEvents, searchEvents, type EventFilters } from "~/models/events.ser
 import { hasRole } from "~/utils/auth.server";
 import { formatMonth, monthBounds, monthKey, PARIS } from "~/utils/dates";
 import { formatLabels } from "~/utils/event-schemas";
+import { cachePage, pageTags, secondsUntil } from "~/utils/page-cache.server";
 import { invariantResponse } from "~/utils/replies.server";
 import { themes, themeSlugs } from "~/utils/themes";
 import { departmentCodeSchema, optionalEmpty, regionCodeSchema, z } from "~/utils/validation";
@@ -60,6 +61,18 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   }
   // The hits are read again in PostgreSQL, through the same access rule as every events page.
   const [results, areas] = await Promise.all([listEvents(filters, user), listAreas()]);
+  // What Meilisearch found changes after the writes' commits, when the indexer catches up: a
+  // search is never kept, the lists read from PostgreSQL alone are.
+  if (!query.q) {
+    cachePage(context, {
+      tags: [pageTags.events, ...results.items.map((event) => pageTags.event(event.id))],
+      // "This month" moves on at the end of the month.
+      maxAgeSeconds: secondsUntil([
+        results.changesAt,
+        query.vue === "mois" && !query.mois && month ? monthBounds(month).to : null,
+      ]),
+    });
+  }
   return {
     query: { ...query, mois: month },
     degraded,

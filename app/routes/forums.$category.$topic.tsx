@@ -40,6 +40,7 @@ import {
 import { keepActionHeaders } from "~/utils/headers";
 import { randomId } from "~/utils/ids.server";
 import { highlightTerms } from "~/utils/markdown.server";
+import { cachePage, pageTags } from "~/utils/page-cache.server";
 import { RateLimitedError, unlessRateLimited } from "~/utils/rate-limit.server";
 import { formRateLimited, invariantResponse } from "~/utils/replies.server";
 
@@ -104,6 +105,12 @@ export async function loader(args: LoaderFunctionArgs) {
   const editId = pick("modifier");
   const edited = editId ? posts.items.find((p) => p.id === editId) : undefined;
   const historyId = pick("historique");
+  cachePage(args.context, {
+    tags: [
+      pageTags.topic(topic.id),
+      ...posts.items.flatMap((post) => (post.authorId ? [pageTags.member(post.authorId)] : [])),
+    ],
+  });
   return {
     topic: {
       id: topic.id,
@@ -133,7 +140,8 @@ export async function loader(args: LoaderFunctionArgs) {
     mayWrite: (reader?.mayWrite ?? false) && (!topic.locked || moderator),
     followLevel: reader?.followLevel ?? null,
     categories: categories.map((c) => ({ slug: c.slug, title: c.title })),
-    idempotencyKey: randomId(),
+    // Per visitor: never in an anonymous page, which is kept and served to others.
+    idempotencyKey: viewer ? randomId() : null,
     reply: { body: quote, replyToId: quoted ? quoted.id : null },
     editing:
       edited && (edited.mine || moderator) && !edited.deletedAt
@@ -232,7 +240,7 @@ export default function TopicPage() {
     posts: data.posts,
   });
   const [replyForm, replyFields] = useForm({
-    id: `reponse-${data.idempotencyKey}`,
+    id: `reponse-${data.idempotencyKey ?? "anonyme"}`,
     lastResult: actionData?.intent === "reply" ? actionData.result : undefined,
     defaultValue: { body: data.reply.body },
     shouldValidate: "onSubmit",
@@ -315,7 +323,7 @@ export default function TopicPage() {
           >
             <FormErrors errors={replyForm.errors} id={replyForm.errorId} />
             <input type="hidden" name="intent" value="reply" />
-            <input type="hidden" name="idempotencyKey" value={data.idempotencyKey} />
+            <input type="hidden" name="idempotencyKey" value={data.idempotencyKey ?? ""} />
             {data.reply.replyToId ? (
               <input type="hidden" name="replyToId" value={data.reply.replyToId} />
             ) : null}

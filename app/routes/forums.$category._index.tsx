@@ -9,6 +9,7 @@ import { canWrite, getCategory, listTopics, topicPath } from "~/models/forums.se
 import { getUser, requireUser } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/dates";
 import { FollowFormSchema, TOPICS_PER_PAGE, TopicsQuerySchema } from "~/utils/forum-schemas";
+import { cachePage, pageTags } from "~/utils/page-cache.server";
 import { invariantResponse } from "~/utils/replies.server";
 import { formatNumber } from "~/utils/text";
 
@@ -25,6 +26,12 @@ export async function loader(args: LoaderFunctionArgs) {
     canWrite(viewer),
     viewer ? getCategoryFollowLevel(viewer.id, category.id) : Promise.resolve(null),
   ]);
+  cachePage(args.context, {
+    tags: [
+      pageTags.category(category.id),
+      ...topics.items.flatMap((t) => (t.authorId ? [pageTags.member(t.authorId)] : [])),
+    ],
+  });
   return {
     category,
     page,

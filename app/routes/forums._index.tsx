@@ -5,6 +5,7 @@ import { isModerator, listCategories, searchForumTopics, topicPath } from "~/mod
 import { getUser } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/dates";
 import { SearchQuerySchema } from "~/utils/forum-schemas";
+import { cachePage, pageTags } from "~/utils/page-cache.server";
 import { formatNumber } from "~/utils/text";
 
 export async function loader(args: LoaderFunctionArgs) {
@@ -17,6 +18,8 @@ export async function loader(args: LoaderFunctionArgs) {
     listCategories(viewer),
     q ? searchForumTopics(q, viewer) : Promise.resolve(undefined),
   ]);
+  // A search reads Meilisearch, which follows the writes later: only the categories are kept.
+  if (!search) cachePage(args.context, { tags: [pageTags.forums] });
   return {
     categories,
     moderator: isModerator(viewer),

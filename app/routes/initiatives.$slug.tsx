@@ -10,6 +10,7 @@ import { requireUser } from "~/utils/auth.server";
 import { formatDate } from "~/utils/dates";
 import { budgetLabels, populationBracketLabel, statusLabels } from "~/utils/initiatives";
 import { kindLabels } from "~/utils/labels";
+import { cachePage, pageTags } from "~/utils/page-cache.server";
 import { invariantResponse } from "~/utils/replies.server";
 import { formatNumber } from "~/utils/text";
 import { z } from "~/utils/validation";
@@ -25,9 +26,24 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
   const initiative = await getInitiative({ slug: params.slug ?? "", viewer });
   invariantResponse(initiative, "Initiative introuvable.");
   const related = await relatedInitiatives(initiative);
-  const { body: _body, ...rest } = initiative;
+  const { body: _body, adoptions, ...rest } = initiative;
+  const people = [
+    ...initiative.contributors.map((c) => c.userId),
+    ...adoptions.map((a) => a.contactId),
+  ];
+  const shown = [initiative, ...related, ...initiative.inspired, initiative.inspiredBy];
+  cachePage(context, {
+    tags: [
+      pageTags.initiatives,
+      ...shown.flatMap((card) => (card ? [pageTags.initiative(card.id)] : [])),
+      ...people.flatMap((id) => (id ? [pageTags.member(id)] : [])),
+    ],
+  });
   return {
-    initiative: rest,
+    initiative: {
+      ...rest,
+      adoptions: adoptions.map(({ contactId: _id, ...adoption }) => adoption),
+    },
     related,
     signedIn: Boolean(viewer),
     alreadyAdopted: initiative.adoptions.some(

@@ -47,6 +47,8 @@ export type PageCache = {
   store: PageStore | null;
   /** Whether this instance currently serves from its store (LISTEN in place). */
   serving: () => boolean;
+  /** Whether this response may be kept for other visitors (an anonymous GET, cache on). */
+  mayKeep: (res: Response) => boolean;
   close: () => Promise<void>;
 };
 
@@ -70,6 +72,7 @@ export function createPageCache(options: {
       },
       store: null,
       serving: () => false,
+      mayKeep: () => false,
       close: async () => {},
     };
   }
@@ -79,6 +82,7 @@ export function createPageCache(options: {
   return {
     store,
     serving: listener.listening,
+    mayKeep: (res) => res.locals.pageCacheCandidate === true,
     middleware: (req, res, next) => {
       const declaration = declarationOf(res);
       if (!isAnonymous(req)) {
@@ -90,6 +94,7 @@ export function createPageCache(options: {
       const page = store.get(key);
       if (page) return serve(page, req, res);
       const mark = store.mark();
+      res.locals.pageCacheCandidate = true;
       keepWhenDone(res, declaration, (kept) => store.set(key, kept, mark), options.log);
       next();
     },

@@ -24,6 +24,51 @@ const TAG_PATTERN = /^[a-z][a-z-]*(?::[A-Za-z0-9_.-]{1,80})?$/;
 /** What the loaders of a page said about it; created per request by the HTTP side. */
 export type PageDeclaration = { tags: string[]; maxAgeSeconds?: number };
 
+/** Carried by every kept page: invalidating it drops them all (after the directory import). */
+export const SITE_TAG = "site";
+
+/**
+ * One vocabulary for the loaders that declare what their page shows and for the writes that
+ * invalidate it (the table is in the README). A page declares the tag of every item it shows
+ * (an event card carries `event:<id>`) and the tag of every list whose membership it shows.
+ * Pages listing what Meilisearch found are not kept: the index changes after the write's commit.
+ */
+export const pageTags = {
+  /** Pages without data: only a new deployment changes them. */
+  static: "static",
+  /** The figures of the network: approved members and their collectivities. */
+  network: "network",
+  /** The categories of the forums with their counts and latest topics. */
+  forums: "forums",
+  /** Which initiatives are published, and their themes and inspirations. */
+  initiatives: "initiatives",
+  /** Which events are listed, and when. */
+  events: "events",
+  topic: (id: number) => `topic:${id}`,
+  category: (id: number) => `category:${id}`,
+  initiative: (id: string) => `initiative:${id}`,
+  event: (id: string) => `event:${id}`,
+  /** A person shown by name, function and collectivity. */
+  member: (id: string) => `member:${id}`,
+};
+
+/**
+ * The expiry of a page that changes when the clock passes one of these instants (registrations
+ * closing, an event ending): the seconds until the next one still ahead, or undefined.
+ */
+export function secondsUntil(
+  instants: Iterable<Date | string | null | undefined>,
+  now = Date.now(),
+) {
+  let next = Infinity;
+  for (const instant of instants) {
+    if (!instant) continue;
+    const at = new Date(instant).getTime();
+    if (at >= now && at < next) next = at;
+  }
+  return next === Infinity ? undefined : Math.max(1, Math.ceil((next - now) / 1000));
+}
+
 /**
  * For the loader of a public page: its anonymous rendering may be served to every anonymous
  * visitor until one of `tags` is invalidated, or for `maxAgeSeconds` when it shows something that
@@ -37,6 +82,7 @@ export function cachePage(
   for (const tag of page.tags) {
     if (!TAG_PATTERN.test(tag)) throw new Error(`Étiquette de cache invalide : ${tag}`);
   }
+  if (context.pageCache.tags.length === 0) context.pageCache.tags.push(SITE_TAG);
   context.pageCache.tags.push(...page.tags);
   if (page.maxAgeSeconds !== undefined) {
     const current = context.pageCache.maxAgeSeconds ?? Infinity;
