@@ -96,6 +96,10 @@ export const personalDataColumns: Record<string, { section: string } | { notExpo
     notExported:
       "lien de réinitialisation en cours, secret et valable une heure (supprimé avec le compte)",
   },
+  "email_tokens.user_id": {
+    notExported:
+      "liens de confirmation ou d'annulation d'adresse en cours, secrets (supprimés avec le compte)",
+  },
   "label_credits.user_id": { section: "labelCredits" },
   "label_applications.registered_by": { section: "labelActs.registered" },
   "label_applications.submitted_by": { section: "labelActs.submitted" },

@@ -7,7 +7,7 @@ import type { Candidate } from "~/components/collectivity-picker";
 import { EventForm } from "~/components/event-form";
 import { approvedCollectivityOf } from "~/models/collectivities.server";
 import { createEvent } from "~/models/event-editing.server";
-import { hasRole, requireRole } from "~/utils/auth.server";
+import { hasRole, requirePublisher, requireRole } from "~/utils/auth.server";
 import { eventInputFromForm, toFormErrors } from "~/utils/event-forms.server";
 import { capacityRule, EventFormSchema } from "~/utils/event-schemas";
 import { limitReached } from "~/utils/rate-limit.server";
@@ -24,7 +24,7 @@ export async function loader(args: LoaderFunctionArgs) {
 }
 
 export async function action(args: ActionFunctionArgs) {
-  const user = requireRole(args, "organiser");
+  const user = requirePublisher(args, "organiser");
   const admin = hasRole(user, "admin");
   const submission = parseWithZod(await args.request.formData(), { schema: EventFormSchema });
   if (submission.status !== "success") {

@@ -74,7 +74,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
       extra: { candidates: [] },
     });
   }
-  const created = await createAccount({ ...input, collectivityCode: resolution.code });
+  const created = await createAccount({
+    ...input,
+    collectivityCode: resolution.code,
+    awaitsVerification: true,
+  });
   if (!created.ok) {
     return json(
       {
