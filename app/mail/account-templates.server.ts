@@ -107,3 +107,42 @@ export function addressChangedMail(input: {
     preferencesUrl: input.links.preferencesUrl,
   });
 }
+
+/** "Invitez une commune voisine": sent to a person who has no account (no preferences yet). */
+export function invitationMail(input: {
+  email: string;
+  inviterName: string;
+  fromCollectivityName: string;
+  toCollectivityName: string;
+  message: string;
+  url: string;
+  expiresAt: Date;
+  links: Links;
+}) {
+  const inviter = headerText(input.inviterName, 120);
+  const from = headerText(input.fromCollectivityName, 120);
+  return composeMail({
+    userId: null,
+    recipient: input.email,
+    category: "invitation",
+    subject: `${inviter} (${from}) vous invite sur Territoires Internet`,
+    heading: "Une invitation à rejoindre le réseau",
+    blocks: [
+      { type: "paragraph", text: "Bonjour," },
+      {
+        type: "paragraph",
+        text: `${inviter}, de ${from}, invite ${input.toCollectivityName} à rejoindre Territoires Internet, le réseau des collectivités qui partagent leurs initiatives numériques.`,
+      },
+      ...(input.message
+        ? [{ type: "paragraph" as const, text: `Son message : « ${input.message} »` }]
+        : []),
+      { type: "button", label: "Créer mon compte", url: input.url },
+      {
+        type: "paragraph",
+        text: `Cette invitation est valable jusqu'au ${formatDateTime(input.expiresAt)}. Sans suite de votre part, vous ne recevrez rien d'autre.`,
+      },
+    ],
+    reason: `Vous recevez ce courriel car ${inviter} a saisi votre adresse pour vous inviter.`,
+    preferencesUrl: input.links.preferencesUrl,
+  });
+}

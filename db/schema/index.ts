@@ -15,3 +15,4 @@ export * from "./alerts";
 export * from "./mail";
 export * from "./password-resets";
 export * from "./email-tokens";
+export * from "./invitations";
