@@ -18,7 +18,8 @@ export async function lastMailLink(app: TestApp, recipient: string, path: string
   const prefix = `${app.origin}${path}`;
   const start = mail?.text.indexOf(prefix) ?? -1;
   if (!mail || start < 0) throw new Error(`pas de lien ${path} dans le dernier courriel`);
-  return new URL(mail.text.slice(start).split(/\s/)[0]!).pathname;
+  const url = new URL(mail.text.slice(start).split(/\s/)[0]!);
+  return `${url.pathname}${url.search}`;
 }
 
 /** Opens the address link (confirmation, change or undo) mailed to `recipient` and presses its button. */
