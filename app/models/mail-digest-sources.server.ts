@@ -15,6 +15,7 @@ import {
 import { headerText, type MailItem } from "../mail/compose.server";
 import { formatDateTime } from "../utils/dates";
 import type { Frequency, PreferenceKind } from "../utils/notification-preferences";
+import { labelDates } from "./mail-digest-label.server";
 import { notificationText } from "./notifications.server";
 
 /**
@@ -22,8 +23,7 @@ import { notificationText } from "./notifications.server";
  * (what is new for everybody) and then answers for a batch of members at a time, so a run over
  * 10,000 members never holds more than a batch in memory.
  *
- * Label dates: the label module adds its source to `digestSources` below (kind "label"), built
- * like the others: prepare the period's deadlines, then pick each member's applications.
+ * Label dates have their own module (mail-digest-label.server.ts), built like the others.
  */
 
 export type DigestMember = {
@@ -346,5 +346,6 @@ export const digestSources: DigestSource[] = [
   followedTopics,
   newInitiatives,
   newEvents,
+  labelDates,
   unreadNotifications("moderation", "Décisions de modération", ["moderation"]),
 ];
