@@ -36,7 +36,9 @@ export async function loader({ context }: LoaderFunctionArgs) {
   const user = context.auth.user;
   return {
     cspNonce: context.cspNonce,
-    user: user ? { id: user.id, name: user.name, roles: user.roles } : null,
+    user: user
+      ? { id: user.id, name: user.name, roles: user.roles, emailVerified: user.emailVerified }
+      : null,
     unreadNotifications: user ? await unreadNotificationCount(user.id) : 0,
   };
 }
@@ -125,6 +127,14 @@ export function Layout({ children }: { children: React.ReactNode }) {
           </div>
         </header>
         <main id="contenu" tabIndex={-1}>
+          {user && !user.emailVerified ? (
+            <div className="alert alert--warning verification-banner">
+              <p>
+                Confirmez votre adresse électronique pour publier : suivez le lien reçu par
+                courriel. <a href="/adresse/renvoyer">Recevoir un nouveau lien</a>
+              </p>
+            </div>
+          ) : null}
           <DraftRestore />
           {children}
         </main>

@@ -102,6 +102,16 @@ export const personalDataColumns: Record<string, { section: string } | { notExpo
     notExported:
       "lien de réinitialisation en cours, secret et valable une heure (supprimé avec le compte)",
   },
+  "email_tokens.user_id": {
+    notExported:
+      "liens de confirmation ou d'annulation d'adresse en cours, secrets (supprimés avec le compte)",
+  },
+  "invitations.invited_by": {
+    notExported: "invitations envoyées : l'adresse et le message concernent d'autres personnes",
+  },
+  "invitations.accepted_by": {
+    notExported: "l'invitation suivie à l'inscription, visible de la collectivité invitante",
+  },
   "label_credits.user_id": { section: "labelCredits" },
   "label_applications.registered_by": { section: "labelActs.registered" },
   "label_applications.submitted_by": { section: "labelActs.submitted" },

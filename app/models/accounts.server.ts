@@ -15,6 +15,7 @@ import { pageTags } from "../utils/page-cache.server";
 import { hashPassword, verifyPassword } from "../utils/password.server";
 import { escapeLike } from "../utils/text";
 import { pagesChanged } from "./after-commit.server";
+import { sendAddressVerification, sendEmailChangeConfirmation } from "./email-tokens.server";
 import { afterMemberChange } from "./member-index.server";
 import { failure, isUniqueViolation, type Result } from "./result.server";
 
@@ -28,9 +29,11 @@ type NewAccount = {
   roles?: Role[];
   /** Bulk onboarding by an admin creates an approved membership. */
   approvedBy?: string;
+  /** Self sign-up: the account publishes nothing until the mailed link is followed. */
+  awaitsVerification?: boolean;
 };
 
-async function emailTaken(tx: Executor, email: string, exceptUserId?: string) {
+export async function emailTaken(tx: Executor, email: string, exceptUserId?: string) {
   const [existing] = await tx
     .select({ id: users.id })
     .from(users)
@@ -67,7 +70,11 @@ export async function createAccount(input: NewAccount): Promise<Result<{ userId:
         jobTitle: input.jobTitle,
         profileKind: input.profileKind,
         roles: [...new Set<Role>(["member", ...(input.roles ?? [])])],
+        emailVerifiedAt: input.awaitsVerification ? null : new Date(),
       });
+      if (input.awaitsVerification) {
+        await sendAddressVerification(tx, { id: userId, email: input.email, name: input.name });
+      }
       await tx.insert(memberships).values({
         id: randomId(),
         userId,
@@ -160,7 +167,7 @@ export async function getProfile(userId: string): Promise<Profile | null> {
  * unless the person chose to keep them, every API token is revoked — a thief who knew the old
  * credentials keeps nothing.
  */
-async function endOtherAccess(userId: string, keep: AccessKept) {
+export async function endOtherAccess(userId: string, keep: AccessKept) {
   await invalidateUserSessions(userId, "password", keep.sessionId);
   if (!keep.apiTokens) await revokeAllApiTokens(userId);
 }
@@ -171,13 +178,14 @@ const WRONG_PASSWORD = "Le mot de passe actuel est incorrect.";
 
 /**
  * Updates the profile. A new email is the key to the account: it takes the current password,
- * and ends the other sessions (and the API tokens, unless kept) like a new password does.
+ * and only takes effect once the link mailed to the new address is followed (see
+ * account-emails.server.ts); the other fields are saved at once.
  */
 export async function updateProfile(
   userId: string,
   input: { name: string; email: string; jobTitle: string; profileKind: ProfileKind },
-  confirmation: { currentPassword: string | undefined; keep: AccessKept },
-): Promise<Result<{ emailChanged: boolean }>> {
+  confirmation: { currentPassword: string | undefined; keepApiTokens: boolean },
+): Promise<Result<{ emailChangePending: boolean }>> {
   const [current] = await db
     .select({ email: users.email, hash: users.passwordHash })
     .from(users)
@@ -194,29 +202,28 @@ export async function updateProfile(
       return failure(400, { currentPassword: [WRONG_PASSWORD] });
     }
   }
-  try {
-    const saved = await db.transaction(async (tx) => {
-      if (await emailTaken(tx, input.email, userId)) {
-        return failure(409, {
-          email: ["Un autre compte utilise déjà cette adresse électronique."],
-        });
-      }
-      await tx
-        .update(users)
-        .set({ ...input, updatedAt: new Date() })
-        .where(eq(users.id, userId));
-      await afterMemberChange(tx, userId);
-      return { ok: true as const, value: { emailChanged } };
-    });
-    if (saved.ok) await pagesChanged([pageTags.member(userId)]);
-    if (saved.ok && emailChanged) await endOtherAccess(userId, confirmation.keep);
-    return saved;
-  } catch (error) {
-    if (isUniqueViolation(error)) {
+  const { email, ...fields } = input;
+  const saved = await db.transaction(async (tx) => {
+    if (emailChanged && (await emailTaken(tx, email, userId))) {
       return failure(409, { email: ["Un autre compte utilise déjà cette adresse électronique."] });
     }
-    throw error;
-  }
+    await tx
+      .update(users)
+      .set({ ...fields, updatedAt: new Date() })
+      .where(eq(users.id, userId));
+    await afterMemberChange(tx, userId);
+    if (emailChanged) {
+      await sendEmailChangeConfirmation(
+        tx,
+        { id: userId, email: current.email, name: fields.name },
+        email,
+        confirmation.keepApiTokens,
+      );
+    }
+    return { ok: true as const, value: { emailChangePending: emailChanged } };
+  });
+  if (saved.ok) await pagesChanged([pageTags.member(userId)]);
+  return saved;
 }
 
 /** Changes the password after checking the current one, and ends every other access. */

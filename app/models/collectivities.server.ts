@@ -21,6 +21,8 @@ export type CollectivitiesQuery = {
   region?: string;
   department?: string;
   kind?: CollectivityKind;
+  /** "membre du réseau": collectivities with an approved member ("oui") or without ("non"). */
+  network?: "oui" | "non";
   page?: number;
   pageSize?: number;
 };
@@ -47,6 +49,9 @@ export type CollectivitySummary = {
   postcodes: string[];
 };
 
+/** A collectivity is in the network once one of its members is approved. */
+const inNetwork = sql<boolean>`exists (select 1 from ${memberships} where ${memberships.collectivityCode} = ${collectivities.code} and ${memberships.status} = 'approved')`;
+
 /**
  * Directory search: by name (accent- and case-insensitive, "St" = "Saint"), postcode, INSEE code
  * or SIREN. Exact names first, then names starting with the query, then the most populated.
@@ -58,6 +63,7 @@ export async function searchCollectivities(query: CollectivitiesQuery) {
   if (query.region) filters.push(eq(collectivities.regionCode, query.region));
   if (query.department) filters.push(eq(collectivities.departmentCode, query.department));
   if (query.kind) filters.push(eq(collectivities.kind, query.kind));
+  if (query.network) filters.push(query.network === "oui" ? inNetwork : sql`not ${inNetwork}`);
 
   const raw = (query.q ?? "").trim();
   const term = normalizeForSearch(raw);
@@ -80,7 +86,11 @@ export async function searchCollectivities(query: CollectivitiesQuery) {
   const where = filters.length > 0 ? and(...filters) : undefined;
   // One query gives the page and the total (a window count over the same scan).
   const rows = await db
-    .select({ ...collectivitySummaryColumns, total: sql<number>`count(*) over ()`.mapWith(Number) })
+    .select({
+      ...collectivitySummaryColumns,
+      inNetwork,
+      total: sql<number>`count(*) over ()`.mapWith(Number),
+    })
     .from(collectivities)
     .where(where)
     .orderBy(...order, sql`${collectivities.population} desc nulls last`, asc(collectivities.code))
@@ -91,7 +101,9 @@ export async function searchCollectivities(query: CollectivitiesQuery) {
     const [counted] = await db.select({ total: count() }).from(collectivities).where(where);
     total = counted?.total ?? 0;
   }
-  const items: CollectivitySummary[] = rows.map(({ total: _total, ...item }) => item);
+  const items: Array<CollectivitySummary & { inNetwork: boolean }> = rows.map(
+    ({ total: _total, ...item }) => item,
+  );
   return { items, total, page, pageSize };
 }
 

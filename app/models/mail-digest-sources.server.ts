@@ -16,6 +16,7 @@ import { headerText, type MailItem } from "../mail/compose.server";
 import { formatDateTime } from "../utils/dates";
 import type { Frequency, PreferenceKind } from "../utils/notification-preferences";
 import { matchesDuring } from "./alert-matches.server";
+import { labelDates } from "./mail-digest-label.server";
 import { notificationText } from "./notifications.server";
 
 /**
@@ -23,8 +24,7 @@ import { notificationText } from "./notifications.server";
  * (what is new for everybody) and then answers for a batch of members at a time, so a run over
  * 10,000 members never holds more than a batch in memory.
  *
- * Label dates: the label module adds its source to `digestSources` below (kind "label"), built
- * like the others: prepare the period's deadlines, then pick each member's applications.
+ * Label dates have their own module (mail-digest-label.server.ts), built like the others.
  */
 
 export type DigestMember = {
@@ -372,5 +372,6 @@ export const digestSources: DigestSource[] = [
   newInitiatives,
   newEvents,
   alertNews,
+  labelDates,
   unreadNotifications("moderation", "Décisions de modération", ["moderation"]),
 ];

@@ -9,6 +9,10 @@ import { CollectivitiesQuerySchema } from "~/utils/schemas";
 import { formatNumber } from "~/utils/text";
 
 const kindOptions = Object.entries(kindLabels).map(([value, label]) => ({ value, label }));
+const networkOptions = [
+  { value: "oui", label: "Oui" },
+  { value: "non", label: "Pas encore" },
+];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const params = Object.fromEntries(new URL(request.url).searchParams);
@@ -81,6 +85,13 @@ export default function CollectivitiesPage() {
             options={kindOptions}
             value={params.get("kind")}
           />
+          <FilterSelect
+            name="network"
+            label="Membre du réseau"
+            empty="Toutes"
+            options={networkOptions}
+            value={params.get("network")}
+          />
           <div>
             <button type="submit">Rechercher</button>
           </div>
@@ -105,7 +116,8 @@ export default function CollectivitiesPage() {
               <Link to={`/collectivites/${c.code}`}>
                 <strong>{c.name}</strong>
               </Link>{" "}
-              <span className="badge">{kindLabels[c.kind]}</span>
+              <span className="badge">{kindLabels[c.kind]}</span>{" "}
+              {c.inNetwork ? <span className="badge badge--approved">Membre du réseau</span> : null}
               <div className="muted">
                 {c.departmentCode
                   ? `${departmentName.get(c.departmentCode) ?? ""} (${c.departmentCode})`
@@ -113,6 +125,12 @@ export default function CollectivitiesPage() {
                 {c.postcodes.length > 0 ? ` · ${c.postcodes.slice(0, 3).join(", ")}` : null}
                 {c.population ? ` · ${formatNumber(c.population)} habitants` : null}
               </div>
+              {c.inNetwork ? null : (
+                <Link to={`/invitations?vers=${c.code}`}>
+                  Inviter {c.name}
+                  <span className="visually-hidden"> à rejoindre le réseau</span>
+                </Link>
+              )}
             </li>
           ))}
         </ul>

@@ -9,7 +9,7 @@ import {
   notFound,
   readJsonBody,
 } from "~/utils/api.server";
-import { requireUser } from "~/utils/auth.server";
+import { requirePublisher } from "~/utils/auth.server";
 import { eventItem, expectedVersion, patchFromApi } from "~/utils/event-api.server";
 import { EventPatchApiSchema } from "~/utils/event-schemas";
 
@@ -37,7 +37,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
  */
 export async function action(args: ActionFunctionArgs) {
   if (args.request.method !== "PATCH") return methodNotAllowed(["GET", "PATCH"]);
-  const user = requireUser(args);
+  const user = requirePublisher(args);
   const body = await readJsonBody(args.request, EventPatchApiSchema);
   const version = expectedVersion(args.request, body.version);
   if (version instanceof Response) return version;

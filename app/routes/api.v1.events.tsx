@@ -9,7 +9,7 @@ import {
   readJsonBody,
   readQuery,
 } from "~/utils/api.server";
-import { requireRole } from "~/utils/auth.server";
+import { requirePublisher } from "~/utils/auth.server";
 import { eventItem, inputFromApi } from "~/utils/event-api.server";
 import { EventCreateApiSchema, EventListApiQuerySchema } from "~/utils/event-schemas";
 
@@ -39,7 +39,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action(args: ActionFunctionArgs) {
   if (args.request.method !== "POST") return methodNotAllowed(["GET", "POST"]);
-  const user = requireRole(args, "organiser");
+  const user = requirePublisher(args, "organiser");
   const body = await readJsonBody(args.request, EventCreateApiSchema);
   const limited = await apiRateLimit("event-write", user.id);
   if (limited) return limited;

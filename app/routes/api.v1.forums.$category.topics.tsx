@@ -10,7 +10,7 @@ import {
   readQuery,
   withApiRateLimit,
 } from "~/utils/api.server";
-import { requireUser } from "~/utils/auth.server";
+import { requirePublisher } from "~/utils/auth.server";
 import { optionalApiViewer } from "~/utils/forum-api.server";
 import { NewTopicSchema, TopicsQuerySchema } from "~/utils/forum-schemas";
 
@@ -40,7 +40,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 export async function action(args: ActionFunctionArgs) {
   if (args.request.method !== "POST") return methodNotAllowed(["GET", "POST"]);
-  const user = requireUser(args);
+  const user = requirePublisher(args);
   const input = await readJsonBody(args.request, NewTopicSchema);
   const idempotencyKey = args.request.headers.get("idempotency-key")?.slice(0, 64) ?? null;
   const result = await withApiRateLimit(() =>

@@ -9,7 +9,7 @@ import {
   notFound,
   readJsonBody,
 } from "~/utils/api.server";
-import { requireUser } from "~/utils/auth.server";
+import { requirePublisher } from "~/utils/auth.server";
 import { ApiInitiativePatchSchema } from "~/utils/initiative-schemas";
 import { apiBodyToInput, apiFieldNames, apiItem } from "~/utils/initiatives-api.server";
 
@@ -46,7 +46,7 @@ export async function action(args: ActionFunctionArgs) {
   const method = args.request.method;
   if (method !== "PATCH" && method !== "DELETE")
     return methodNotAllowed(["GET", "PATCH", "DELETE"]);
-  const user = requireUser(args);
+  const user = requirePublisher(args);
   const limited = await apiRateLimit("initiative-write", user.id);
   if (limited) return limited;
   const lookup = { id: args.params.id ?? "" };

@@ -11,7 +11,7 @@ import {
   readJsonBody,
   readQuery,
 } from "~/utils/api.server";
-import { requireUser } from "~/utils/auth.server";
+import { requirePublisher } from "~/utils/auth.server";
 import { ApiInitiativeSchema, InitiativeQuerySchema } from "~/utils/initiative-schemas";
 import { apiBodyToInput, apiItem } from "~/utils/initiatives-api.server";
 
@@ -50,7 +50,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action(args: ActionFunctionArgs) {
   if (args.request.method !== "POST") return methodNotAllowed(["GET", "POST"]);
-  const user = requireUser(args);
+  const user = requirePublisher(args);
   const body = await readJsonBody(args.request, ApiInitiativeSchema);
   const limited = await apiRateLimit("initiative-write", user.id);
   if (limited) return limited;

@@ -11,7 +11,7 @@ import {
   readQuery,
   withApiRateLimit,
 } from "~/utils/api.server";
-import { requireUser } from "~/utils/auth.server";
+import { requirePublisher } from "~/utils/auth.server";
 import { optionalApiViewer } from "~/utils/forum-api.server";
 import { NewPostSchema, PostsQuerySchema } from "~/utils/forum-schemas";
 
@@ -53,7 +53,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 export async function action(args: ActionFunctionArgs) {
   if (args.request.method !== "POST") return methodNotAllowed(["GET", "POST"]);
-  const user = requireUser(args);
+  const user = requirePublisher(args);
   const topicId = topicIdOf(args.params.id);
   if (!topicId) return notFound();
   const input = await readJsonBody(args.request, NewPostSchema);

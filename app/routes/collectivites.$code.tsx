@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 
+import { NeighbourInvitations, SentInvitations } from "~/components/collectivity-invitations";
 import { EventCard } from "~/components/event-card";
 import { InitiativeCardGrid, InitiativeLinks } from "~/components/initiative-card";
 import { LabelHistory } from "~/components/label-level";
@@ -10,6 +11,7 @@ import { decideMembership, getCollectivity, listMembers } from "~/models/collect
 import { placesLeft } from "~/models/event-places.server";
 import { listEvents } from "~/models/events.server";
 import { listCollectivityInitiatives } from "~/models/initiatives.server";
+import { invitationsOf, neighbouringCommunes } from "~/models/invitations.server";
 import { labelHistory } from "~/models/label-results.server";
 import { requireUser } from "~/utils/auth.server";
 import { kindLabels } from "~/utils/labels";
@@ -24,24 +26,29 @@ const DecisionSchema = z.object({
 export async function loader({ params, context }: LoaderFunctionArgs) {
   const collectivity = await getCollectivity(params.code ?? "");
   if (!collectivity) throw new Response("Collectivité introuvable.", { status: 404 });
-  const [{ members, canManage }, initiatives, upcoming, past, label] = await Promise.all([
-    listMembers(collectivity.code, context.auth.user),
-    listCollectivityInitiatives(collectivity.code, context.auth.user),
-    listEvents(
-      { collectivityCode: collectivity.code, period: "upcoming", pageSize: 10 },
-      context.auth.user,
-    ),
-    listEvents(
-      { collectivityCode: collectivity.code, period: "past", pageSize: 5 },
-      context.auth.user,
-    ),
-    labelHistory(collectivity.code),
-  ]);
+  const viewer = context.auth.user;
+  const [{ members, canManage }, initiatives, upcoming, past, label, neighbours, sent] =
+    await Promise.all([
+      listMembers(collectivity.code, context.auth.user),
+      listCollectivityInitiatives(collectivity.code, context.auth.user),
+      listEvents(
+        { collectivityCode: collectivity.code, period: "upcoming", pageSize: 10 },
+        context.auth.user,
+      ),
+      listEvents(
+        { collectivityCode: collectivity.code, period: "past", pageSize: 5 },
+        context.auth.user,
+      ),
+      labelHistory(collectivity.code),
+      neighbouringCommunes(collectivity),
+      viewer ? invitationsOf(viewer, collectivity.code) : null,
+    ]);
   const events = {
     upcoming: upcoming.items.map((e) => ({ ...e, placesLeft: placesLeft(e) })),
     past: past.items.map((e) => ({ ...e, placesLeft: placesLeft(e) })),
   };
-  return { collectivity, members, canManage, initiatives, events, label };
+  const invitations = { neighbours, sent };
+  return { collectivity, members, canManage, initiatives, events, label, invitations };
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -69,7 +76,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 export default function CollectivityPage() {
-  const { collectivity, members, canManage, initiatives, events, label } =
+  const { collectivity, members, canManage, initiatives, events, label, invitations } =
     useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const approved = members.filter((m) => m.status === "approved");
@@ -122,6 +129,22 @@ export default function CollectivityPage() {
       </section>
 
       <LabelHistory code={collectivity.code} history={label} />
+
+      {approved.length === 0 ? (
+        <p className="alert alert--info">
+          {collectivity.name} n'est pas encore membre du réseau.{" "}
+          <Link to={`/invitations?vers=${collectivity.code}`}>
+            Inviter une personne de {collectivity.name}
+          </Link>
+        </p>
+      ) : null}
+      {invitations.sent ? <SentInvitations invitations={invitations.sent} /> : null}
+      {invitations.neighbours.length > 0 || approved.length > 0 ? (
+        <NeighbourInvitations
+          collectivityName={collectivity.name}
+          neighbours={invitations.neighbours}
+        />
+      ) : null}
 
       <section className="card stack" aria-labelledby="evenements">
         <h2 id="evenements">Événements</h2>

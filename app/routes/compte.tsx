@@ -110,17 +110,15 @@ export async function action(args: ActionFunctionArgs) {
       const limited = await passwordCheckLimited();
       if (limited) return formRateLimited(limited, submission, { ...hide, extra: { intent } });
     }
-    const updated = await updateProfile(user.id, input, {
-      currentPassword,
-      keep: { sessionId, apiTokens: keepApiTokens },
-    });
+    const updated = await updateProfile(user.id, input, { currentPassword, keepApiTokens });
     if (!updated.ok)
       return reply({
         intent,
         result: submission.reply({ ...hide, fieldErrors: updated.fieldErrors }),
       });
-    const message = updated.value.emailChanged
-      ? `Adresse électronique changée : vos autres sessions sont fermées${keepApiTokens ? "" : " et vos jetons d'API révoqués"}.`
+    // The address itself changes only once the link mailed to it is followed.
+    const message = updated.value.emailChangePending
+      ? `Profil enregistré. Pour changer d'adresse, suivez le lien envoyé à ${input.email} : le changement prendra effet à ce moment-là (vos autres sessions seront alors fermées${keepApiTokens ? "" : " et vos jetons d'API révoqués"}).`
       : "Profil enregistré.";
     return reply({ intent, result: submission.reply(hide), message }, 200);
   }

@@ -4,7 +4,7 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { EventForm } from "~/components/event-form";
 import { approvedCollectivityOf } from "~/models/collectivities.server";
 import { createEvent } from "~/models/event-editing.server";
-import { hasRole, requireRole } from "~/utils/auth.server";
+import { hasRole, requirePublisher, requireRole } from "~/utils/auth.server";
 import { submitNewEvent } from "~/utils/event-forms.server";
 import { capacityRule } from "~/utils/event-schemas";
 
@@ -19,7 +19,7 @@ export async function loader(args: LoaderFunctionArgs) {
 }
 
 export async function action(args: ActionFunctionArgs) {
-  const user = requireRole(args, "organiser");
+  const user = requirePublisher(args, "organiser");
   return submitNewEvent(args.request, user, (input) => createEvent(user, input));
 }
 

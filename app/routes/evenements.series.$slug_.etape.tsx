@@ -4,7 +4,7 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { EventForm } from "~/components/event-form";
 import { createStage } from "~/models/event-series-writes.server";
 import { findSeries, hostOfViewer } from "~/models/event-series.server";
-import { hasRole, requireUser } from "~/utils/auth.server";
+import { hasRole, requirePublisher, requireUser } from "~/utils/auth.server";
 import { submitNewEvent } from "~/utils/event-forms.server";
 import { capacityRule } from "~/utils/event-schemas";
 import { invariantResponse } from "~/utils/replies.server";
@@ -34,6 +34,7 @@ export async function loader(args: LoaderFunctionArgs) {
 
 /** Creates the stage of the viewer's host collectivity; the model checks the invitation. */
 export async function action(args: ActionFunctionArgs) {
+  requirePublisher(args);
   const { user, series } = await seriesOf(args);
   return submitNewEvent(args.request, user, (input) => createStage(user, series.id, input));
 }

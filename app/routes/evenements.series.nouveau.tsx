@@ -7,7 +7,7 @@ import { Form, Link, useActionData } from "@remix-run/react";
 import { SeriesFields } from "~/components/event-series-fields";
 import { FormErrors } from "~/components/forms";
 import { createSeries } from "~/models/event-series-writes.server";
-import { requireRole } from "~/utils/auth.server";
+import { requirePublisher, requireRole } from "~/utils/auth.server";
 import { SeriesFormSchema } from "~/utils/event-series-schemas";
 import { limitReached } from "~/utils/rate-limit.server";
 import { formRateLimited } from "~/utils/replies.server";
@@ -18,7 +18,7 @@ export async function loader(args: LoaderFunctionArgs) {
 }
 
 export async function action(args: ActionFunctionArgs) {
-  const user = requireRole(args, "organiser");
+  const user = requirePublisher(args, "organiser");
   const submission = parseWithZod(await args.request.formData(), { schema: SeriesFormSchema });
   if (submission.status !== "success") return json({ result: submission.reply() }, 400);
   const limited = await limitReached("event-write", user.id);

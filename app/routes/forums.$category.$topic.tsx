@@ -26,7 +26,7 @@ import {
   postPath,
   topicPath,
 } from "~/models/forums.server";
-import { getUser, requireUser } from "~/utils/auth.server";
+import { getUser, requirePublisher, requireUser } from "~/utils/auth.server";
 import { useLiveTopic } from "~/utils/forum-live-topic";
 import { highlightParam, idParam, loadTopic, moderationPathOf } from "~/utils/forum-routes.server";
 import {
@@ -164,6 +164,8 @@ export async function action(args: ActionFunctionArgs) {
   const intent = String(formData.get("intent") ?? "");
   const canonical = topicPath(topic.categorySlug, topic);
 
+  // Writing needs a confirmed address; reporting, following and deleting one's own post do not.
+  if (intent === "reply" || intent === "edit") requirePublisher(args);
   if (intent === "reply") {
     const submission = parseWithZod(formData, { schema: ReplyFormSchema });
     if (submission.status !== "success") return replyWith({ intent, result: submission.reply() });

@@ -7,7 +7,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Field, FormErrors, TextareaField } from "~/components/forms";
 import { createTopic } from "~/models/forum-posts.server";
 import { canWrite, getCategory } from "~/models/forums.server";
-import { requireUser } from "~/utils/auth.server";
+import { requirePublisher, requireUser } from "~/utils/auth.server";
 import { TopicFormSchema } from "~/utils/forum-schemas";
 import { keepActionHeaders } from "~/utils/headers";
 import { randomId } from "~/utils/ids.server";
@@ -27,7 +27,7 @@ export async function loader(args: LoaderFunctionArgs) {
 }
 
 export async function action(args: ActionFunctionArgs) {
-  const user = requireUser(args);
+  const user = requirePublisher(args);
   const submission = parseWithZod(await args.request.formData(), { schema: TopicFormSchema });
   if (submission.status !== "success") {
     return json({ result: submission.reply() }, { status: 400 });

@@ -4,7 +4,7 @@ import { redirect } from "@remix-run/node";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { openInitiativeTopic } from "~/models/forum-posts.server";
 import { getInitiative } from "~/models/initiatives.server";
-import { requireUser } from "~/utils/auth.server";
+import { requirePublisher } from "~/utils/auth.server";
 import { keepActionHeaders } from "~/utils/headers";
 import { RateLimitedError, unlessRateLimited } from "~/utils/rate-limit.server";
 import { invariantResponse, retryAfterHeaders } from "~/utils/replies.server";
@@ -14,7 +14,7 @@ import { invariantResponse, retryAfterHeaders } from "~/utils/replies.server";
  * A POST from the initiative page, so it works without JavaScript.
  */
 export async function action(args: ActionFunctionArgs) {
-  const user = requireUser(args);
+  const user = requirePublisher(args);
   const slug = args.params.initiative ?? "";
   const initiative = await getInitiative({ slug, viewer: user });
   invariantResponse(initiative?.status === "published", "Initiative introuvable.");

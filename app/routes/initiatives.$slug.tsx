@@ -6,7 +6,7 @@ import { InitiativeCardGrid, InitiativeLinks, ThemeList } from "~/components/ini
 import { MemberChip } from "~/components/member-chip";
 import { adoptInitiative, withdrawAdoption } from "~/models/initiative-adoptions.server";
 import { getInitiative, relatedInitiatives } from "~/models/initiatives.server";
-import { requireUser } from "~/utils/auth.server";
+import { requirePublisher, requireUser } from "~/utils/auth.server";
 import { formatDate } from "~/utils/dates";
 import { budgetLabels, populationBracketLabel, statusLabels } from "~/utils/initiatives";
 import { kindLabels } from "~/utils/labels";
@@ -59,6 +59,7 @@ export async function action(args: ActionFunctionArgs) {
   const formData = await args.request.formData();
   const intent = formData.get("intent");
   if (intent === "adopt") {
+    requirePublisher(args);
     const parsed = AdoptSchema.safeParse(Object.fromEntries(formData));
     if (!parsed.success)
       return json(

@@ -6,7 +6,7 @@ import { InitiativeForm } from "~/components/initiative-form";
 import { creditableMembers } from "~/models/initiative-contributors.server";
 import { deleteInitiative } from "~/models/initiative-writes.server";
 import { getInitiative } from "~/models/initiatives.server";
-import { hasRole, requireUser, type AuthUser } from "~/utils/auth.server";
+import { hasRole, requirePublisher, requireUser, type AuthUser } from "~/utils/auth.server";
 import { formDefaults, handleInitiativeForm } from "~/utils/initiative-form.server";
 import { invariantResponse } from "~/utils/replies.server";
 
@@ -37,7 +37,7 @@ export async function loader(args: LoaderFunctionArgs) {
 }
 
 export async function action(args: ActionFunctionArgs) {
-  const user = requireUser(args);
+  const user = requirePublisher(args);
   const initiative = await editable(user, args.params.slug ?? "");
   const formData = await args.request.formData();
   if (formData.get("intent") === "delete") {

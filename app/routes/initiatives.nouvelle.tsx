@@ -4,7 +4,7 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { InitiativeForm } from "~/components/initiative-form";
 import { approvedCollectivityOf, getCollectivity } from "~/models/collectivities.server";
 import { creditableMembers } from "~/models/initiative-contributors.server";
-import { hasRole, requireUser } from "~/utils/auth.server";
+import { hasRole, requirePublisher, requireUser } from "~/utils/auth.server";
 import { handleInitiativeForm } from "~/utils/initiative-form.server";
 
 export async function loader(args: LoaderFunctionArgs) {
@@ -24,7 +24,7 @@ export async function loader(args: LoaderFunctionArgs) {
 }
 
 export async function action(args: ActionFunctionArgs) {
-  const user = requireUser(args);
+  const user = requirePublisher(args);
   const code = await approvedCollectivityOf(user.id);
   const members = code ? await creditableMembers(code) : [];
   return handleInitiativeForm(user, await args.request.formData(), { mode: "create" }, members);

@@ -2,12 +2,13 @@ import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Form, Link, useActionData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 
 import { CollectivityPicker, type Candidate } from "~/components/collectivity-picker";
 import { Field, FormErrors, RadioGroup } from "~/components/forms";
 import { createAccount } from "~/models/accounts.server";
-import { resolveCollectivity } from "~/models/collectivities.server";
+import { collectivityLabel, resolveCollectivity } from "~/models/collectivities.server";
+import { acceptInvitation, readInvitation } from "~/models/invitations.server";
 import { createSession } from "~/utils/auth.server";
 import { limitReached } from "~/utils/rate-limit.server";
 import { formRateLimited } from "~/utils/replies.server";
@@ -33,11 +34,29 @@ const SignupSchema = z.object({
     .min(2, "Indiquez votre collectivité.")
     .max(200, "Ce nom de collectivité est trop long."),
   collectivityCode: z.string().max(20).optional(),
+  // The token of an invitation ("Invitez une commune voisine"), from the mailed link.
+  invitation: z.string().max(64).optional(),
 });
 
-export async function loader({ context }: LoaderFunctionArgs) {
+export async function loader({ request, context }: LoaderFunctionArgs) {
   if (context.auth.user) throw redirect("/compte");
-  return null;
+  const token = new URL(request.url).searchParams.get("invitation");
+  const invitation = token ? await readInvitation(token) : null;
+  return {
+    invitation: invitation?.ok
+      ? {
+          token: token!,
+          email: invitation.email,
+          collectivity: collectivityLabel({
+            name: invitation.toCollectivityName,
+            code: invitation.toCollectivityCode,
+          }),
+          inviter: `${invitation.inviterName} (${invitation.fromCollectivityName})`,
+          message: invitation.message,
+        }
+      : null,
+    invitationError: invitation && !invitation.ok ? invitation.message : null,
+  };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -49,7 +68,17 @@ export async function action({ request, context }: ActionFunctionArgs) {
       { status: 400 },
     );
   }
-  const input = submission.value;
+  const { invitation: invitationToken, ...input } = submission.value;
+  const invitation = invitationToken ? await readInvitation(invitationToken) : null;
+  if (invitation && !invitation.ok) {
+    return json(
+      {
+        result: submission.reply({ formErrors: [invitation.message], hideFields: ["password"] }),
+        candidates: [] as Candidate[],
+      },
+      { status: 410 },
+    );
+  }
   const resolution = await resolveCollectivity(input.collectivityCode || input.collectivity);
   if (resolution.status !== "found") {
     const message =
@@ -74,7 +103,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
       extra: { candidates: [] },
     });
   }
-  const created = await createAccount({ ...input, collectivityCode: resolution.code });
+  const created = await createAccount({
+    ...input,
+    collectivityCode: resolution.code,
+    // Following the invitation mailed to this very address proves it.
+    awaitsVerification: invitation?.email !== input.email,
+  });
   if (!created.ok) {
     return json(
       {
@@ -84,6 +118,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       { status: created.status === 409 ? 400 : created.status },
     );
   }
+  if (invitationToken) await acceptInvitation(invitationToken, created.value.userId);
   const cookie = await createSession(created.value.userId, context.auth.session?.id);
   return redirect("/compte?bienvenue=1", { headers: { "Set-Cookie": cookie } });
 }
@@ -93,10 +128,14 @@ export { keepActionHeaders as headers } from "~/utils/headers";
 export const meta: MetaFunction = () => [{ title: "Rejoindre le réseau — Territoires Internet" }];
 
 export default function SignupPage() {
+  const { invitation, invitationError } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const [form, fields] = useForm({
     id: "inscription",
     lastResult: data?.result,
+    defaultValue: invitation
+      ? { email: invitation.email, collectivity: invitation.collectivity }
+      : undefined,
     constraint: undefined,
     shouldValidate: "onBlur",
     shouldRevalidate: "onInput",
@@ -110,8 +149,23 @@ export default function SignupPage() {
         votre collectivité (ou l'équipe du réseau) validera votre adhésion ; en attendant, vous
         pouvez tout consulter.
       </p>
+      {invitation ? (
+        <div className="alert alert--info">
+          <p>
+            {invitation.inviter} vous invite à rejoindre le réseau : votre adresse et votre
+            collectivité sont déjà remplies.
+          </p>
+          {invitation.message ? <p>« {invitation.message} »</p> : null}
+        </div>
+      ) : null}
+      {invitationError ? (
+        <div className="alert alert--warning" role="alert">
+          {invitationError}
+        </div>
+      ) : null}
       <Form method="post" className="stack" {...getFormProps(form)} noValidate>
         <FormErrors errors={form.errors} id={form.errorId} />
+        {invitation ? <input type="hidden" name="invitation" value={invitation.token} /> : null}
         <Field label="Nom et prénom" meta={fields.name} autoComplete="name" />
         <Field label="Adresse électronique" meta={fields.email} type="email" autoComplete="email" />
         <Field

@@ -8,7 +8,7 @@ import { FormErrors, TextareaField } from "~/components/forms";
 import { ThemeChip } from "~/components/initiative-card";
 import { sendMemberMessage } from "~/models/member-messages.server";
 import { getMemberProfile } from "~/models/member-profiles.server";
-import { getUser, requireUser } from "~/utils/auth.server";
+import { getUser, requirePublisher } from "~/utils/auth.server";
 import { formatDate, formatDateTime } from "~/utils/dates";
 import { ContactSchema } from "~/utils/member-schemas";
 import { RateLimitedError, unlessRateLimited } from "~/utils/rate-limit.server";
@@ -24,7 +24,7 @@ export async function loader(args: LoaderFunctionArgs) {
 }
 
 export async function action(args: ActionFunctionArgs) {
-  const user = requireUser(args);
+  const user = requirePublisher(args);
   const submission = parseWithZod(await args.request.formData(), { schema: ContactSchema });
   if (submission.status !== "success") {
     return json({ result: submission.reply() }, { status: 400 });

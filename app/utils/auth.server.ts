@@ -24,8 +24,11 @@ export type AuthUser = {
   jobTitle: string;
 };
 
+/** The person behind a request: until their sign-up address is confirmed, they read only. */
+export type SessionUser = AuthUser & { emailVerified: boolean };
+
 export type AuthState = {
-  user: AuthUser | null;
+  user: SessionUser | null;
   session: Session | null;
   via: "cookie" | "token" | null;
   /** An Authorization header was sent but did not name a live token. */
@@ -41,8 +44,10 @@ declare module "lucia" {
       email: string;
       name: string;
       roles: Role[];
-      profile_kind: ProfileKind;
-      job_title: string;
+      // The drizzle adapter hands the row with the schema's (camelCase) keys.
+      profileKind: ProfileKind;
+      jobTitle: string;
+      emailVerifiedAt: Date | null;
     };
   }
 }
@@ -59,8 +64,9 @@ function createLucia() {
       email: attributes.email,
       name: attributes.name,
       roles: attributes.roles,
-      profileKind: attributes.profile_kind,
-      jobTitle: attributes.job_title,
+      profileKind: attributes.profileKind,
+      jobTitle: attributes.jobTitle,
+      emailVerified: attributes.emailVerifiedAt !== null,
     }),
   });
 }
@@ -139,7 +145,7 @@ export function blankSessionCookie() {
   return lucia().createBlankSessionCookie().serialize();
 }
 
-async function validateApiToken(token: string): Promise<AuthUser | null> {
+async function validateApiToken(token: string): Promise<SessionUser | null> {
   if (!API_TOKEN_PATTERN.test(token)) return null;
   const [row] = await db
     .select({
@@ -151,18 +157,19 @@ async function validateApiToken(token: string): Promise<AuthUser | null> {
       roles: users.roles,
       profileKind: users.profileKind,
       jobTitle: users.jobTitle,
+      emailVerifiedAt: users.emailVerifiedAt,
     })
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.userId))
     .where(and(eq(apiTokens.tokenHash, sha256(token)), isNull(apiTokens.revokedAt)))
     .limit(1);
   if (!row) return null;
-  const { tokenId, lastUsedAt, ...user } = row;
+  const { tokenId, lastUsedAt, emailVerifiedAt, ...user } = row;
   // One write a minute at most per token keeps "last used" useful without a write per request.
   if (!lastUsedAt || Date.now() - lastUsedAt.getTime() > 60_000) {
     await db.update(apiTokens).set({ lastUsedAt: new Date() }).where(eq(apiTokens.id, tokenId));
   }
-  return user;
+  return { ...user, emailVerified: emailVerifiedAt !== null };
 }
 
 /** Creates a personal API token; the clear token is returned once and only its hash is kept. */
@@ -205,12 +212,12 @@ function isApiRequest(request: Request) {
   return new URL(request.url).pathname.startsWith("/api/");
 }
 
-export function getUser({ context }: Pick<GuardArgs, "context">): AuthUser | null {
+export function getUser({ context }: Pick<GuardArgs, "context">): SessionUser | null {
   return context.auth.user;
 }
 
 /** The signed-in user, or a redirect to the login page (401 JSON for the API). */
-export function requireUser({ request, context }: GuardArgs): AuthUser {
+export function requireUser({ request, context }: GuardArgs): SessionUser {
   const user = context.auth.user;
   if (user) return user;
   if (isApiRequest(request)) {
@@ -230,7 +237,7 @@ export function hasRole(user: Pick<AuthUser, "roles"> | null, role: Role) {
 }
 
 /** The signed-in user holding `role` (admins hold every role), or 403. */
-export function requireRole(args: GuardArgs, role: Role): AuthUser {
+export function requireRole(args: GuardArgs, role: Role): SessionUser {
   const user = requireUser(args);
   if (hasRole(user, role)) return user;
   const message = "Vous n'avez pas les droits nécessaires pour cette action.";
@@ -238,6 +245,25 @@ export function requireRole(args: GuardArgs, role: Role): AuthUser {
     throw Response.json({ error: { code: "forbidden", message } }, { status: 403 });
   }
   throw new Response(message, { status: 403 });
+}
+
+export const UNVERIFIED_EMAIL =
+  "Confirmez d'abord votre adresse électronique : suivez le lien du courriel reçu à l'inscription (vous pouvez le recevoir à nouveau depuis votre compte). En attendant, vous pouvez tout consulter.";
+
+/**
+ * The signed-in user allowed to publish (initiatives, discussions, events, messages): their
+ * address is confirmed. Otherwise 403 with the reason, as JSON for the API.
+ */
+export function requirePublisher(args: GuardArgs, role?: Role): SessionUser {
+  const user = role ? requireRole(args, role) : requireUser(args);
+  if (user.emailVerified) return user;
+  if (isApiRequest(args.request)) {
+    throw Response.json(
+      { error: { code: "email_unverified", message: UNVERIFIED_EMAIL } },
+      { status: 403 },
+    );
+  }
+  throw new Response(UNVERIFIED_EMAIL, { status: 403 });
 }
 
 // Browsers drop tabs and newlines from URLs and read "\\" as "/": "/\t/evil.example" and

@@ -24,6 +24,10 @@ const definitions = {
   "password-reset-email": { points: 5, duration: 30 * 60 },
   "password-reset-ip": { points: 5, duration: 30 * 60 },
   "token-create": { points: 20, duration: 60 * 60 },
+  // "Invitez une commune voisine", per member: each one mails a stranger.
+  "invitation-send": { points: 10, duration: 24 * 60 * 60 },
+  // "Recevoir un nouveau lien" of an unconfirmed address, per account: each one sends a mail.
+  "address-verification-resend": { points: 3, duration: 60 * 60 },
   // Registering (page or API), per person: generous for people, a brake for scripts.
   "event-registration": { points: 30, duration: 60 },
   // Creating or changing events (page or API), per person: each change may notify every registrant.

@@ -21,6 +21,7 @@ export const CollectivitiesQuerySchema = z.object({
   kind: optionalEmpty(
     z.enum(collectivityKinds, { error: "Type invalide : commune, epci, departement ou region." }),
   ),
+  network: optionalEmpty(z.enum(["oui", "non"], { error: "Filtre réseau invalide : oui ou non." })),
   page: pageNumberSchema,
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
 });

@@ -28,6 +28,12 @@ export const users = pgTable(
       .notNull()
       .defaultNow(),
     lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * When the address was confirmed; null until the sign-up link is followed (an unconfirmed
+     * account reads but does not publish). Accounts made by an admin, the demo, and every account
+     * older than this column count as confirmed.
+     */
+    emailVerifiedAt: timestamp("email_verified_at", { withTimezone: true }).defaultNow(),
   },
   (t) => [uniqueIndex("users_email_unique").on(sql`lower(${t.email})`)],
 );

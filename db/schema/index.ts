@@ -15,3 +15,5 @@ export * from "./alerts";
 export * from "./mail";
 export * from "./password-resets";
 export * from "./event-series";
+export * from "./email-tokens";
+export * from "./invitations";

@@ -253,7 +253,7 @@ describe("initiatives et personnes", () => {
     const renamed = await updateProfile(
       author.id,
       { name: "Étienne Après", email: author.email, jobTitle: "DSI", profileKind: "agent" },
-      { currentPassword: undefined, keep: { sessionId: undefined, apiTokens: false } },
+      { currentPassword: undefined, keepApiTokens: false },
     );
     expect(renamed.ok).toBe(true);
     await expectEverywhere([topic.path, "/forums/vie-du-reseau"], (html) => {

@@ -5,6 +5,7 @@ import { changePassword, updateProfile, verifyCredentials } from "../../app/mode
 import { db } from "../../db/client";
 import { passwordResetRequests, passwordResetTokens } from "../../db/schema";
 import { form, startTestApp, type TestApp } from "../helpers/app";
+import { followAddressLink } from "../helpers/mail-links";
 import { linkIn, sendQueuedMail, startSmtpServer } from "../helpers/smtp";
 import { createTestUser, loginCookie, TEST_PASSWORD } from "../helpers/users";
 
@@ -130,9 +131,10 @@ describe("mot de passe oublié", () => {
         jobTitle: "",
         profileKind: "agent",
       },
-      { currentPassword: TEST_PASSWORD, keep: { sessionId: undefined, apiTokens: true } },
+      { currentPassword: TEST_PASSWORD, keepApiTokens: true },
     );
     expect(moved.ok).toBe(true);
+    expect((await followAddressLink(app, `nouvelle-${member.email}`)).status).toBe(302);
     expect((await app.request(pathOf(link!))).status).toBe(410);
   });
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
 import { cookieFrom, form, startTestApp, type TestApp } from "../helpers/app";
+import { followAddressLink } from "../helpers/mail-links";
 import { connect, nextEvent } from "../helpers/sockets";
 import { apiToken, createTestUser, loginCookie, TEST_PASSWORD } from "../helpers/users";
 
@@ -155,7 +156,7 @@ describe("réauthentification sur /compte (RELIABILITY 7)", () => {
       profileOf(user, { ...changed, currentPassword: TEST_PASSWORD }),
     );
     expect(right.status).toBe(200);
-    expect(await right.text()).toContain("Adresse électronique changée");
+    expect(await right.text()).toContain(`suivez le lien envoyé à ${changed.email}`);
   });
 
   test.each([
@@ -183,6 +184,11 @@ describe("réauthentification sur /compte (RELIABILITY 7)", () => {
       const ended = nextEvent<{ reason: string }>(socket, "session:ended");
       const disconnected = new Promise((resolve) => socket.once("disconnect", resolve));
       expect((await account(here, values(user))).status).toBe(200);
+      // A new address takes effect once its mailed link is followed.
+      if (values(user).intent === "profile") {
+        const followed = await followAddressLink(app, `autre-${user.email}`, here);
+        expect(followed.status).toBe(302);
+      }
       expect((await ended).reason).toBe("password");
       await disconnected;
       expect((await app.request("/compte", { cookie: here })).status).toBe(200);
