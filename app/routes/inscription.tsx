@@ -2,12 +2,13 @@ import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Form, Link, useActionData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 
 import { CollectivityPicker, type Candidate } from "~/components/collectivity-picker";
-import { Field, FormErrors, RadioGroup } from "~/components/forms";
+import { Field, FormErrors, RadioGroup, SelectField } from "~/components/forms";
 import { createAccount } from "~/models/accounts.server";
 import { resolveCollectivity } from "~/models/collectivities.server";
+import { listPartners, partnerCodeOf } from "~/models/organisations.server";
 import { createSession } from "~/utils/auth.server";
 import { limitReached } from "~/utils/rate-limit.server";
 import { formRateLimited } from "~/utils/replies.server";
@@ -21,23 +22,67 @@ import {
   z,
 } from "~/utils/validation";
 
-const SignupSchema = z.object({
-  name: nameSchema,
-  email: emailSchema,
-  password: passwordSchema,
-  jobTitle: jobTitleSchema,
-  profileKind: profileKindSchema,
-  collectivity: z
-    .string({ error: "Indiquez votre collectivité." })
-    .trim()
-    .min(2, "Indiquez votre collectivité.")
-    .max(200, "Ce nom de collectivité est trop long."),
-  collectivityCode: z.string().max(20).optional(),
-});
+const SignupSchema = z
+  .object({
+    name: nameSchema,
+    email: emailSchema,
+    password: passwordSchema,
+    jobTitle: jobTitleSchema,
+    profileKind: profileKindSchema,
+    // Forms and scripts written before partners existed send no choice: a collectivity.
+    represents: z
+      .enum(["collectivite", "partenaire"], {
+        error: "Dites si vous représentez une collectivité ou un partenaire.",
+      })
+      .default("collectivite"),
+    collectivity: z.string().trim().max(200, "Ce nom de collectivité est trop long.").optional(),
+    collectivityCode: z.string().max(20).optional(),
+    partner: z.string().trim().max(80).optional(),
+  })
+  .superRefine((value, context) => {
+    // Each choice asks for its own organisation; the other field is ignored.
+    if (value.represents === "collectivite" && (value.collectivity ?? "").length < 2) {
+      context.addIssue({
+        code: "custom",
+        path: ["collectivity"],
+        message: "Indiquez votre collectivité.",
+      });
+    }
+    if (value.represents === "partenaire" && !value.partner) {
+      context.addIssue({
+        code: "custom",
+        path: ["partner"],
+        message: "Choisissez votre organisation.",
+      });
+    }
+  });
 
 export async function loader({ context }: LoaderFunctionArgs) {
   if (context.auth.user) throw redirect("/compte");
-  return null;
+  const partners = await listPartners();
+  return { partners: partners.map((p) => ({ slug: p.slug, name: p.name })) };
+}
+
+/** The directory code of the organisation chosen, or the field error to show. */
+async function organisationOf(
+  input: z.output<typeof SignupSchema>,
+): Promise<{ code?: string; error?: Record<string, string[]>; candidates: Candidate[] }> {
+  if (input.represents === "partenaire") {
+    const code = await partnerCodeOf(input.partner ?? "");
+    return code
+      ? { code, candidates: [] }
+      : { error: { partner: ["Cette organisation partenaire est introuvable."] }, candidates: [] };
+  }
+  const resolution = await resolveCollectivity(input.collectivityCode || input.collectivity || "");
+  if (resolution.status === "found") return { code: resolution.code, candidates: [] };
+  const message =
+    resolution.status === "ambiguous"
+      ? "Plusieurs collectivités correspondent : choisissez la vôtre ci-dessous."
+      : "Cette collectivité est introuvable dans l'annuaire.";
+  return {
+    error: { collectivity: [message] },
+    candidates: resolution.status === "ambiguous" ? resolution.candidates : [],
+  };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -50,19 +95,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
     );
   }
   const input = submission.value;
-  const resolution = await resolveCollectivity(input.collectivityCode || input.collectivity);
-  if (resolution.status !== "found") {
-    const message =
-      resolution.status === "ambiguous"
-        ? "Plusieurs collectivités correspondent : choisissez la vôtre ci-dessous."
-        : "Cette collectivité est introuvable dans l'annuaire.";
+  const organisation = await organisationOf(input);
+  if (!organisation.code) {
     return json(
       {
-        result: submission.reply({
-          fieldErrors: { collectivity: [message] },
-          hideFields: ["password"],
-        }),
-        candidates: resolution.status === "ambiguous" ? resolution.candidates : [],
+        result: submission.reply({ fieldErrors: organisation.error, hideFields: ["password"] }),
+        candidates: organisation.candidates,
       },
       { status: 400 },
     );
@@ -74,7 +112,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       extra: { candidates: [] },
     });
   }
-  const created = await createAccount({ ...input, collectivityCode: resolution.code });
+  const created = await createAccount({ ...input, collectivityCode: organisation.code });
   if (!created.ok) {
     return json(
       {
@@ -94,6 +132,7 @@ export const meta: MetaFunction = () => [{ title: "Rejoindre le réseau — Terr
 
 export default function SignupPage() {
   const data = useActionData<typeof action>();
+  const { partners } = useLoaderData<typeof loader>();
   const [form, fields] = useForm({
     id: "inscription",
     lastResult: data?.result,
@@ -106,9 +145,9 @@ export default function SignupPage() {
     <div className="narrow">
       <h1>Rejoindre le réseau</h1>
       <p>
-        Élu·e, agent·e ou partenaire d'une collectivité : créez votre compte. Le ou la référent·e de
-        votre collectivité (ou l'équipe du réseau) validera votre adhésion ; en attendant, vous
-        pouvez tout consulter.
+        Élu·e, agent·e d'une collectivité ou membre d'une organisation partenaire du conseil : créez
+        votre compte. Le ou la référent·e de votre organisation (ou l'équipe du réseau) validera
+        votre adhésion ; en attendant, vous pouvez tout consulter.
       </p>
       <Form method="post" className="stack" {...getFormProps(form)} noValidate>
         <FormErrors errors={form.errors} id={form.errorId} />
@@ -132,13 +171,32 @@ export default function SignupPage() {
           meta={fields.profileKind}
           options={Object.entries(profileKindLabels).map(([value, label]) => ({ value, label }))}
         />
+        <RadioGroup
+          legend="Vous représentez"
+          meta={fields.represents}
+          options={[
+            { value: "collectivite", label: "Je représente une collectivité" },
+            { value: "partenaire", label: "Je représente un partenaire" },
+          ]}
+        />
         <CollectivityPicker
           name="collectivity"
-          label="Votre collectivité"
+          label="Votre collectivité (si vous représentez une collectivité)"
           defaultValue={fields.collectivity.initialValue}
           errors={fields.collectivity.errors}
           candidates={data?.candidates}
         />
+        <SelectField
+          label="Votre organisation (si vous représentez un partenaire)"
+          meta={fields.partner}
+        >
+          <option value="">Choisissez…</option>
+          {partners.map((p) => (
+            <option key={p.slug} value={p.slug}>
+              {p.name}
+            </option>
+          ))}
+        </SelectField>
         <button type="submit">Créer mon compte</button>
       </Form>
       <p>

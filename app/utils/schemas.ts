@@ -19,7 +19,9 @@ export const CollectivitiesQuerySchema = z.object({
   region: optionalEmpty(regionCodeSchema),
   department: optionalEmpty(departmentCodeSchema),
   kind: optionalEmpty(
-    z.enum(collectivityKinds, { error: "Type invalide : commune, epci, departement ou region." }),
+    z.enum(collectivityKinds, {
+      error: "Type invalide : commune, epci, departement, region ou partenaire.",
+    }),
   ),
   page: pageNumberSchema,
   pageSize: z.coerce.number().int().min(1).max(100).default(20),

@@ -14,3 +14,4 @@ export * from "./members";
 export * from "./alerts";
 export * from "./mail";
 export * from "./password-resets";
+export * from "./council";
