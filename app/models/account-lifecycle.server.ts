@@ -19,6 +19,8 @@ import {
 import { invalidateUserSessions } from "../utils/auth.server";
 import { getProfile } from "./accounts.server";
 import { alertsOfAccount } from "./alerts.server";
+import { councilTopicsOfAccount } from "./council-topics.server";
+import { councilBallotsOfAccount } from "./council-votes.server";
 import { eventRegistrationsOfAccount, releaseRegistrationsOf } from "./event-registrations.server";
 import { anonymiseForumAuthor, forumPostsOfAccount } from "./forum-posts.server";
 import {
@@ -116,6 +118,8 @@ export const personalDataColumns: Record<string, { section: string } | { notExpo
   "alerts.user_id": { section: "alerts.followed" },
   "alert_matches.user_id": { section: "alerts.matches" },
   "alert_days.user_id": { section: "alerts.days" },
+  "council_topics.proposed_by": { section: "council.topics" },
+  "council_ballots.cast_by": { section: "council.ballots" },
 };
 
 /** Everything the platform holds about a person, for the RGPD export. */
@@ -157,6 +161,10 @@ export async function exportAccountData(userId: string) {
     publicProfile,
     alerts,
     messages,
+    council: {
+      topics: await councilTopicsOfAccount(userId),
+      ballots: await councilBallotsOfAccount(userId),
+    },
   };
 }
 

@@ -4,12 +4,13 @@ import {
   partnerKinds,
 } from "../../db/schema/council-constants";
 import { LOCAL_INPUT, localToInstant, PARIS } from "./dates";
-import { themeSlugs } from "./themes";
+import { themesSchema } from "./initiative-schemas";
 import { optionalEmpty, pageNumberSchema, z } from "./validation";
 
 export {
   collegeLabels,
   councilTopicStatusLabels,
+  DEFAULT_MAX_CHOICES,
   partnerKindLabels,
   type CouncilCollege,
 } from "../../db/schema/council-constants";
@@ -89,7 +90,8 @@ const titleSchema = z
 
 export const CallSchema = z.object({
   intent: z.literal("open-call"),
-  year: z.coerce
+  // conform turns the typed text into a number before validation.
+  year: z
     .number({ error: "Année invalide." })
     .int("Année invalide.")
     .min(2020, "Année invalide.")
@@ -105,15 +107,12 @@ export const VoteSchema = z.object({
   title: titleSchema,
   opensAt: parisInstant("La date d'ouverture"),
   closesAt: parisInstant("La date de clôture"),
-  maxChoices: z.coerce
+  maxChoices: z
     .number({ error: "Indiquez un nombre." })
     .int("Un nombre entier.")
     .min(1, "Au moins 1 sujet.")
     .max(20, "20 sujets au plus."),
 });
-
-const arrayOf = (value: unknown) =>
-  value === undefined ? [] : Array.isArray(value) ? value : [value];
 
 export const ProposeTopicSchema = z.object({
   title: titleSchema,
@@ -127,13 +126,7 @@ export const ProposeTopicSchema = z.object({
     .trim()
     .min(10, "Dites en 10 caractères au moins ce que le travail produirait.")
     .max(2000, "2 000 caractères au plus."),
-  themes: z.preprocess(
-    arrayOf,
-    z
-      .array(z.enum(themeSlugs, { error: "Thème inconnu." }))
-      .min(1, "Choisissez au moins un thème.")
-      .max(3, "Trois thèmes au plus."),
-  ),
+  themes: themesSchema,
 });
 export type ProposeTopicInput = z.output<typeof ProposeTopicSchema>;
 
@@ -146,13 +139,10 @@ export const MergeSchema = z.object({
 });
 
 export const BallotSchema = z.object({
-  topicIds: z.preprocess(
-    arrayOf,
-    z
-      .array(z.string().min(1).max(64))
-      .min(1, "Cochez au moins un sujet.")
-      .max(50, "Trop de sujets cochés."),
-  ),
+  topicIds: z
+    .array(z.string().min(1).max(64), { error: "Cochez au moins un sujet." })
+    .min(1, "Cochez au moins un sujet.")
+    .max(50, "Trop de sujets cochés."),
 });
 
 export const ReceiptSchema = z.object({
