@@ -1,4 +1,5 @@
 import type { Database } from "../../db/client";
+import { demoCouncil } from "./council";
 import { demoAccounts } from "./demo-accounts";
 import { demoEvents } from "./demo-events";
 import { demoForums } from "./forums";
@@ -15,4 +16,5 @@ export const demoSeeds: Array<{ name: string; run: (db: Database) => Promise<str
   { name: "initiatives", run: demoInitiativesSeed },
   { name: "evenements", run: demoEvents },
   { name: "label", run: demoLabel },
+  { name: "conseil", run: demoCouncil },
 ];
