@@ -1,5 +1,6 @@
 import { z } from "zod";
 
+import { CouncilTopicsQuerySchema, OrganisationsQuerySchema } from "../utils/council-schemas";
 import {
   EventCreateApiSchema,
   EventListApiQuerySchema,
@@ -17,7 +18,6 @@ import {
   ApiInitiativeSchema,
   InitiativeQuerySchema,
 } from "../utils/initiative-schemas";
-import { CouncilTopicsQuerySchema, OrganisationsQuerySchema } from "../utils/council-schemas";
 import { ResultsQuerySchema } from "../utils/label-schemas";
 import { CreateUserSchema, CollectivitiesQuerySchema } from "../utils/schemas";
 import { SiteSearchApiQuerySchema } from "../utils/search-kinds";
