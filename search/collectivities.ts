@@ -69,6 +69,7 @@ function kindLabelOf(row: Row) {
   if (row.kind === "epci") return epciLabels[row.subtype ?? ""] ?? "intercommunalité";
   if (row.kind === "departement") return "département";
   if (row.kind === "region") return "région";
+  if (row.kind === "partenaire") return "partenaire";
   return "";
 }
 

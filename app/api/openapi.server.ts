@@ -1,5 +1,6 @@
 import { z } from "zod";
 
+import { CouncilTopicsQuerySchema, OrganisationsQuerySchema } from "../utils/council-schemas";
 import {
   EventCreateApiSchema,
   EventListApiQuerySchema,
@@ -60,6 +61,41 @@ export const operations: Operation[] = [
     path: "/api/v1/collectivities/{code}",
     summary: "Une collectivité (code Insee, Siren, dep-XX ou reg-XX) et ses membres",
     responses: { "200": "La collectivité", "404": "Introuvable" },
+  },
+  {
+    method: "get",
+    path: "/api/v1/organisations",
+    summary:
+      "Organisations membres du conseil des partenaires : collectivités ayant au moins un membre validé et organisations partenaires, chacune avec son collège (economique, social, education-recherche, collectivites, etat-services)",
+    query: OrganisationsQuerySchema,
+    responses: {
+      "200": "{ items: [{ code, name, type, kind, college, url }], total, page, pageSize }",
+      "400": "Paramètre invalide",
+    },
+  },
+  {
+    method: "get",
+    path: "/api/v1/council/topics",
+    summary:
+      "Sujets proposés au conseil des partenaires ; `status` : proposed, merged (doublon fusionné, avec mergedIntoId) ou selected",
+    query: CouncilTopicsQuerySchema,
+    responses: {
+      "200":
+        "{ items: [{ id, year, title, why, expectedOutcome, themes, status, mergedIntoId, organisation, discussionUrl }] }",
+      "400": "Paramètre invalide",
+    },
+  },
+  {
+    method: "get",
+    path: "/api/v1/council/votes/{id}/results",
+    summary:
+      "Résultats d'un vote du conseil, publiés à la clôture seulement : décompte par sujet et par collège, participation",
+    responses: {
+      "200":
+        "{ vote: { id, title, opensAt, closesAt, maxChoices }, ballots, electorate, colleges: [{ college, electors, ballots }], topics: [{ id, title, approvals, byCollege, score }] }",
+      "403": "Vote pas encore clos : rien n'est lisible avant la clôture",
+      "404": "Vote introuvable",
+    },
   },
   {
     method: "get",

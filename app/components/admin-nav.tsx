@@ -4,6 +4,8 @@ const sections = [
   { to: "/admin/adhesions", label: "Adhésions en attente" },
   { to: "/admin/membres", label: "Membres et rôles" },
   { to: "/admin/courriels", label: "Courriels envoyés" },
+  { to: "/admin/partenaires", label: "Partenaires" },
+  { to: "/conseil/admin", label: "Conseil" },
   { to: "/label/admin", label: "Label" },
 ];
 

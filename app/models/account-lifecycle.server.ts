@@ -21,6 +21,8 @@ import { pageTags } from "../utils/page-cache.server";
 import { getProfile } from "./accounts.server";
 import { pagesChanged } from "./after-commit.server";
 import { alertsOfAccount } from "./alerts.server";
+import { councilTopicsOfAccount } from "./council-topics.server";
+import { councilBallotsOfAccount } from "./council-votes.server";
 import { eventRegistrationsOfAccount, releaseRegistrationsOf } from "./event-registrations.server";
 import { eventSeriesOfAccount } from "./event-series.server";
 import { anonymiseForumAuthor, forumPostsOfAccount } from "./forum-posts.server";
@@ -132,6 +134,8 @@ export const personalDataColumns: Record<string, { section: string } | { notExpo
   "alerts.user_id": { section: "alerts.followed" },
   "alert_matches.user_id": { section: "alerts.matches" },
   "alert_days.user_id": { section: "alerts.days" },
+  "council_topics.proposed_by": { section: "council.topics" },
+  "council_ballots.cast_by": { section: "council.ballots" },
 };
 
 /** Everything the platform holds about a person, for the RGPD export. */
@@ -173,6 +177,10 @@ export async function exportAccountData(userId: string) {
     publicProfile,
     alerts,
     messages,
+    council: {
+      topics: await councilTopicsOfAccount(userId),
+      ballots: await councilBallotsOfAccount(userId),
+    },
   };
 }
 

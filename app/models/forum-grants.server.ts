@@ -17,12 +17,15 @@ export function topicGrantedTo(userId: string) {
     where ${forumTopicGrants.topicId} = ${forumTopics.id} and ${forumTopicGrants.userId} = ${userId})`;
 }
 
-/** A restricted category, created on first use (its slug is its identity). */
+/**
+ * A category another domain needs, created on first use (its slug is its identity): restricted to
+ * a role, or open to every member when `requiredRole` is null (the council's topics).
+ */
 export async function ensureRestrictedCategory(category: {
   slug: string;
   title: string;
   description: string;
-  requiredRole: Role;
+  requiredRole: Role | null;
 }) {
   await db.insert(forumCategories).values(category).onConflictDoNothing();
   const [row] = await db

@@ -1,31 +1,31 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { json } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { redirect } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 
 import { NeighbourInvitations, SentInvitations } from "~/components/collectivity-invitations";
 import { EventCard } from "~/components/event-card";
 import { InitiativeCardGrid, InitiativeLinks } from "~/components/initiative-card";
 import { LabelHistory } from "~/components/label-level";
-import { MemberChip } from "~/components/member-chip";
-import { decideMembership, getCollectivity, listMembers } from "~/models/collectivities.server";
+import { OrganisationMembers } from "~/components/organisation-members";
+import { getCollectivity, listMembers } from "~/models/collectivities.server";
 import { placesLeft } from "~/models/event-places.server";
 import { listEvents } from "~/models/events.server";
 import { listCollectivityInitiatives } from "~/models/initiatives.server";
 import { invitationsOf, neighbouringCommunes } from "~/models/invitations.server";
 import { labelHistory } from "~/models/label-results.server";
-import { requireUser } from "~/utils/auth.server";
+import { partnerSlugOf } from "~/models/organisations.server";
 import { kindLabels } from "~/utils/labels";
+import { membershipDecisionAction } from "~/utils/membership-decisions.server";
 import { formatNumber } from "~/utils/text";
-import { z } from "~/utils/validation";
-
-const DecisionSchema = z.object({
-  intent: z.enum(["approve", "remove", "make-referent"]),
-  userId: z.string().min(1).max(64),
-});
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
   const collectivity = await getCollectivity(params.code ?? "");
   if (!collectivity) throw new Response("Collectivité introuvable.", { status: 404 });
+  // A partner organisation of the council has its own page.
+  if (collectivity.kind === "partenaire") {
+    const slug = await partnerSlugOf(collectivity.code);
+    if (slug) throw redirect(`/partenaires/${slug}`, 301);
+  }
   const viewer = context.auth.user;
   const [{ members, canManage }, initiatives, upcoming, past, label, neighbours, sent] =
     await Promise.all([
@@ -52,23 +52,7 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
 }
 
 export async function action(args: ActionFunctionArgs) {
-  const user = requireUser(args);
-  const parsed = DecisionSchema.safeParse(Object.fromEntries(await args.request.formData()));
-  if (!parsed.success) return json({ message: "Action invalide." }, { status: 400 });
-  const done = await decideMembership(
-    user,
-    args.params.code ?? "",
-    parsed.data.userId,
-    parsed.data.intent,
-  );
-  // Not allowed and not found get the same answer, so ids cannot be probed.
-  if (!done) throw new Response("Membre introuvable.", { status: 404 });
-  const messages = {
-    approve: "Adhésion validée.",
-    remove: "Membre retiré : ses contributions restent à son nom.",
-    "make-referent": "Le rôle de référent·e a été transmis.",
-  };
-  return json({ message: messages[parsed.data.intent] });
+  return membershipDecisionAction(args, args.params.code ?? "");
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -79,9 +63,7 @@ export default function CollectivityPage() {
   const { collectivity, members, canManage, initiatives, events, label, invitations } =
     useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const approved = members.filter((m) => m.status === "approved");
-  const pending = members.filter((m) => m.status === "pending");
-  const former = members.filter((m) => m.status === "former");
+  const inNetwork = members.some((member) => member.status === "approved");
   return (
     <div className="container stack">
       <p>
@@ -130,7 +112,7 @@ export default function CollectivityPage() {
 
       <LabelHistory code={collectivity.code} history={label} />
 
-      {approved.length === 0 ? (
+      {!inNetwork ? (
         <p className="alert alert--info">
           {collectivity.name} n'est pas encore membre du réseau.{" "}
           <Link to={`/invitations?vers=${collectivity.code}`}>
@@ -139,7 +121,7 @@ export default function CollectivityPage() {
         </p>
       ) : null}
       {invitations.sent ? <SentInvitations invitations={invitations.sent} /> : null}
-      {invitations.neighbours.length > 0 || approved.length > 0 ? (
+      {invitations.neighbours.length > 0 || inNetwork ? (
         <NeighbourInvitations
           collectivityName={collectivity.name}
           neighbours={invitations.neighbours}
@@ -174,78 +156,7 @@ export default function CollectivityPage() {
         ) : null}
       </section>
 
-      <section className="card" aria-labelledby="membres">
-        <h2 id="membres">Membres du réseau</h2>
-        {approved.length === 0 ? (
-          <p>
-            Aucun membre pour l'instant. Vous travaillez pour cette collectivité ?{" "}
-            <Link to="/inscription">Rejoignez le réseau</Link>.
-          </p>
-        ) : (
-          <ul className="list-plain">
-            {approved.map((m) => (
-              <li key={m.userId} className="actions">
-                <MemberChip name={m.name} jobTitle={m.jobTitle} profileKind={m.profileKind} />
-                {m.isReferent ? <span className="badge">référent·e</span> : null}
-                {canManage ? (
-                  <>
-                    {!m.isReferent ? (
-                      <DecisionButton
-                        intent="make-referent"
-                        userId={m.userId}
-                        label="Nommer référent·e"
-                        name={m.name}
-                      />
-                    ) : null}
-                    <DecisionButton
-                      intent="remove"
-                      userId={m.userId}
-                      label="Retirer"
-                      name={m.name}
-                    />
-                  </>
-                ) : null}
-              </li>
-            ))}
-          </ul>
-        )}
-        {canManage && pending.length > 0 ? (
-          <>
-            <h3>Demandes d'adhésion en attente</h3>
-            <ul className="list-plain">
-              {pending.map((m) => (
-                <li key={m.userId} className="actions">
-                  <MemberChip name={m.name} jobTitle={m.jobTitle} profileKind={m.profileKind} />
-                  <DecisionButton
-                    intent="approve"
-                    userId={m.userId}
-                    label="Valider"
-                    name={m.name}
-                  />
-                  <DecisionButton intent="remove" userId={m.userId} label="Refuser" name={m.name} />
-                </li>
-              ))}
-            </ul>
-          </>
-        ) : null}
-        {former.length > 0 ? (
-          <>
-            <h3>Ancien·nes membres</h3>
-            <ul className="list-plain">
-              {former.map((m) => (
-                <li key={m.userId}>
-                  <MemberChip
-                    name={m.name}
-                    jobTitle={m.jobTitle}
-                    profileKind={m.profileKind}
-                    former
-                  />
-                </li>
-              ))}
-            </ul>
-          </>
-        ) : null}
-      </section>
+      <OrganisationMembers members={members} canManage={canManage} />
 
       <section className="stack" aria-labelledby="initiatives">
         <h2 id="initiatives">Initiatives</h2>
@@ -281,30 +192,5 @@ function FactLink({ label, code, name }: { label: string; code: string; name: st
         <Link to={`/collectivites/${code}`}>{name}</Link>
       </dd>
     </>
-  );
-}
-
-function DecisionButton({
-  intent,
-  userId,
-  label,
-  name,
-}: {
-  intent: string;
-  userId: string;
-  label: string;
-  name: string;
-}) {
-  return (
-    <Form method="post" className="inline-form">
-      <input type="hidden" name="intent" value={intent} />
-      <input type="hidden" name="userId" value={userId} />
-      <button
-        type="submit"
-        className={intent === "remove" ? "secondary button--small" : "button--small"}
-      >
-        {label} <span className="visually-hidden">{name}</span>
-      </button>
-    </Form>
   );
 }

@@ -5,10 +5,11 @@ import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 
 import { CollectivityPicker, type Candidate } from "~/components/collectivity-picker";
-import { Field, FormErrors, RadioGroup } from "~/components/forms";
+import { Field, FormErrors, RadioGroup, SelectField } from "~/components/forms";
 import { createAccount } from "~/models/accounts.server";
 import { collectivityLabel, resolveCollectivity } from "~/models/collectivities.server";
 import { acceptInvitation, readInvitation } from "~/models/invitations.server";
+import { listPartners, partnerCodeOf } from "~/models/organisations.server";
 import { createSession } from "~/utils/auth.server";
 import { limitReached } from "~/utils/rate-limit.server";
 import { formRateLimited } from "~/utils/replies.server";
@@ -22,27 +23,50 @@ import {
   z,
 } from "~/utils/validation";
 
-const SignupSchema = z.object({
-  name: nameSchema,
-  email: emailSchema,
-  password: passwordSchema,
-  jobTitle: jobTitleSchema,
-  profileKind: profileKindSchema,
-  collectivity: z
-    .string({ error: "Indiquez votre collectivité." })
-    .trim()
-    .min(2, "Indiquez votre collectivité.")
-    .max(200, "Ce nom de collectivité est trop long."),
-  collectivityCode: z.string().max(20).optional(),
-  // The token of an invitation ("Invitez une commune voisine"), from the mailed link.
-  invitation: z.string().max(64).optional(),
-});
+const SignupSchema = z
+  .object({
+    name: nameSchema,
+    email: emailSchema,
+    password: passwordSchema,
+    jobTitle: jobTitleSchema,
+    profileKind: profileKindSchema,
+    // Forms and scripts written before partners existed send no choice: a collectivity.
+    represents: z
+      .enum(["collectivite", "partenaire"], {
+        error: "Dites si vous représentez une collectivité ou un partenaire.",
+      })
+      .default("collectivite"),
+    collectivity: z.string().trim().max(200, "Ce nom de collectivité est trop long.").optional(),
+    collectivityCode: z.string().max(20).optional(),
+    partner: z.string().trim().max(80).optional(),
+    // The token of an invitation ("Invitez une commune voisine"), from the mailed link.
+    invitation: z.string().max(64).optional(),
+  })
+  .superRefine((value, context) => {
+    // Each choice asks for its own organisation; the other field is ignored.
+    if (value.represents === "collectivite" && (value.collectivity ?? "").length < 2) {
+      context.addIssue({
+        code: "custom",
+        path: ["collectivity"],
+        message: "Indiquez votre collectivité.",
+      });
+    }
+    if (value.represents === "partenaire" && !value.partner) {
+      context.addIssue({
+        code: "custom",
+        path: ["partner"],
+        message: "Choisissez votre organisation.",
+      });
+    }
+  });
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   if (context.auth.user) throw redirect("/compte");
   const token = new URL(request.url).searchParams.get("invitation");
   const invitation = token ? await readInvitation(token) : null;
+  const partners = await listPartners();
   return {
+    partners: partners.map((p) => ({ slug: p.slug, name: p.name })),
     invitation: invitation?.ok
       ? {
           token: token!,
@@ -56,6 +80,28 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         }
       : null,
     invitationError: invitation && !invitation.ok ? invitation.message : null,
+  };
+}
+
+/** The directory code of the organisation chosen, or the field error to show. */
+async function organisationOf(
+  input: z.output<typeof SignupSchema>,
+): Promise<{ code?: string; error?: Record<string, string[]>; candidates: Candidate[] }> {
+  if (input.represents === "partenaire") {
+    const code = await partnerCodeOf(input.partner ?? "");
+    return code
+      ? { code, candidates: [] }
+      : { error: { partner: ["Cette organisation partenaire est introuvable."] }, candidates: [] };
+  }
+  const resolution = await resolveCollectivity(input.collectivityCode || input.collectivity || "");
+  if (resolution.status === "found") return { code: resolution.code, candidates: [] };
+  const message =
+    resolution.status === "ambiguous"
+      ? "Plusieurs collectivités correspondent : choisissez la vôtre ci-dessous."
+      : "Cette collectivité est introuvable dans l'annuaire.";
+  return {
+    error: { collectivity: [message] },
+    candidates: resolution.status === "ambiguous" ? resolution.candidates : [],
   };
 }
 
@@ -79,19 +125,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
       { status: 410 },
     );
   }
-  const resolution = await resolveCollectivity(input.collectivityCode || input.collectivity);
-  if (resolution.status !== "found") {
-    const message =
-      resolution.status === "ambiguous"
-        ? "Plusieurs collectivités correspondent : choisissez la vôtre ci-dessous."
-        : "Cette collectivité est introuvable dans l'annuaire.";
+  const organisation = await organisationOf(input);
+  if (!organisation.code) {
     return json(
       {
-        result: submission.reply({
-          fieldErrors: { collectivity: [message] },
-          hideFields: ["password"],
-        }),
-        candidates: resolution.status === "ambiguous" ? resolution.candidates : [],
+        result: submission.reply({ fieldErrors: organisation.error, hideFields: ["password"] }),
+        candidates: organisation.candidates,
       },
       { status: 400 },
     );
@@ -105,7 +144,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   const created = await createAccount({
     ...input,
-    collectivityCode: resolution.code,
+    collectivityCode: organisation.code,
     // Following the invitation mailed to this very address proves it.
     awaitsVerification: invitation?.email !== input.email,
   });
@@ -128,8 +167,8 @@ export { keepActionHeaders as headers } from "~/utils/headers";
 export const meta: MetaFunction = () => [{ title: "Rejoindre le réseau — Territoires Internet" }];
 
 export default function SignupPage() {
-  const { invitation, invitationError } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
+  const { partners, invitation, invitationError } = useLoaderData<typeof loader>();
   const [form, fields] = useForm({
     id: "inscription",
     lastResult: data?.result,
@@ -145,9 +184,9 @@ export default function SignupPage() {
     <div className="narrow">
       <h1>Rejoindre le réseau</h1>
       <p>
-        Élu·e, agent·e ou partenaire d'une collectivité : créez votre compte. Le ou la référent·e de
-        votre collectivité (ou l'équipe du réseau) validera votre adhésion ; en attendant, vous
-        pouvez tout consulter.
+        Élu·e, agent·e d'une collectivité ou membre d'une organisation partenaire du conseil : créez
+        votre compte. Le ou la référent·e de votre organisation (ou l'équipe du réseau) validera
+        votre adhésion ; en attendant, vous pouvez tout consulter.
       </p>
       {invitation ? (
         <div className="alert alert--info">
@@ -186,13 +225,32 @@ export default function SignupPage() {
           meta={fields.profileKind}
           options={Object.entries(profileKindLabels).map(([value, label]) => ({ value, label }))}
         />
+        <RadioGroup
+          legend="Vous représentez"
+          meta={fields.represents}
+          options={[
+            { value: "collectivite", label: "Je représente une collectivité" },
+            { value: "partenaire", label: "Je représente un partenaire" },
+          ]}
+        />
         <CollectivityPicker
           name="collectivity"
-          label="Votre collectivité"
+          label="Votre collectivité (si vous représentez une collectivité)"
           defaultValue={fields.collectivity.initialValue}
           errors={fields.collectivity.errors}
           candidates={data?.candidates}
         />
+        <SelectField
+          label="Votre organisation (si vous représentez un partenaire)"
+          meta={fields.partner}
+        >
+          <option value="">Choisissez…</option>
+          {partners.map((p) => (
+            <option key={p.slug} value={p.slug}>
+              {p.name}
+            </option>
+          ))}
+        </SelectField>
         <button type="submit">Créer mon compte</button>
       </Form>
       <p>

@@ -5,4 +5,5 @@ export const kindLabels: Record<CollectivityKind, string> = {
   epci: "Intercommunalité (EPCI)",
   departement: "Département",
   region: "Région",
+  partenaire: "Partenaire du conseil",
 };

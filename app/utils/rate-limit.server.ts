@@ -50,6 +50,11 @@ const definitions = {
   "member-message-pair": { points: 3, duration: 24 * 60 * 60 },
   // Per IP: each download reads every published initiative; proxies may cache it 5 minutes.
   "open-data-export": { points: 30, duration: 60 * 60 },
+  // Council: proposals per person; ballots per référent (each one replaces the last); receipt
+  // checks per IP (a receipt is a 160-bit secret: guessing is hopeless, flooding is not welcome).
+  "council-topic": { points: 10, duration: 60 * 60 },
+  "council-ballot": { points: 30, duration: 60 * 60 },
+  "council-receipt": { points: 30, duration: 10 * 60 },
 } satisfies Record<string, { points: number; duration: number }>;
 
 export type LimitName = keyof typeof definitions;

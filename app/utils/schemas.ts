@@ -19,7 +19,9 @@ export const CollectivitiesQuerySchema = z.object({
   region: optionalEmpty(regionCodeSchema),
   department: optionalEmpty(departmentCodeSchema),
   kind: optionalEmpty(
-    z.enum(collectivityKinds, { error: "Type invalide : commune, epci, departement ou region." }),
+    z.enum(collectivityKinds, {
+      error: "Type invalide : commune, epci, departement, region ou partenaire.",
+    }),
   ),
   network: optionalEmpty(z.enum(["oui", "non"], { error: "Filtre réseau invalide : oui ou non." })),
   page: pageNumberSchema,

@@ -1,12 +1,20 @@
 import { sql } from "drizzle-orm";
 import { index, integer, pgTable, text } from "drizzle-orm/pg-core";
 
-export const collectivityKinds = ["commune", "epci", "departement", "region"] as const;
+export const collectivityKinds = [
+  "commune",
+  "epci",
+  "departement",
+  "region",
+  "partenaire",
+] as const;
 export type CollectivityKind = (typeof collectivityKinds)[number];
 
 /**
  * Every French collectivity from the official COG. `code` is the INSEE code for communes, the
  * SIREN for EPCI, and `dep-XX` / `reg-XX` for départements and régions, whose INSEE codes overlap.
+ * The council's partner organisations sit here too (kind `partenaire`, code `org-<slug>`, details in
+ * `partner_organisations`): people join them through the same memberships.
  */
 export const collectivities = pgTable(
   "collectivities",

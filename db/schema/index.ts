@@ -17,3 +17,4 @@ export * from "./password-resets";
 export * from "./event-series";
 export * from "./email-tokens";
 export * from "./invitations";
+export * from "./council";

@@ -1,4 +1,5 @@
 import type { Database } from "../../db/client";
+import { demoCouncil } from "./council";
 import { demoAccounts } from "./demo-accounts";
 import { demoEvents } from "./demo-events";
 import { demoEventSeries } from "./event-series";
@@ -17,4 +18,5 @@ export const demoSeeds: Array<{ name: string; run: (db: Database) => Promise<str
   { name: "evenements", run: demoEvents },
   { name: "cycles", run: demoEventSeries },
   { name: "label", run: demoLabel },
+  { name: "conseil", run: demoCouncil },
 ];
