@@ -25,7 +25,7 @@ import { requireRole, type AuthUser } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/dates";
 import { ReplyFormSchema } from "~/utils/forum-schemas";
 import { categoryLabels, levelValues, mentions } from "~/utils/label";
-import { answerText } from "~/utils/label-answers-form.server";
+import { answerText } from "~/utils/label-answer-text.server";
 import { GRID_MAX, ReviewSchema } from "~/utils/label-schemas";
 import { invariantResponse } from "~/utils/replies.server";
 import { themeLabel, themeSlugs } from "~/utils/themes";
