@@ -1,4 +1,5 @@
 import { labelCategories, labelQuestionKinds } from "../../db/schema/label-constants";
+import { mentions } from "./label";
 import { themeSlugs } from "./themes";
 import { departmentCodeSchema, regionCodeSchema, z } from "./validation";
 
@@ -38,6 +39,8 @@ export const QuestionnaireFileSchema = z.object({
 });
 export type QuestionnaireFile = z.output<typeof QuestionnaireFileSchema>;
 
+const mentionSlugs = mentions.map((m) => m.slug) as [string, ...string[]];
+
 const yearSchema = z.coerce
   .number({ error: "Année invalide." })
   .int("Année invalide.")
@@ -67,38 +70,73 @@ export const QuoteSchema = z.object({
 });
 
 const levelSchema = z.coerce
-  .number({ error: "Choisissez un niveau de 1 à 5 @." })
-  .int()
+  .number<string>({ error: "Choisissez un niveau de 1 à 5 @." })
+  .int("Choisissez un niveau de 1 à 5 @.")
   .min(1, "Choisissez un niveau de 1 à 5 @.")
   .max(5, "Choisissez un niveau de 1 à 5 @.");
 
+/** Checked mentions (conform gives an array, or nothing when none is checked). */
 const mentionsSchema = z
-  .union([z.string(), z.array(z.string())])
-  .optional()
-  .transform((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]));
+  .array(z.enum(mentionSlugs, { error: "Mention inconnue." }))
+  .default([])
+  .transform((values) => [...new Set(values)]);
 
+/** The admins' validation of a result: final level, mentions and the collectivity's feedback. */
 export const ValidationSchema = z.object({
   intent: z.literal("validate"),
-  applicationId: z.string().min(1).max(64),
   level: levelSchema,
   mentions: mentionsSchema,
   feedback: z
     .string({ error: "Écrivez un retour pour la collectivité." })
     .trim()
     .min(10, "Écrivez un retour d'au moins quelques mots pour la collectivité.")
-    .max(5000),
+    .max(5000, "5 000 caractères au plus."),
 });
 
-export const ReviewSchema = z.object({
-  proposedLevel: z
-    .union([z.literal(""), levelSchema])
-    .optional()
-    .transform((value) => (value === "" || value === undefined ? null : value)),
-  mentions: mentionsSchema,
-  comment: z.string().trim().max(5000).default(""),
+const juryUserIdSchema = z
+  .string({ error: "Choisissez un membre du jury." })
+  .min(1, "Choisissez un membre du jury.")
+  .max(64, "Choisissez un membre du jury.");
+
+export const AssignJurySchema = z.object({
+  intent: z.literal("assign"),
+  juryUserId: juryUserIdSchema,
+});
+export const UnassignJurySchema = z.object({
+  intent: z.literal("unassign"),
+  juryUserId: juryUserIdSchema,
 });
 
 export const GRID_MAX = 4;
+
+const gridScoreSchema = z.coerce
+  .number<string>({ error: `Note de 0 à ${GRID_MAX}.` })
+  .int(`Note de 0 à ${GRID_MAX}.`)
+  .min(0, `Note de 0 à ${GRID_MAX}.`)
+  .max(GRID_MAX, `Note de 0 à ${GRID_MAX}.`)
+  .optional();
+
+/** A jury member's evaluation: a note per enjeu (fields `grid.<enjeu>`), a level, mentions. */
+export const ReviewSchema = z.object({
+  intent: z.literal("review"),
+  grid: z
+    .object(Object.fromEntries(themeSlugs.map((slug) => [slug, gridScoreSchema])))
+    .default({})
+    .transform((grid) =>
+      Object.fromEntries(
+        Object.entries(grid).filter((entry): entry is [string, number] => entry[1] !== undefined),
+      ),
+    ),
+  proposedLevel: levelSchema.optional().transform((level) => level ?? null),
+  mentions: mentionsSchema,
+  comment: z.string().trim().max(5000, "5 000 caractères au plus.").default(""),
+});
+
+/** A jury member withdraws from an application, saying why (optional). */
+export const ConflictSchema = z.object({
+  intent: z.literal("conflict"),
+  reason: z.string().trim().max(500, "500 caractères au plus.").default(""),
+});
 
 /** Campaign dates as entered in datetime-local fields, in Paris time. */
 const localDateTime = z
