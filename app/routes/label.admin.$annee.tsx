@@ -25,7 +25,7 @@ import styles from "~/styles/label.css";
 import { requireRole } from "~/utils/auth.server";
 import { instantToLocal, PARIS } from "~/utils/dates";
 import { categoryLabels } from "~/utils/label";
-import { refusedReply } from "~/utils/label-admin-forms.server";
+import { refusedReply } from "~/utils/label-forms.server";
 import { CampaignSchema } from "~/utils/label-schemas";
 import { invariantResponse } from "~/utils/replies.server";
 

@@ -19,7 +19,7 @@ import {
 import styles from "~/styles/label.css";
 import { requireRole } from "~/utils/auth.server";
 import { formatDate, formatDateTime } from "~/utils/dates";
-import { refusedReply } from "~/utils/label-admin-forms.server";
+import { refusedReply } from "~/utils/label-forms.server";
 import { CampaignSchema } from "~/utils/label-schemas";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];

@@ -102,18 +102,20 @@ const yearSchema = z.coerce
   .min(2000, "Année invalide.")
   .max(2100, "Année invalide.");
 
-export const RegisterSchema = z.object({
-  year: yearSchema,
-  carryOver: z.string().optional(),
-});
-
 const checkbox = z
   .string()
   .optional()
   .transform((value) => value === "on");
 
+/** A collectivity registered for the campaign of `year`, from last year's answers or not. */
+export const RegisterSchema = z.object({
+  year: yearSchema,
+  carryOver: checkbox,
+});
+
+/** A contributor credited by the team ("add-credit"), or the member themself ("credit-me"). */
 export const CreditSchema = z.object({
-  intent: z.literal("add-credit"),
+  intent: z.enum(["add-credit", "credit-me"]),
   name: z.string({ error: "Indiquez un nom." }).trim().min(2, "Indiquez un nom.").max(120),
   role: z.string().trim().max(160).default(""),
   publicConsent: checkbox,
