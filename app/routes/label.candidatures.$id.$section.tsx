@@ -16,7 +16,7 @@ import {
   useSearchParams,
   type ShouldRevalidateFunction,
 } from "@remix-run/react";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 
 import { FormErrors } from "~/components/forms";
 import { QuestionField } from "~/components/label-question-field";
@@ -223,21 +223,20 @@ function SectionForm({ data }: { data: LoaderData }) {
   const fetcher = useFetcher<typeof action>();
   const formRef = useRef<HTMLFormElement>(null);
   const timer = useRef<ReturnType<typeof setTimeout>>();
-  const schema = useMemo(
-    () =>
-      sectionSchema(
-        data.questions,
-        data.evidence.map((e) => e.id),
-      ),
-    [data.questions, data.evidence],
-  );
+  // Built on first use in the browser (validation, autosave), never during the server render.
+  const schemaRef = useRef<ReturnType<typeof sectionSchema>>();
+  const schema = () =>
+    (schemaRef.current ??= sectionSchema(
+      data.questions,
+      data.evidence.map((e) => e.id),
+    ));
   const [form, fields] = useForm<SectionFormFields, SectionEntry[]>({
     id: "section",
     lastResult: actionData?.result,
     defaultValue: Object.fromEntries(data.questions.map((q) => [answerField(q.id), q.initial])),
     shouldValidate: "onBlur",
     shouldRevalidate: "onInput",
-    onValidate: ({ formData }) => parseWithZod(formData, { schema }),
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: schema() }),
   });
   // Versions the next save is based on: the loader's, then what a refused save sent back (after
   // a conflict, the version just shown, so that saving again means "keep mine"), then autosaves.
@@ -289,7 +288,7 @@ function SectionForm({ data }: { data: LoaderData }) {
       if (!formRef.current) return;
       const body = new FormData(formRef.current);
       // The same schema as the action's: a draft with an error is shown, not sent.
-      if (parseWithZod(body, { schema }).status !== "success") {
+      if (parseWithZod(body, { schema: schema() }).status !== "success") {
         form.validate();
         setStatus("Certaines réponses sont à corriger : le brouillon n'est pas enregistré.");
         return;
