@@ -20,7 +20,8 @@ export function ErrorList({ id, errors }: { id?: string; errors?: string[] | nul
 type FieldProps = {
   label: string;
   meta: FieldMetadata<string | number | undefined>;
-  type?: "text" | "email" | "password" | "number" | "search" | "url" | "tel" | "date";
+  type?:
+    "text" | "email" | "password" | "number" | "search" | "url" | "tel" | "date" | "datetime-local";
   hint?: string;
   autoComplete?: string;
   list?: string;

@@ -1,69 +1,6 @@
-/** A labelled input with its errors, for the label's admin forms (no conform metadata). */
-export function PlainField({
-  name,
-  label,
-  type = "text",
-  defaultValue,
-  errors,
-}: {
-  name: string;
-  label: string;
-  type?: string;
-  defaultValue?: string;
-  errors?: string[];
-}) {
-  return (
-    <div className="field">
-      <label htmlFor={name}>{label}</label>
-      <input
-        id={name}
-        name={name}
-        type={type}
-        defaultValue={defaultValue}
-        required
-        aria-invalid={errors ? true : undefined}
-        aria-describedby={errors ? `${name}-error` : undefined}
-      />
-      {errors ? (
-        <p id={`${name}-error`} className="field-error">
-          {errors.join(" ")}
-        </p>
-      ) : null}
-    </div>
-  );
-}
+import type { FieldMetadata } from "@conform-to/react";
 
-/** A labelled, required textarea with its errors, for the jury's and the admins' label forms. */
-export function PlainTextarea({
-  name,
-  label,
-  rows,
-  errors,
-}: {
-  name: string;
-  label: string;
-  rows: number;
-  errors?: string[];
-}) {
-  return (
-    <div className="field">
-      <label htmlFor={name}>{label}</label>
-      <textarea
-        id={name}
-        name={name}
-        rows={rows}
-        required
-        aria-invalid={errors ? true : undefined}
-        aria-describedby={errors ? `${name}-error` : undefined}
-      />
-      {errors ? (
-        <p id={`${name}-error`} className="field-error">
-          {errors.join(" ")}
-        </p>
-      ) : null}
-    </div>
-  );
-}
+import { Field, SelectField } from "~/components/forms";
 
 /** Labels of the campaign dates, in the order of the campaign. */
 export const campaignDateLabels = [
@@ -74,3 +11,37 @@ export const campaignDateLabels = [
   { name: "juryEndsAt", label: "Fin du jury" },
   { name: "publishedAt", label: "Publication du palmarès" },
 ] as const;
+
+type CampaignFieldName = "title" | "questionnaireId" | (typeof campaignDateLabels)[number]["name"];
+
+/** The fields a campaign is created and edited with: title, questionnaire, dates in Paris time. */
+export function CampaignFields({
+  fields,
+  questionnaires,
+}: {
+  fields: Record<CampaignFieldName, FieldMetadata<string | undefined>>;
+  questionnaires: Array<{ id: string; label: string }>;
+}) {
+  return (
+    <>
+      <Field label="Titre" meta={fields.title} />
+      <SelectField label="Questionnaire" meta={fields.questionnaireId}>
+        {questionnaires.map((q) => (
+          <option key={q.id} value={q.id}>
+            {q.label}
+          </option>
+        ))}
+      </SelectField>
+      <div className="form-columns">
+        {campaignDateLabels.map((date) => (
+          <Field
+            key={date.name}
+            label={date.label}
+            meta={fields[date.name]}
+            type="datetime-local"
+          />
+        ))}
+      </div>
+    </>
+  );
+}

@@ -1,6 +1,9 @@
+import type { FieldMetadata } from "@conform-to/react";
 import { Link } from "@remix-run/react";
 
+import { initialValues } from "~/components/forms";
 import { LONG_TEXT_MAX, SHORT_TEXT_MAX, type LabelAnswerValue } from "~/utils/label";
+import { confirmField, hashField, versionField } from "~/utils/label-section-schema";
 
 /** What the section page knows of a question, as this field shows it. */
 export type SectionQuestionView = {
@@ -22,25 +25,37 @@ export type AnswerConflictView = {
   at: string | null;
 };
 
+const yesNoChoices = [
+  { value: "oui", label: "Oui" },
+  { value: "non", label: "Non" },
+  { value: "", label: "Je ne sais pas encore" },
+];
+const noAnswerChoice = { value: "", label: "Sans réponse pour l'instant" };
+
 /** One question of a section: its control, its state ("à confirmer", last change), errors and conflict. */
 export function QuestionField({
   question,
-  value,
+  meta,
   version,
   errors,
   conflict,
   evidence,
+  confirmed,
 }: {
   question: SectionQuestionView;
-  value: LabelAnswerValue | null | undefined;
+  /** The answer's field; its initial value is the saved answer, or what a refused save sent. */
+  meta: FieldMetadata<string | string[] | undefined>;
   version: { version: number; hash: string };
+  /** The field's errors: conform's, or those of a refused autosave. */
   errors?: string[];
   conflict?: AnswerConflictView;
   evidence: Array<{ id: string; title: string }>;
+  /** "Je confirme" was ticked in a save that came back refused. */
+  confirmed: boolean;
 }) {
-  const name = `q-${question.id}`;
-  const hintId = question.help ? `${name}-aide` : undefined;
-  const errorId = errors || conflict ? `${name}-erreur` : undefined;
+  const name = meta.name;
+  const hintId = question.help ? `${meta.id}-aide` : undefined;
+  const errorId = errors || conflict ? meta.errorId : undefined;
   const describedBy = [hintId, errorId].filter(Boolean).join(" ") || undefined;
   const classes = ["question", "stack"];
   if (question.toConfirm) classes.push("question--to-confirm");
@@ -58,8 +73,8 @@ export function QuestionField({
           {question.help}
         </span>
       ) : null}
-      <input type="hidden" name={`v-${question.id}`} value={version.version} />
-      <input type="hidden" name={`h-${question.id}`} value={version.hash} />
+      <input type="hidden" name={versionField(question.id)} value={version.version} />
+      <input type="hidden" name={hashField(question.id)} value={version.hash} />
     </>
   );
   const choices = (
@@ -82,70 +97,47 @@ export function QuestionField({
       ))}
     </div>
   );
-  let control;
-  switch (question.kind) {
-    case "yesno": {
-      const current = value?.kind === "yesno" ? (value.value ? "oui" : "non") : "";
-      control = choices(
-        [
-          { value: "oui", label: "Oui" },
-          { value: "non", label: "Non" },
-          { value: "", label: "Je ne sais pas encore" },
-        ],
-        "radio",
-        (v) => v === current,
+  const chosen = new Set(initialValues(meta.initialValue));
+  let control = null;
+  if (question.kind === "yesno") {
+    control = choices(
+      yesNoChoices,
+      "radio",
+      (v) => chosen.has(v) || (v === "" && chosen.size === 0),
+    );
+  } else if (question.kind === "single") {
+    control = choices([...question.options, noAnswerChoice], "radio", (v) =>
+      v === "" ? chosen.size === 0 : chosen.has(v),
+    );
+  } else if (question.kind === "multiple") {
+    control = choices(question.options, "checkbox", (v) => chosen.has(v));
+  } else if (question.kind === "initiatives") {
+    control =
+      evidence.length === 0 ? (
+        <p className="muted">
+          Aucune initiative publiée par votre collectivité.{" "}
+          <Link to="/initiatives/nouvelle">Partager une initiative</Link> pour l'ajouter ici.
+        </p>
+      ) : (
+        choices(
+          evidence.map((e) => ({ value: e.id, label: e.title })),
+          "checkbox",
+          (v) => chosen.has(v),
+        )
       );
-      break;
-    }
-    case "single": {
-      const current = value?.kind === "single" ? value.value : "";
-      control = choices(
-        [...question.options, { value: "", label: "Sans réponse pour l'instant" }],
-        "radio",
-        (v) => v === current,
-      );
-      break;
-    }
-    case "multiple": {
-      const current = new Set(value?.kind === "multiple" ? value.value : []);
-      control = choices(question.options, "checkbox", (v) => current.has(v));
-      break;
-    }
-    case "initiatives": {
-      const current = new Set(value?.kind === "initiatives" ? value.value : []);
-      control =
-        evidence.length === 0 ? (
-          <p className="muted">
-            Aucune initiative publiée par votre collectivité.{" "}
-            <Link to="/initiatives/nouvelle">Partager une initiative</Link> pour l'ajouter ici.
-          </p>
-        ) : (
-          choices(
-            evidence.map((e) => ({ value: e.id, label: e.title })),
-            "checkbox",
-            (v) => current.has(v),
-          )
-        );
-      break;
-    }
-    default:
-      control = null;
   }
-  const textValue =
-    value && (value.kind === "short_text" || value.kind === "long_text" || value.kind === "number")
-      ? String(value.value)
-      : "";
+  const textValue = typeof meta.initialValue === "string" ? meta.initialValue : "";
   const isField =
     question.kind === "number" || question.kind === "short_text" || question.kind === "long_text";
   return (
     <div className={classes.join(" ")} id={`question-${question.id}`}>
       {isField ? (
         <div className="field">
-          <label htmlFor={name}>{title}</label>
+          <label htmlFor={meta.id}>{title}</label>
           {extras}
           {question.kind === "long_text" ? (
             <textarea
-              id={name}
+              id={meta.id}
               name={name}
               rows={5}
               maxLength={LONG_TEXT_MAX}
@@ -155,7 +147,7 @@ export function QuestionField({
             />
           ) : (
             <input
-              id={name}
+              id={meta.id}
               name={name}
               type="text"
               inputMode={question.kind === "number" ? "decimal" : undefined}
@@ -177,7 +169,8 @@ export function QuestionField({
         <p>
           <span className="badge badge--pending">À confirmer</span> Réponse reprise de l'an dernier.{" "}
           <label>
-            <input type="checkbox" name={`c-${question.id}`} /> Je confirme cette réponse
+            <input type="checkbox" name={confirmField(question.id)} defaultChecked={confirmed} /> Je
+            confirme cette réponse
           </label>
         </p>
       ) : question.updatedBy ? (

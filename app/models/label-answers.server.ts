@@ -13,7 +13,7 @@ import type { AuthUser } from "../utils/auth.server";
 import { sha256 } from "../utils/ids.server";
 import { answersOf, getApplication, isEditable } from "./label-applications.server";
 import { deadlinePassed } from "./label-campaigns.server";
-import { currentQuestions } from "./label-questionnaires.server";
+import { currentQuestions, questionnaireSections } from "./label-questionnaires.server";
 import { failure } from "./result.server";
 
 /**
@@ -49,16 +49,17 @@ export async function evidenceInitiatives(collectivityCode: string) {
 export async function getSection(viewer: AuthUser, applicationId: string, section: string) {
   const application = await getApplication(viewer, applicationId);
   if (!application) return null;
-  const all = await currentQuestions(application.campaign.questionnaireId, application.category);
-  const questions = all.filter((q) => q.section === section);
-  if (questions.length === 0) return null;
-  const sections = [...new Set(all.map((q) => q.section))];
-  const [answers, evidence] = await Promise.all([
-    answersOf(applicationId),
-    questions.some((q) => q.kind === "initiatives")
-      ? evidenceInitiatives(application.collectivityCode)
-      : Promise.resolve([]),
+  const { questionnaireId } = application.campaign;
+  // Only this enjeu's questions and answers, read side by side.
+  const [questions, sections, answers] = await Promise.all([
+    currentQuestions(questionnaireId, application.category, db, section),
+    questionnaireSections(questionnaireId, application.category),
+    answersOf(applicationId, db, section),
   ]);
+  if (questions.length === 0) return null;
+  const evidence = questions.some((q) => q.kind === "initiatives")
+    ? await evidenceInitiatives(application.collectivityCode)
+    : [];
   const byQuestion = new Map(answers.map((a) => [a.questionId, a]));
   return {
     application,

@@ -8,6 +8,7 @@ import {
   labelApplications,
   labelCampaigns,
   labelCredits,
+  labelQuestions,
   memberships,
   users,
   type LabelAnswerValue,
@@ -186,8 +187,8 @@ async function applicationIdOf(campaignId: string, collectivityCode: string) {
   return row?.id ?? null;
 }
 
-export async function answersOf(applicationId: string, executor: Executor = db) {
-  return executor
+export async function answersOf(applicationId: string, executor: Executor = db, section?: string) {
+  const query = executor
     .select({
       questionId: labelAnswers.questionId,
       value: labelAnswers.value,
@@ -197,8 +198,12 @@ export async function answersOf(applicationId: string, executor: Executor = db) 
       updatedByName: users.name,
     })
     .from(labelAnswers)
-    .leftJoin(users, eq(users.id, labelAnswers.updatedBy))
-    .where(eq(labelAnswers.applicationId, applicationId));
+    .leftJoin(users, eq(users.id, labelAnswers.updatedBy));
+  if (!section) return query.where(eq(labelAnswers.applicationId, applicationId));
+  // One enjeu's answers only: a section page reads a twelfth of the application.
+  return query
+    .innerJoin(labelQuestions, eq(labelQuestions.id, labelAnswers.questionId))
+    .where(and(eq(labelAnswers.applicationId, applicationId), eq(labelQuestions.section, section)));
 }
 
 export type SectionProgress = {

@@ -105,11 +105,12 @@ const sectionOrder = sql`array_position(${sql.raw(
   `array[${themeSlugs.map((slug) => `'${slug.replace(/'/g, "")}'`).join(",")}]::text[]`,
 )}, ${labelQuestions.section})`;
 
-/** Current questions of a questionnaire, in enjeu order; only a catégorie's when given. */
+/** Current questions of a questionnaire, in enjeu order; only a catégorie's (and an enjeu's) when given. */
 export async function currentQuestions(
   questionnaireId: string,
   category?: LabelCategory,
   executor: Executor = db,
+  section?: string,
 ): Promise<Question[]> {
   return executor
     .select(questionColumns)
@@ -119,9 +120,26 @@ export async function currentQuestions(
         eq(labelQuestions.questionnaireId, questionnaireId),
         isNull(labelQuestions.replacedAt),
         category ? sql`${category} = any(${labelQuestions.categories})` : undefined,
+        section ? eq(labelQuestions.section, section) : undefined,
       ),
     )
     .orderBy(sectionOrder, asc(labelQuestions.position));
+}
+
+/** The enjeux a catégorie's questionnaire asks about, in enjeu order (without the questions). */
+export async function questionnaireSections(questionnaireId: string, category: LabelCategory) {
+  const rows = await db
+    .selectDistinct({ section: labelQuestions.section })
+    .from(labelQuestions)
+    .where(
+      and(
+        eq(labelQuestions.questionnaireId, questionnaireId),
+        isNull(labelQuestions.replacedAt),
+        sql`${category} = any(${labelQuestions.categories})`,
+      ),
+    );
+  const present = new Set(rows.map((row) => row.section));
+  return themeSlugs.filter((slug) => present.has(slug));
 }
 
 export async function listQuestionnaires() {

@@ -1,3 +1,4 @@
+import { parseWithZod } from "@conform-to/zod/v4";
 import type {
   ActionFunctionArgs,
   LinksFunction,
@@ -7,6 +8,7 @@ import type {
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 
+import { FormErrors } from "~/components/forms";
 import { approvedCollectivityOf, getCollectivity } from "~/models/collectivities.server";
 import { applicationsOfViewer, registerApplication } from "~/models/label-applications.server";
 import {
@@ -20,9 +22,10 @@ import styles from "~/styles/label.css";
 import { getUser, hasRole, requireUser } from "~/utils/auth.server";
 import { formatDateTime, timeLeft } from "~/utils/dates";
 import { categoryLabels, categoryOf } from "~/utils/label";
+import { refusedReply } from "~/utils/label-forms.server";
 import { RegisterSchema } from "~/utils/label-schemas";
 import { limitReached } from "~/utils/rate-limit.server";
-import { retryAfterHeaders } from "~/utils/replies.server";
+import { formRateLimited } from "~/utils/replies.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 
@@ -86,21 +89,21 @@ export async function loader(args: LoaderFunctionArgs) {
 
 export async function action(args: ActionFunctionArgs) {
   const user = requireUser(args);
-  const parsed = RegisterSchema.safeParse(Object.fromEntries(await args.request.formData()));
-  if (!parsed.success) return json({ message: "Demande invalide." }, { status: 400 });
-  const limited = await limitReached("label-register", user.id);
-  if (limited) {
-    return json({ message: limited.message }, { status: 429, headers: retryAfterHeaders(limited) });
+  const submission = parseWithZod(await args.request.formData(), { schema: RegisterSchema });
+  if (submission.status !== "success") {
+    return json(
+      { result: submission.reply({ formErrors: ["Demande invalide : rechargez la page."] }) },
+      { status: 400 },
+    );
   }
-  const registered = await registerApplication(user, parsed.data.year, {
-    carryOver: parsed.data.carryOver === "on",
+  const limited = await limitReached("label-register", user.id);
+  if (limited) return formRateLimited(limited, submission);
+  const registered = await registerApplication(user, submission.value.year, {
+    carryOver: submission.value.carryOver,
   });
   if (registered.ok) return redirect(`/label/candidatures/${registered.value.id}?inscrite=1`);
   if ("existingId" in registered) return redirect(`/label/candidatures/${registered.existingId}`);
-  return json(
-    { message: registered.formError ?? "Inscription impossible." },
-    { status: registered.status },
-  );
+  return json({ result: refusedReply(submission, registered) }, { status: registered.status });
 }
 
 export const meta: MetaFunction = () => [
@@ -121,7 +124,7 @@ const statusText = {
 
 export default function LabelPage() {
   const data = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const result = useActionData<typeof action>()?.result;
   const { campaign } = data;
   return (
     <div className="container stack">
@@ -143,11 +146,7 @@ export default function LabelPage() {
           <p>Aucune campagne n'est programmée pour l'instant.</p>
         )}
         <CallToAction data={data} />
-        {result?.message ? (
-          <p className="alert alert--error" role="alert">
-            {result.message}
-          </p>
-        ) : null}
+        <FormErrors errors={result?.error?.[""]} />
       </section>
 
       {campaign ? (

@@ -1,3 +1,5 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
 import type {
   ActionFunctionArgs,
   LinksFunction,
@@ -7,7 +9,8 @@ import type {
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 
-import { campaignDateLabels, PlainField } from "~/components/label-fields";
+import { FormErrors } from "~/components/forms";
+import { campaignDateLabels, CampaignFields } from "~/components/label-fields";
 import { LevelBadge } from "~/components/label-level";
 import { listCampaignApplications } from "~/models/label-applications.server";
 import {
@@ -22,7 +25,8 @@ import styles from "~/styles/label.css";
 import { requireRole } from "~/utils/auth.server";
 import { instantToLocal, PARIS } from "~/utils/dates";
 import { categoryLabels } from "~/utils/label";
-import { readCampaignForm } from "~/utils/label-admin-forms.server";
+import { refusedReply } from "~/utils/label-forms.server";
+import { CampaignSchema } from "~/utils/label-schemas";
 import { invariantResponse } from "~/utils/replies.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
@@ -75,16 +79,12 @@ export async function action(args: ActionFunctionArgs) {
     return redirect(`/label/${year}`);
   }
   formData.set("year", String(year));
-  const read = readCampaignForm(formData);
-  if (!read.ok) return json({ fieldErrors: read.fieldErrors, formError: null }, { status: 400 });
-  const { year: _year, ...input } = read.value;
+  const submission = parseWithZod(formData, { schema: CampaignSchema });
+  if (submission.status !== "success") return json({ result: submission.reply() }, { status: 400 });
+  const { year: _year, ...input } = submission.value;
   const updated = await updateCampaign(year, input);
-  if (!updated.ok) {
-    return json(
-      { fieldErrors: updated.fieldErrors, formError: updated.formError ?? null },
-      { status: updated.status },
-    );
-  }
+  if (!updated.ok)
+    return json({ result: refusedReply(submission, updated) }, { status: updated.status });
   return redirect(`/label/admin/${year}?enregistree=1`);
 }
 
@@ -96,7 +96,19 @@ export default function CampaignAdminPage() {
   const data = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
-  const errors = (actionData?.fieldErrors ?? {}) as Record<string, string[] | undefined>;
+  const [form, fields] = useForm({
+    id: "dates-form",
+    lastResult: actionData?.result,
+    defaultValue: {
+      title: data.campaign.title,
+      questionnaireId: data.campaign.questionnaireId,
+      ...data.campaign.dates,
+    },
+    shouldValidate: "onBlur",
+    // The year is the page's: the server sets it, the client checks the rest.
+    onValidate: ({ formData }) =>
+      parseWithZod(formData, { schema: CampaignSchema.omit({ year: true }) }),
+  });
   const submitted = data.applications.filter((a) => a.status === "submitted");
   return (
     <div className="container stack">
@@ -181,42 +193,9 @@ export default function CampaignAdminPage() {
       ) : null}
       <section aria-labelledby="dates" className="card stack">
         <h2 id="dates">Dates (heure de Paris)</h2>
-        {actionData?.formError ? (
-          <p className="alert alert--error">{actionData.formError}</p>
-        ) : null}
-        <Form method="post" className="stack">
-          <PlainField
-            name="title"
-            label="Titre"
-            defaultValue={data.campaign.title}
-            errors={errors.title}
-          />
-          <div className="field">
-            <label htmlFor="questionnaireId">Questionnaire</label>
-            <select
-              id="questionnaireId"
-              name="questionnaireId"
-              defaultValue={data.campaign.questionnaireId}
-            >
-              {data.questionnaires.map((q) => (
-                <option key={q.id} value={q.id}>
-                  {q.label}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="form-columns">
-            {campaignDateLabels.map((f) => (
-              <PlainField
-                key={f.name}
-                name={f.name}
-                label={f.label}
-                type="datetime-local"
-                defaultValue={data.campaign.dates[f.name]}
-                errors={errors[f.name]}
-              />
-            ))}
-          </div>
+        <Form method="post" className="stack" {...getFormProps(form)}>
+          <FormErrors errors={form.errors} id={form.errorId} />
+          <CampaignFields fields={fields} questionnaires={data.questionnaires} />
           <p>
             <button type="submit">Enregistrer les dates</button>
           </p>

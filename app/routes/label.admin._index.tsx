@@ -1,3 +1,5 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
 import type {
   ActionFunctionArgs,
   LinksFunction,
@@ -7,7 +9,8 @@ import type {
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 
-import { campaignDateLabels, PlainField } from "~/components/label-fields";
+import { Field, FormErrors } from "~/components/forms";
+import { CampaignFields } from "~/components/label-fields";
 import { campaignStatus, createCampaign, listCampaigns } from "~/models/label-campaigns.server";
 import {
   importDefaultQuestionnaire,
@@ -16,7 +19,8 @@ import {
 import styles from "~/styles/label.css";
 import { requireRole } from "~/utils/auth.server";
 import { formatDate, formatDateTime } from "~/utils/dates";
-import { readCampaignForm } from "~/utils/label-admin-forms.server";
+import { refusedReply } from "~/utils/label-forms.server";
+import { CampaignSchema } from "~/utils/label-schemas";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 
@@ -52,16 +56,12 @@ export async function action(args: ActionFunctionArgs) {
       `/label/admin?${loaded.created ? "questionnaire=nouveau" : "questionnaire=inchange"}`,
     );
   }
-  const read = readCampaignForm(formData);
-  if (!read.ok) return json({ fieldErrors: read.fieldErrors, formError: null }, { status: 400 });
-  const created = await createCampaign(read.value);
-  if (!created.ok) {
-    return json(
-      { fieldErrors: created.fieldErrors, formError: created.formError ?? null },
-      { status: created.status },
-    );
-  }
-  return redirect(`/label/admin/${read.value.year}?creee=1`);
+  const submission = parseWithZod(formData, { schema: CampaignSchema });
+  if (submission.status !== "success") return json({ result: submission.reply() }, { status: 400 });
+  const created = await createCampaign(submission.value);
+  if (!created.ok)
+    return json({ result: refusedReply(submission, created) }, { status: created.status });
+  return redirect(`/label/admin/${submission.value.year}?creee=1`);
 }
 
 export const meta: MetaFunction = () => [
@@ -72,7 +72,17 @@ export default function LabelAdminPage() {
   const data = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
-  const errors = (actionData?.fieldErrors ?? {}) as Record<string, string[] | undefined>;
+  const [form, fields] = useForm({
+    id: "campagne-form",
+    lastResult: actionData?.result,
+    defaultValue: {
+      year: String(data.nextYear),
+      title: `Label ${data.nextYear}`,
+      questionnaireId: data.questionnaires[0]?.id,
+    },
+    shouldValidate: "onBlur",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: CampaignSchema }),
+  });
   return (
     <div className="container stack">
       <nav aria-label="Fil d'Ariane" className="breadcrumb">
@@ -138,48 +148,16 @@ export default function LabelAdminPage() {
       <section aria-labelledby="nouvelle" className="card stack">
         <h2 id="nouvelle">Nouvelle campagne</h2>
         <p className="muted">Toutes les heures sont celles de Paris.</p>
-        {actionData?.formError ? (
-          <p className="alert alert--error" role="alert">
-            {actionData.formError}
-          </p>
-        ) : null}
-        <Form method="post" className="stack">
-          <div className="form-columns">
-            <PlainField
-              name="year"
-              label="Année"
-              type="number"
-              defaultValue={String(data.nextYear)}
-              errors={errors.year}
-            />
-            <PlainField
-              name="title"
-              label="Titre"
-              defaultValue={`Label ${data.nextYear}`}
-              errors={errors.title}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor="questionnaireId">Questionnaire</label>
-            <select id="questionnaireId" name="questionnaireId" required>
-              {data.questionnaires.map((q) => (
-                <option key={q.id} value={q.id}>
-                  {q.title}, version {q.version}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="form-columns">
-            {campaignDateLabels.map((field) => (
-              <PlainField
-                key={field.name}
-                name={field.name}
-                label={field.label}
-                type="datetime-local"
-                errors={errors[field.name]}
-              />
-            ))}
-          </div>
+        <Form method="post" className="stack" {...getFormProps(form)}>
+          <FormErrors errors={form.errors} id={form.errorId} />
+          <Field label="Année" meta={fields.year} type="number" />
+          <CampaignFields
+            fields={fields}
+            questionnaires={data.questionnaires.map((q) => ({
+              id: q.id,
+              label: `${q.title}, version ${q.version}`,
+            }))}
+          />
           <p>
             <button type="submit">Créer la campagne</button>
           </p>

@@ -1,3 +1,5 @@
+import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
 import type {
   ActionFunctionArgs,
   LinksFunction,
@@ -7,7 +9,13 @@ import type {
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 
-import { PlainTextarea } from "~/components/label-fields";
+import {
+  CheckboxGroup,
+  FormErrors,
+  RadioGroup,
+  SelectField,
+  TextareaField,
+} from "~/components/forms";
 import { LevelBadge, MentionList } from "~/components/label-level";
 import {
   assignJury,
@@ -19,10 +27,9 @@ import {
 } from "~/models/label-jury.server";
 import { validateResult } from "~/models/label-results.server";
 import styles from "~/styles/label.css";
-import { fieldErrors } from "~/utils/api.server";
 import { requireRole } from "~/utils/auth.server";
-import { categoryLabels, levelValues, mentions } from "~/utils/label";
-import { ValidationSchema } from "~/utils/label-schemas";
+import { categoryLabels, levelChoices, mentionChoices } from "~/utils/label";
+import { AssignJurySchema, UnassignJurySchema, ValidationSchema } from "~/utils/label-schemas";
 import { invariantResponse } from "~/utils/replies.server";
 import { themeLabel } from "~/utils/themes";
 
@@ -65,45 +72,37 @@ export async function loader(args: LoaderFunctionArgs) {
   };
 }
 
+type ActionData = { intent: string; result: SubmissionResult<string[]> };
+
+/** Each form is told apart by its `intent`; a refusal comes back with its fields and errors. */
 export async function action(args: ActionFunctionArgs) {
   const admin = requireRole(args, "admin");
   const id = args.params.id ?? "";
   const formData = await args.request.formData();
-  const intent = formData.get("intent");
+  const intent = String(formData.get("intent") ?? "");
+  const reply = (result: SubmissionResult<string[]>, status: number) =>
+    json<ActionData>({ intent, result }, { status });
   if (intent === "assign") {
-    const assigned = await assignJury(admin, id, String(formData.get("juryUserId") ?? ""));
+    const submission = parseWithZod(formData, { schema: AssignJurySchema });
+    if (submission.status !== "success") return reply(submission.reply(), 400);
+    const assigned = await assignJury(admin, id, submission.value.juryUserId);
     if (!assigned.ok) {
       invariantResponse(assigned.status !== 404, "Dossier introuvable.");
-      return json(
-        {
-          intent,
-          errors: {
-            juryUserId: assigned.fieldErrors.juryUserId ?? [assigned.formError ?? "Refusé."],
-          },
-        },
-        { status: assigned.status },
-      );
+      const juryUserId = assigned.fieldErrors.juryUserId ?? [assigned.formError ?? "Refusé."];
+      return reply(submission.reply({ fieldErrors: { juryUserId } }), assigned.status);
     }
     return redirect(`/label/admin/dossiers/${id}?assigne=1`);
   }
   if (intent === "unassign") {
-    await unassignJury(id, String(formData.get("juryUserId") ?? ""));
+    const submission = parseWithZod(formData, { schema: UnassignJurySchema });
+    if (submission.status !== "success") return reply(submission.reply(), 400);
+    await unassignJury(id, submission.value.juryUserId);
     return redirect(`/label/admin/dossiers/${id}?retire=1`);
   }
-  const parsed = ValidationSchema.safeParse({
-    ...Object.fromEntries(formData),
-    applicationId: id,
-    mentions: formData.getAll("mentions").map(String),
-  });
-  if (!parsed.success)
-    return json({ intent: "validate", errors: fieldErrors(parsed.error) }, { status: 400 });
-  if (parsed.data.mentions.some((slug) => !mentions.some((m) => m.slug === slug))) {
-    return json(
-      { intent: "validate", errors: { mentions: ["Mention inconnue."] } },
-      { status: 400 },
-    );
-  }
-  const validated = await validateResult(admin, id, parsed.data);
+  const submission = parseWithZod(formData, { schema: ValidationSchema });
+  if (submission.status !== "success") return reply(submission.reply(), 400);
+  const { intent: _intent, ...validation } = submission.value;
+  const validated = await validateResult(admin, id, validation);
   invariantResponse(validated.ok, "Dossier introuvable.");
   return redirect(`/label/admin/dossiers/${id}?valide=1`);
 }
@@ -114,10 +113,26 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 export default function AdminApplicationPage() {
   const data = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const actionData = useActionData<ActionData>();
   const [params] = useSearchParams();
-  const errors = (actionData?.errors ?? {}) as Record<string, string[] | undefined>;
+  const resultFor = (intent: string) =>
+    actionData?.intent === intent ? actionData.result : undefined;
   const { application } = data;
+  const [assignForm, assignFields] = useForm({
+    id: "confier-form",
+    lastResult: resultFor("assign"),
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: AssignJurySchema }),
+  });
+  const [validationForm, validationFields] = useForm({
+    id: "validation-form",
+    lastResult: resultFor("validate"),
+    defaultValue: {
+      level: String(application.finalLevel ?? data.suggestion ?? ""),
+      mentions: data.suggestedMentions,
+    },
+    shouldValidate: "onBlur",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: ValidationSchema }),
+  });
   const assigned = data.candidates.filter((c) => c.assigned);
   const available = data.candidates.filter((c) => !c.assigned);
   return (
@@ -162,31 +177,21 @@ export default function AdminApplicationPage() {
             </li>
           ))}
         </ul>
-        <Form method="post" className="actions">
-          <div className="field">
-            <label htmlFor="juryUserId">Confier à</label>
-            <select
-              id="juryUserId"
-              name="juryUserId"
-              aria-invalid={errors.juryUserId ? true : undefined}
-              aria-describedby={errors.juryUserId ? "jury-error" : undefined}
-            >
+        <Form method="post" className="stack" {...getFormProps(assignForm)}>
+          <FormErrors errors={assignForm.errors} id={assignForm.errorId} />
+          <div className="actions">
+            <SelectField label="Confier à" meta={assignFields.juryUserId}>
               {available.map((c) => (
                 <option key={c.id} value={c.id} disabled={c.conflict}>
                   {c.name}
                   {c.conflict ? " — conflit d'intérêts" : ""}
                 </option>
               ))}
-            </select>
-            {errors.juryUserId ? (
-              <p id="jury-error" className="field-error">
-                {errors.juryUserId.join(" ")}
-              </p>
-            ) : null}
+            </SelectField>
+            <button type="submit" name="intent" value="assign">
+              Confier le dossier
+            </button>
           </div>
-          <button type="submit" name="intent" value="assign">
-            Confier le dossier
-          </button>
         </Form>
       </section>
       <section aria-labelledby="evaluations" className="stack">
@@ -204,46 +209,19 @@ export default function AdminApplicationPage() {
       </section>
       <section aria-labelledby="validation" className="card stack">
         <h2 id="validation">Validation du résultat</h2>
-        <Form method="post" className="stack">
+        <Form method="post" className="stack" {...getFormProps(validationForm)}>
+          <FormErrors errors={validationForm.errors} id={validationForm.errorId} />
           <input type="hidden" name="intent" value="validate" />
-          <fieldset className="field">
-            <legend>Niveau final</legend>
-            <div className="choices">
-              {levelValues.map((level) => (
-                <label key={level}>
-                  <input
-                    type="radio"
-                    name="level"
-                    value={level}
-                    defaultChecked={(application.finalLevel ?? data.suggestion) === level}
-                  />
-                  {level} @
-                </label>
-              ))}
-            </div>
-            {errors.level ? <p className="field-error">{errors.level.join(" ")}</p> : null}
-          </fieldset>
-          <fieldset className="field">
-            <legend>Mentions</legend>
-            <div className="choices">
-              {mentions.map((m) => (
-                <label key={m.slug}>
-                  <input
-                    type="checkbox"
-                    name="mentions"
-                    value={m.slug}
-                    defaultChecked={data.suggestedMentions.includes(m.slug)}
-                  />
-                  {m.label}
-                </label>
-              ))}
-            </div>
-          </fieldset>
-          <PlainTextarea
-            name="feedback"
+          <RadioGroup legend="Niveau final" meta={validationFields.level} options={levelChoices} />
+          <CheckboxGroup
+            legend="Mentions"
+            meta={validationFields.mentions}
+            options={mentionChoices}
+          />
+          <TextareaField
             label="Retour écrit à la collectivité"
+            meta={validationFields.feedback}
             rows={6}
-            errors={errors.feedback}
           />
           <p>
             <button type="submit">

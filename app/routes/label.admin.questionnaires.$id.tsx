@@ -1,3 +1,5 @@
+import { getFormProps, getInputProps, useForm, type SubmissionResult } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
 import type {
   ActionFunctionArgs,
   LinksFunction,
@@ -8,6 +10,14 @@ import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 
 import {
+  CheckboxGroup,
+  ErrorList,
+  Field,
+  FormErrors,
+  SelectField,
+  TextareaField,
+} from "~/components/forms";
+import {
   addQuestion,
   currentQuestions,
   getQuestionnaire,
@@ -17,7 +27,8 @@ import {
 import styles from "~/styles/label.css";
 import { requireRole } from "~/utils/auth.server";
 import { categoryDefinitions } from "~/utils/label";
-import { optionsText, readQuestionForm } from "~/utils/label-admin-forms.server";
+import { optionsText, refusedReply } from "~/utils/label-forms.server";
+import { QuestionFormSchema } from "~/utils/label-schemas";
 import { invariantResponse } from "~/utils/replies.server";
 import { themes } from "~/utils/themes";
 
@@ -61,15 +72,16 @@ export async function action(args: ActionFunctionArgs) {
     invariantResponse(await retireQuestion(id, questionId), "Question introuvable.");
     return redirect(`/label/admin/questionnaires/${id}?retiree=1`);
   }
-  const read = readQuestionForm(formData);
-  if (!read.ok) return json({ questionId, fieldErrors: read.fieldErrors }, { status: 400 });
+  const submission = parseWithZod(formData, { schema: QuestionFormSchema });
+  if (submission.status !== "success") {
+    return json({ questionId, result: submission.reply() }, { status: 400 });
+  }
+  const { intent: _intent, questionId: _id, ...edit } = submission.value;
   const saved =
-    intent === "add"
-      ? await addQuestion(id, read.value)
-      : await updateQuestion(id, questionId, read.value);
+    intent === "add" ? await addQuestion(id, edit) : await updateQuestion(id, questionId, edit);
   if (!saved.ok) {
     invariantResponse(saved.status !== 404, "Question introuvable.");
-    return json({ questionId, fieldErrors: saved.fieldErrors }, { status: saved.status });
+    return json({ questionId, result: refusedReply(submission, saved) }, { status: saved.status });
   }
   const version =
     "newVersion" in saved.value && saved.value.newVersion ? "version=1" : "enregistree=1";
@@ -124,7 +136,7 @@ export default function QuestionnaireAdminPage() {
               <QuestionForm
                 question={q}
                 section={section.slug}
-                errors={actionData?.questionId === q.id ? actionData.fieldErrors : undefined}
+                lastResult={actionData?.questionId === q.id ? actionData.result : undefined}
               />
               <Form method="post">
                 <input type="hidden" name="questionId" value={q.id} />
@@ -143,10 +155,8 @@ export default function QuestionnaireAdminPage() {
             <summary>Ajouter une question à « {section.label} »</summary>
             <QuestionForm
               section={section.slug}
-              errors={
-                actionData?.questionId === `new-${section.slug}`
-                  ? actionData.fieldErrors
-                  : undefined
+              lastResult={
+                actionData?.questionId === `new-${section.slug}` ? actionData.result : undefined
               }
             />
           </details>
@@ -156,108 +166,67 @@ export default function QuestionnaireAdminPage() {
   );
 }
 
+/** One question's form (or a new question's); several on the page, told apart by `questionId`. */
 function QuestionForm({
   question,
   section,
-  errors = {},
+  lastResult,
 }: {
   question?: Question;
   section: string;
-  errors?: Record<string, string[] | undefined>;
+  lastResult?: SubmissionResult<string[]>;
 }) {
   const prefix = question?.id ?? `new-${section}`;
-  const error = (name: string) =>
-    errors[name] ? (
-      <p id={`${prefix}-${name}-error`} className="field-error">
-        {errors[name]!.join(" ")}
-      </p>
-    ) : null;
+  const [form, fields] = useForm({
+    id: `question-${prefix}`,
+    lastResult,
+    defaultValue: {
+      code: question?.code,
+      kind: question?.kind ?? "yesno",
+      weight: String(question?.weight ?? 0),
+      prompt: question?.prompt,
+      help: question?.help,
+      options: question?.optionsText,
+      required: question?.required ? "on" : undefined,
+      categories: question ? question.categories : categoryDefinitions.map((c) => c.slug),
+    },
+    shouldValidate: "onBlur",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: QuestionFormSchema }),
+  });
+  const code = getInputProps(fields.code, { type: "text" });
+  const required = getInputProps(fields.required, { type: "checkbox" });
   return (
-    <Form method="post" className="stack">
+    <Form method="post" className="stack" {...getFormProps(form)}>
+      <FormErrors errors={form.errors} id={form.errorId} />
       <input type="hidden" name="intent" value={question ? "update" : "add"} />
-      <input type="hidden" name="questionId" value={question?.id ?? prefix} />
+      <input type="hidden" name="questionId" value={prefix} />
       <input type="hidden" name="section" value={section} />
       <div className="form-columns">
         <div className="field">
-          <label htmlFor={`${prefix}-code`}>Code</label>
-          <input
-            id={`${prefix}-code`}
-            name="code"
-            defaultValue={question?.code}
-            readOnly={Boolean(question)}
-            required
-          />
-          {error("code")}
+          <label htmlFor={fields.code.id}>Code</label>
+          <input {...code} key={code.key} readOnly={Boolean(question)} />
+          <ErrorList id={fields.code.errorId} errors={fields.code.errors} />
         </div>
-        <div className="field">
-          <label htmlFor={`${prefix}-kind`}>Type</label>
-          <select id={`${prefix}-kind`} name="kind" defaultValue={question?.kind ?? "yesno"}>
-            {labelQuestionKinds.map((kind) => (
-              <option key={kind} value={kind}>
-                {kindLabels[kind]}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={`${prefix}-weight`}>Points</label>
-          <input
-            id={`${prefix}-weight`}
-            name="weight"
-            type="number"
-            min={0}
-            max={100}
-            defaultValue={question?.weight ?? 0}
-          />
-          {error("weight")}
-        </div>
-      </div>
-      <div className="field">
-        <label htmlFor={`${prefix}-prompt`}>Question</label>
-        <textarea
-          id={`${prefix}-prompt`}
-          name="prompt"
-          rows={2}
-          defaultValue={question?.prompt}
-          required
-        />
-        {error("prompt")}
-      </div>
-      <div className="field">
-        <label htmlFor={`${prefix}-help`}>Aide</label>
-        <textarea id={`${prefix}-help`} name="help" rows={2} defaultValue={question?.help} />
-      </div>
-      <div className="field">
-        <label htmlFor={`${prefix}-options`}>Options</label>
-        <textarea
-          id={`${prefix}-options`}
-          name="options"
-          rows={4}
-          defaultValue={question?.optionsText}
-        />
-        {error("options")}
-      </div>
-      <label>
-        <input type="checkbox" name="required" defaultChecked={question?.required} /> Réponse
-        obligatoire
-      </label>
-      <fieldset className="field">
-        <legend>Catégories concernées</legend>
-        <div className="choices">
-          {categoryDefinitions.map((c) => (
-            <label key={c.slug}>
-              <input
-                type="checkbox"
-                name="categories"
-                value={c.slug}
-                defaultChecked={question ? question.categories.includes(c.slug) : true}
-              />
-              {c.label}
-            </label>
+        <SelectField label="Type" meta={fields.kind}>
+          {labelQuestionKinds.map((kind) => (
+            <option key={kind} value={kind}>
+              {kindLabels[kind]}
+            </option>
           ))}
-        </div>
-        {error("categories")}
-      </fieldset>
+        </SelectField>
+        <Field label="Points" meta={fields.weight} type="number" />
+      </div>
+      <TextareaField label="Question" meta={fields.prompt} rows={2} />
+      <TextareaField label="Aide" meta={fields.help} rows={2} />
+      <TextareaField label="Options" meta={fields.options} rows={4} />
+      <label>
+        <input {...required} key={required.key} /> Réponse obligatoire
+      </label>
+      <CheckboxGroup
+        legend="Catégories concernées"
+        meta={fields.categories}
+        options={categoryDefinitions.map((c) => ({ value: c.slug, label: c.label }))}
+      />
       <p>
         <button type="submit">
           {question ? "Enregistrer la question" : "Ajouter la question"}

@@ -1,3 +1,5 @@
+import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
 import type {
   ActionFunctionArgs,
   LinksFunction,
@@ -16,17 +18,25 @@ import {
 } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 
+import { FormErrors } from "~/components/forms";
 import { QuestionField } from "~/components/label-question-field";
 import { getSection, saveAnswers } from "~/models/label-answers.server";
 import styles from "~/styles/label.css";
 import { requireUser } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/dates";
-import { answerText, readSectionForm } from "~/utils/label-answers-form.server";
+import { answerText } from "~/utils/label-answer-text.server";
+import {
+  answerField,
+  answerFormValue,
+  confirmField,
+  hashField,
+  sectionSchema,
+  type SectionEntry,
+  versionField,
+} from "~/utils/label-section-schema";
 import { limitReached } from "~/utils/rate-limit.server";
-import { invariantResponse, retryAfterHeaders } from "~/utils/replies.server";
+import { formRateLimited, invariantResponse } from "~/utils/replies.server";
 import { themeLabel } from "~/utils/themes";
-
-import type { LabelAnswerValue } from "../../db/schema/label-constants";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 
@@ -62,7 +72,7 @@ export async function loader(args: LoaderFunctionArgs) {
       help: q.help,
       required: q.required,
       options: q.options.map((o) => ({ value: o.value, label: o.label })),
-      answer: q.answer,
+      initial: answerFormValue(q.answer),
       toConfirm: q.toConfirm,
       version: q.version,
       hash: q.hash,
@@ -82,60 +92,71 @@ type ConflictView = {
   byName: string;
   at: string | null;
 };
+type Versions = Record<string, { version: number; hash: string }>;
 
-/** What the action answers, to an autosave (fetcher) or to a plain submit that was refused. */
+/**
+ * What the action answers, to an autosave (fetcher) or to a plain submit that was refused: the
+ * conform result (what was sent, per-field French errors, the form's error), the versions the
+ * sent answers were based on, the conflicts of a 409 and, after an autosave, the new versions.
+ */
 type SectionReply = {
   status: "saved" | "invalid" | "conflict" | "closed";
-  values: Record<string, LabelAnswerValue | null>;
-  bases: Record<string, { version: number; hash: string }>;
-  fieldErrors: Record<string, string[]>;
+  result: SubmissionResult<string[]>;
+  bases: Versions;
   conflicts: ConflictView[];
-  formError: string | null;
-  saved: Record<string, { version: number; hash: string }> | null;
+  saved: Versions | null;
 };
 
-const reply = (body: SectionReply, status = 200, headers?: HeadersInit) =>
-  json(body, { status, headers });
-const emptyReply = { fieldErrors: {}, conflicts: [], saved: null };
+const reply = (body: SectionReply, status = 200) => json(body, { status });
+
+/** The versions the form was filled from, as sent (kept after a refusal, for the next save). */
+function sentVersions(formData: FormData, questions: ReadonlyArray<{ id: string }>): Versions {
+  return Object.fromEntries(
+    questions.flatMap((q) => {
+      const version = formData.get(versionField(q.id));
+      if (typeof version !== "string") return [];
+      const hash = formData.get(hashField(q.id));
+      return [
+        [
+          q.id,
+          {
+            version: Math.max(0, Number.parseInt(version, 10) || 0),
+            hash: typeof hash === "string" ? hash : "",
+          },
+        ],
+      ];
+    }),
+  );
+}
 
 export async function action(args: ActionFunctionArgs) {
   const { user, section } = await loadSection(args);
   const formData = await args.request.formData();
-  const evidenceIds = new Set(section.evidence.map((e) => e.id));
-  const parsed = readSectionForm(formData, section.questions, evidenceIds);
+  const evidenceIds = section.evidence.map((e) => e.id);
+  const submission = parseWithZod(formData, {
+    schema: sectionSchema(section.questions, evidenceIds),
+  });
   const autosave = formData.get("autosave") === "1";
-  const bases = Object.fromEntries(
-    parsed.entries.map((e) => [e.questionId, { version: e.baseVersion, hash: e.baseHash }]),
-  );
-  if (Object.keys(parsed.fieldErrors).length > 0) {
-    return reply(
-      {
-        status: "invalid",
-        values: parsed.values,
-        bases,
-        fieldErrors: parsed.fieldErrors,
-        conflicts: [],
-        formError: "Certaines réponses sont à corriger : rien n'a été enregistré.",
-        saved: null,
-      },
-      400,
-    );
+  const bases = sentVersions(formData, section.questions);
+  const refused: Omit<SectionReply, "status" | "result"> = { bases, conflicts: [], saved: null };
+  if (submission.status !== "success") {
+    const result = submission.reply({
+      formErrors: ["Certaines réponses sont à corriger : rien n'a été enregistré."],
+    });
+    return reply({ ...refused, status: "invalid", result }, 400);
   }
   const limited = await limitReached("label-answer-save", user.id);
   if (limited) {
-    const body = { ...emptyReply, values: parsed.values, bases, formError: limited.message };
-    return reply({ ...body, status: "closed" }, 429, retryAfterHeaders(limited));
+    return formRateLimited(limited, submission, { extra: { ...refused, status: "closed" } });
   }
-  const outcome = await saveAnswers(user, section.application.id, parsed.entries);
+  const entries = submission.value;
+  const outcome = await saveAnswers(user, section.application.id, entries);
   if (outcome.ok) {
     if (autosave) {
       return reply({
+        ...refused,
         status: "saved",
-        values: parsed.values,
-        bases,
-        fieldErrors: {},
-        conflicts: [],
-        formError: null,
+        result: submission.reply(),
         saved: outcome.value.answers,
       });
     }
@@ -150,31 +171,25 @@ export async function action(args: ActionFunctionArgs) {
   }
   const optionsOf = new Map(section.questions.map((q) => [q.id, q.options]));
   const titles = new Map(section.evidence.map((e) => [e.id, e.title]));
+  const mine = new Map(entries.map((e) => [e.questionId, e.value]));
+  const conflicts =
+    "conflicts" in outcome
+      ? outcome.conflicts.map((c) => ({
+          questionId: c.questionId,
+          theirs: answerText(c.theirs, optionsOf.get(c.questionId) ?? [], titles),
+          mine: answerText(mine.get(c.questionId), optionsOf.get(c.questionId) ?? [], titles),
+          version: c.version,
+          hash: c.hash,
+          byName: c.byName ?? "une autre personne",
+          at: c.at ? formatDateTime(c.at) : null,
+        }))
+      : [];
+  const result = submission.reply({
+    formErrors: [outcome.formError ?? "Enregistrement impossible."],
+    fieldErrors: "fieldErrors" in outcome ? outcome.fieldErrors : undefined,
+  });
   return reply(
-    {
-      status: outcome.status === 409 && "conflicts" in outcome ? "conflict" : "closed",
-      values: parsed.values,
-      bases,
-      fieldErrors: {},
-      conflicts:
-        "conflicts" in outcome
-          ? outcome.conflicts.map((c) => ({
-              questionId: c.questionId,
-              theirs: answerText(c.theirs, optionsOf.get(c.questionId) ?? [], titles),
-              mine: answerText(
-                parsed.values[c.questionId],
-                optionsOf.get(c.questionId) ?? [],
-                titles,
-              ),
-              version: c.version,
-              hash: c.hash,
-              byName: c.byName ?? "une autre personne",
-              at: c.at ? formatDateTime(c.at) : null,
-            }))
-          : [],
-      formError: outcome.formError ?? "Enregistrement impossible.",
-      saved: null,
-    },
+    { ...refused, status: conflicts.length > 0 ? "conflict" : "closed", result, conflicts },
     outcome.status,
   );
 }
@@ -194,15 +209,35 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>;
-type Question = LoaderData["questions"][number];
-type Versions = Record<string, { version: number; hash: string }>;
+/** The section form's fields, one set per question: its names are data. */
+type SectionFormFields = Record<string, string | string[] | undefined>;
 
 export default function SectionPage() {
   const data = useLoaderData<typeof loader>();
+  // One form per section: moving to another section starts from that section's answers.
+  return <SectionForm key={`${data.application.id}/${data.section}`} data={data} />;
+}
+
+function SectionForm({ data }: { data: LoaderData }) {
   const actionData = useActionData<typeof action>();
   const fetcher = useFetcher<typeof action>();
   const formRef = useRef<HTMLFormElement>(null);
   const timer = useRef<ReturnType<typeof setTimeout>>();
+  // Built on first use in the browser (validation, autosave), never during the server render.
+  const schemaRef = useRef<ReturnType<typeof sectionSchema>>();
+  const schema = () =>
+    (schemaRef.current ??= sectionSchema(
+      data.questions,
+      data.evidence.map((e) => e.id),
+    ));
+  const [form, fields] = useForm<SectionFormFields, SectionEntry[]>({
+    id: "section",
+    lastResult: actionData?.result,
+    defaultValue: Object.fromEntries(data.questions.map((q) => [answerField(q.id), q.initial])),
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: schema() }),
+  });
   // Versions the next save is based on: the loader's, then what a refused save sent back (after
   // a conflict, the version just shown, so that saving again means "keep mine"), then autosaves.
   const [autosaved, setAutosaved] = useState<Versions>({});
@@ -224,8 +259,8 @@ export default function SectionPage() {
   );
   const live = fetcher.data;
   const conflicts = live?.status === "conflict" ? live.conflicts : (actionData?.conflicts ?? []);
-  const fieldErrors =
-    live?.status === "invalid" ? live.fieldErrors : (actionData?.fieldErrors ?? {});
+  // A refused autosave's errors; a refused plain submit's come back through conform.
+  const autosaveErrors = live?.status === "invalid" ? (live.result.error ?? {}) : {};
 
   useEffect(() => {
     if (!live) return;
@@ -241,8 +276,8 @@ export default function SectionPage() {
         return next;
       });
       setStatus("Enregistrement automatique suspendu : une autre personne a modifié ces réponses.");
-    } else if (live.formError) {
-      setStatus(live.formError);
+    } else {
+      setStatus(live.result.error?.[""]?.join(" ") ?? "Enregistrement impossible.");
     }
   }, [live]);
 
@@ -252,6 +287,12 @@ export default function SectionPage() {
     timer.current = setTimeout(() => {
       if (!formRef.current) return;
       const body = new FormData(formRef.current);
+      // The same schema as the action's: a draft with an error is shown, not sent.
+      if (parseWithZod(body, { schema: schema() }).status !== "success") {
+        form.validate();
+        setStatus("Certaines réponses sont à corriger : le brouillon n'est pas enregistré.");
+        return;
+      }
       body.set("autosave", "1");
       setStatus("Enregistrement…");
       fetcher.submit(body, { method: "post" });
@@ -259,13 +300,10 @@ export default function SectionPage() {
   };
   useEffect(() => () => clearTimeout(timer.current), []);
 
-  const valueOf = (q: Question) =>
-    actionData && q.id in actionData.values ? actionData.values[q.id] : q.answer;
-  const conflictOf = (id: string) => conflicts.find((c) => c.questionId === id);
-  const formError =
+  const formErrors =
     live?.status === "conflict" || live?.status === "invalid"
-      ? live.formError
-      : actionData?.formError;
+      ? live.result.error?.[""]
+      : form.errors;
   return (
     <div className="container stack">
       <nav aria-label="Fil d'Ariane" className="breadcrumb">
@@ -288,31 +326,32 @@ export default function SectionPage() {
           Enregistrer ». Date limite de dépôt : {data.application.deadline}.
         </p>
       )}
-      {formError ? (
-        <div className="alert alert--error" role="alert" id="erreurs">
-          <p>{formError}</p>
-        </div>
-      ) : null}
+      <FormErrors errors={formErrors} id={form.errorId} />
       <Form
         method="post"
         ref={formRef}
+        {...getFormProps(form)}
         onChange={scheduleSave}
         className="stack"
-        aria-describedby={formError ? "erreurs" : undefined}
       >
         <fieldset disabled={!data.editable} className="stack unstyled-fieldset">
           <legend className="visually-hidden">{data.sectionLabel}</legend>
-          {data.questions.map((question) => (
-            <QuestionField
-              key={question.id}
-              question={question}
-              value={valueOf(question)}
-              version={versions[question.id] ?? { version: 0, hash: "" }}
-              errors={fieldErrors[question.id]}
-              conflict={conflictOf(question.id)}
-              evidence={data.evidence}
-            />
-          ))}
+          {data.questions.map((question) => {
+            const meta = fields[answerField(question.id)]!;
+            return (
+              <QuestionField
+                // Keyed by conform: a refused save resets the form to what was sent, radios too.
+                key={`${question.id}-${meta.key ?? ""}`}
+                question={question}
+                meta={meta}
+                version={versions[question.id] ?? { version: 0, hash: "" }}
+                errors={meta.errors ?? autosaveErrors[answerField(question.id)] ?? undefined}
+                conflict={conflicts.find((c) => c.questionId === question.id)}
+                evidence={data.evidence}
+                confirmed={fields[confirmField(question.id)]!.initialValue === "on"}
+              />
+            );
+          })}
         </fieldset>
         {data.editable ? (
           <div className="sticky-actions actions">

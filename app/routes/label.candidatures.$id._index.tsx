@@ -1,3 +1,5 @@
+import { getFormProps, getInputProps, useForm, type SubmissionResult } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
 import type {
   ActionFunctionArgs,
   LinksFunction,
@@ -7,6 +9,7 @@ import type {
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 
+import { Field, FormErrors, TextareaField } from "~/components/forms";
 import { LevelBadge, MentionList } from "~/components/label-level";
 import {
   addCredit,
@@ -19,7 +22,6 @@ import {
 } from "~/models/label-applications.server";
 import { deadlinePassed, isPublished } from "~/models/label-campaigns.server";
 import styles from "~/styles/label.css";
-import { fieldErrors as fieldErrorsOf } from "~/utils/api.server";
 import { requireUser } from "~/utils/auth.server";
 import { formatDateTime, timeLeft } from "~/utils/dates";
 import { categoryLabels } from "~/utils/label";
@@ -74,8 +76,20 @@ export async function loader(args: LoaderFunctionArgs) {
   };
 }
 
-type Reply = { intent: string; formError: string | null; fieldErrors: Record<string, string[]> };
+/** A refusal: conform's result of the form named by `intent` (the submission's, by section). */
+type Reply = { intent: string; result: SubmissionResult<string[]> };
 const reply = (body: Reply, status: number) => json(body, { status });
+const refusal = (
+  intent: string,
+  failed: { fieldErrors?: Record<string, string[]>; formError?: string },
+) =>
+  ({
+    intent,
+    result: {
+      status: "error",
+      error: { ...failed.fieldErrors, "": failed.formError ? [failed.formError] : [] },
+    },
+  }) satisfies Reply;
 
 export async function action(args: ActionFunctionArgs) {
   const user = requireUser(args);
@@ -87,44 +101,25 @@ export async function action(args: ActionFunctionArgs) {
     const submitted = await submitApplication(user, id);
     if (submitted.ok) return back("depose=1");
     invariantResponse(submitted.status !== 404, "Dossier introuvable.");
-    return reply(
-      { intent, formError: submitted.formError ?? null, fieldErrors: submitted.fieldErrors },
-      submitted.status,
-    );
+    return reply(refusal(intent, submitted), submitted.status);
   }
   if (intent === "reopen") {
     const reopened = await reopenApplication(user, id);
     if (reopened.ok) return back("rouvert=1");
     invariantResponse(reopened.status !== 404, "Dossier introuvable.");
-    return reply(
-      { intent, formError: reopened.formError ?? null, fieldErrors: {} },
-      reopened.status,
-    );
+    return reply(refusal(intent, reopened), reopened.status);
   }
   if (intent === "add-credit" || intent === "credit-me") {
-    const parsed =
-      intent === "credit-me"
-        ? CreditSchema.safeParse({
-            intent: "add-credit",
-            name: user.name,
-            role: user.jobTitle,
-            publicConsent: formData.get("publicConsent") ?? undefined,
-          })
-        : CreditSchema.safeParse(Object.fromEntries(formData));
-    if (!parsed.success) {
-      return reply(
-        {
-          intent,
-          formError: null,
-          fieldErrors: fieldErrorsOf(parsed.error),
-        },
-        400,
-      );
+    if (intent === "credit-me") {
+      formData.set("name", user.name);
+      formData.set("role", user.jobTitle);
     }
+    const submission = parseWithZod(formData, { schema: CreditSchema });
+    if (submission.status !== "success") return reply({ intent, result: submission.reply() }, 400);
     const added = await addCredit(user, id, {
-      name: parsed.data.name,
-      role: parsed.data.role,
-      publicConsent: parsed.data.publicConsent,
+      name: submission.value.name,
+      role: submission.value.role,
+      publicConsent: submission.value.publicConsent,
       userId: intent === "credit-me" ? user.id : null,
     });
     invariantResponse(added.ok, "Dossier introuvable.");
@@ -136,21 +131,12 @@ export async function action(args: ActionFunctionArgs) {
     return back("credit=0#contributeurs");
   }
   if (intent === "quote") {
-    const parsed = QuoteSchema.safeParse(Object.fromEntries(formData));
-    if (!parsed.success) {
-      return reply(
-        {
-          intent,
-          formError: null,
-          fieldErrors: fieldErrorsOf(parsed.error),
-        },
-        400,
-      );
-    }
-    invariantResponse(await setQuote(user, id, parsed.data.quote), "Dossier introuvable.");
+    const submission = parseWithZod(formData, { schema: QuoteSchema });
+    if (submission.status !== "success") return reply({ intent, result: submission.reply() }, 400);
+    invariantResponse(await setQuote(user, id, submission.value.quote), "Dossier introuvable.");
     return back("citation=1#citation");
   }
-  return reply({ intent, formError: "Action inconnue.", fieldErrors: {} }, 400);
+  return reply(refusal(intent, { formError: "Action inconnue." }), 400);
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -171,10 +157,29 @@ const notices: Record<string, string> = {
 
 export default function ApplicationPage() {
   const data = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const actionData = useActionData<Reply>();
   const [params] = useSearchParams();
   const notice = Object.keys(notices).find((key) => params.has(key));
   const { application, campaign } = data;
+  const resultFor = (intent: string) =>
+    actionData?.intent === intent ? actionData.result : undefined;
+  const [creditForm, creditFields] = useForm({
+    id: "credit-form",
+    lastResult: resultFor("add-credit"),
+    shouldValidate: "onBlur",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: CreditSchema }),
+  });
+  const [quoteForm, quoteFields] = useForm({
+    id: "citation-form",
+    lastResult: resultFor("quote"),
+    defaultValue: { quote: application.quote },
+    shouldValidate: "onBlur",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: QuoteSchema }),
+  });
+  const submitErrors = Object.entries(resultFor("submit")?.error ?? {}).filter(
+    ([section, errors]) => section !== "" && errors && errors.length > 0,
+  );
+  const consent = getInputProps(creditFields.publicConsent, { type: "checkbox" });
   const missing = data.progress.flatMap((p) =>
     p.missing.map((q) => ({ ...q, section: p.section })),
   );
@@ -199,11 +204,8 @@ export default function ApplicationPage() {
           {notices[notice]}
         </p>
       ) : null}
-      {actionData?.formError ? (
-        <div className="alert alert--error" role="alert">
-          <p>{actionData.formError}</p>
-        </div>
-      ) : null}
+      {/* The refusal of a button form (submit, reopen); the other forms show theirs in place. */}
+      <FormErrors errors={resultFor("submit")?.error?.[""] ?? resultFor("reopen")?.error?.[""]} />
 
       {data.result ? (
         <section className="ceremony stack" aria-labelledby="resultat">
@@ -265,9 +267,9 @@ export default function ApplicationPage() {
           ) : (
             <p>Toutes les réponses obligatoires sont remplies.</p>
           )}
-          {actionData?.intent === "submit" && Object.keys(actionData.fieldErrors).length > 0 ? (
+          {submitErrors.length > 0 ? (
             <ul className="field-error">
-              {Object.entries(actionData.fieldErrors).map(([section, errors]) => (
+              {submitErrors.map(([section, errors]) => (
                 <li key={section}>
                   <Link to={`${base}/${section}`}>{errors?.join(" ")}</Link>
                 </li>
@@ -338,29 +340,19 @@ export default function ApplicationPage() {
             </button>
           </Form>
         ) : null}
-        <Form method="post" className="stack">
+        <Form method="post" className="stack" {...getFormProps(creditForm)}>
+          <FormErrors errors={creditForm.errors} id={creditForm.errorId} />
           <input type="hidden" name="intent" value="add-credit" />
           <div className="form-columns">
-            <div className="field">
-              <label htmlFor="credit-name">Nom</label>
-              <input id="credit-name" name="name" required maxLength={120} autoComplete="off" />
-              {actionData?.intent === "add-credit" && "name" in actionData.fieldErrors ? (
-                <p className="field-error">{actionData.fieldErrors.name?.join(" ")}</p>
-              ) : null}
-            </div>
-            <div className="field">
-              <label htmlFor="credit-role">Fonction</label>
-              <input
-                id="credit-role"
-                name="role"
-                maxLength={160}
-                placeholder="Secrétaire de mairie"
-              />
-            </div>
+            <Field label="Nom" meta={creditFields.name} autoComplete="off" />
+            <Field
+              label="Fonction"
+              meta={creditFields.role}
+              hint="Par exemple : secrétaire de mairie"
+            />
           </div>
           <label>
-            <input type="checkbox" name="publicConsent" /> Cette personne accepte d'être citée au
-            palmarès
+            <input {...consent} key={consent.key} /> Cette personne accepte d'être citée au palmarès
           </label>
           <p>
             <button type="submit" className="button--secondary">
@@ -372,18 +364,14 @@ export default function ApplicationPage() {
 
       <section aria-labelledby="citation" className="card stack">
         <h2 id="citation">Une phrase pour la cérémonie</h2>
-        <Form method="post" className="stack">
+        <Form method="post" className="stack" {...getFormProps(quoteForm)}>
+          <FormErrors errors={quoteForm.errors} id={quoteForm.errorId} />
           <input type="hidden" name="intent" value="quote" />
-          <div className="field">
-            <label htmlFor="quote">Citation lue au palmarès (facultatif)</label>
-            <textarea
-              id="quote"
-              name="quote"
-              rows={3}
-              maxLength={400}
-              defaultValue={application.quote}
-            />
-          </div>
+          <TextareaField
+            label="Citation lue au palmarès (facultatif)"
+            meta={quoteFields.quote}
+            rows={3}
+          />
           <p>
             <button type="submit" className="button--secondary">
               Enregistrer la citation

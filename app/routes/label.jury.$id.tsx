@@ -1,3 +1,5 @@
+import { getFormProps, getSelectProps, useForm, type SubmissionResult } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
 import type {
   ActionFunctionArgs,
   LinksFunction,
@@ -7,7 +9,14 @@ import type {
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 
-import { PlainTextarea } from "~/components/label-fields";
+import {
+  CheckboxGroup,
+  ErrorList,
+  Field,
+  FormErrors,
+  RadioGroup,
+  TextareaField,
+} from "~/components/forms";
 import { LevelBadge } from "~/components/label-level";
 import { createPost } from "~/models/forum-posts.server";
 import { getTopic, listPosts, topicPath } from "~/models/forums.server";
@@ -20,13 +29,12 @@ import {
   saveReview,
 } from "~/models/label-jury.server";
 import styles from "~/styles/label.css";
-import { fieldErrors } from "~/utils/api.server";
 import { requireRole, type AuthUser } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/dates";
 import { ReplyFormSchema } from "~/utils/forum-schemas";
-import { categoryLabels, levelValues, mentions } from "~/utils/label";
-import { answerText } from "~/utils/label-answers-form.server";
-import { GRID_MAX, ReviewSchema } from "~/utils/label-schemas";
+import { categoryLabels, levelChoices, mentionChoices } from "~/utils/label";
+import { answerText } from "~/utils/label-answer-text.server";
+import { ConflictSchema, GRID_MAX, ReviewSchema } from "~/utils/label-schemas";
 import { invariantResponse } from "~/utils/replies.server";
 import { themeLabel, themeSlugs } from "~/utils/themes";
 
@@ -119,62 +127,51 @@ export async function loader(args: LoaderFunctionArgs) {
   };
 }
 
+type ActionData = { intent: string; result: SubmissionResult<string[]> };
+
+/** Each form is told apart by its `intent`; a refusal comes back with its fields and errors. */
 export async function action(args: ActionFunctionArgs) {
   const jury = requireRole(args, "jury");
   const access = await loadAccess(args, jury);
   const formData = await args.request.formData();
-  const intent = formData.get("intent");
-  if (intent === "post") {
-    const parsed = ReplyFormSchema.safeParse(Object.fromEntries(formData));
-    if (!parsed.success)
-      return json({ intent, errors: fieldErrors(parsed.error) }, { status: 400 });
+  const intent = String(formData.get("intent") ?? "");
+  const reply = (result: SubmissionResult<string[]>, status: number) =>
+    json<ActionData>({ intent, result }, { status });
+  if (intent === "reply") {
+    const submission = parseWithZod(formData, { schema: ReplyFormSchema });
+    if (submission.status !== "success") return reply(submission.reply(), 400);
     invariantResponse(access.deliberationTopicId, "Fil de délibération introuvable.");
-    const posted = await createPost(jury, { topicId: access.deliberationTopicId, ...parsed.data });
+    const { body, idempotencyKey } = submission.value;
+    const posted = await createPost(jury, {
+      topicId: access.deliberationTopicId,
+      body,
+      idempotencyKey,
+    });
     if (!posted.ok) {
-      return json(
-        { intent, errors: { body: [posted.formError ?? "Message refusé."] } },
-        { status: posted.status },
-      );
+      const result = submission.reply({
+        fieldErrors: posted.fieldErrors,
+        formErrors: [posted.formError ?? "Message refusé."],
+      });
+      return reply(result, posted.status === 422 ? 400 : posted.status);
     }
     return redirect(`/label/jury/${access.id}?message=1#deliberation`);
   }
   if (intent === "conflict") {
-    await declareConflict(
-      jury,
-      access.collectivityCode,
-      String(formData.get("reason") ?? "").slice(0, 500),
-    );
+    const submission = parseWithZod(formData, { schema: ConflictSchema });
+    if (submission.status !== "success") return reply(submission.reply(), 400);
+    await declareConflict(jury, access.collectivityCode, submission.value.reason);
     return redirect("/label/jury?conflit=1");
   }
-  const parsed = ReviewSchema.safeParse(
-    Object.fromEntries([...formData].filter(([k]) => k !== "mentions")),
-  );
-  const chosen = formData.getAll("mentions").map(String);
-  const errors: Record<string, string[]> = parsed.success ? {} : fieldErrors(parsed.error);
-  const grid: Record<string, number> = {};
-  for (const slug of themeSlugs) {
-    const raw = formData.get(`g-${slug}`);
-    if (raw === null || raw === "") continue;
-    const score = Number(raw);
-    if (!Number.isInteger(score) || score < 0 || score > GRID_MAX)
-      errors[`g-${slug}`] = ["Note de 0 à 4."];
-    else grid[slug] = score;
-  }
-  if (chosen.some((slug) => !mentions.some((m) => m.slug === slug)))
-    errors.mentions = ["Mention inconnue."];
-  if (!parsed.success || Object.keys(errors).length > 0)
-    return json({ intent: "review", errors }, { status: 400 });
-  const saved = await saveReview(jury, access.id, {
-    grid,
-    proposedLevel: parsed.data.proposedLevel,
-    mentions: chosen,
-    comment: parsed.data.comment,
-  });
-  if (!saved.ok)
-    return json(
-      { intent: "review", errors: { form: [saved.formError ?? "Refusé."] } },
-      { status: saved.status },
+  const submission = parseWithZod(formData, { schema: ReviewSchema });
+  if (submission.status !== "success") return reply(submission.reply(), 400);
+  const { intent: _intent, ...review } = submission.value;
+  const saved = await saveReview(jury, access.id, review);
+  if (!saved.ok) {
+    return reply(
+      submission.reply({ formErrors: [saved.formError ?? "Refusé."] }),
+      saved.status === 422 ? 400 : saved.status,
     );
+  }
   return redirect(`/label/jury/${access.id}?evaluation=1`);
 }
 
@@ -184,11 +181,37 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 export default function JuryApplicationPage() {
   const data = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const actionData = useActionData<ActionData>();
   const [params] = useSearchParams();
-  const errors = (actionData?.errors ?? {}) as Record<string, string[] | undefined>;
+  const resultFor = (intent: string) =>
+    actionData?.intent === intent ? actionData.result : undefined;
   const { application, mine } = data;
   const disabled = application.validated;
+  const [reviewForm, reviewFields] = useForm({
+    id: "evaluation-form",
+    lastResult: resultFor("review"),
+    defaultValue: {
+      grid: Object.fromEntries(Object.entries(mine?.grid ?? {}).map(([k, v]) => [k, String(v)])),
+      proposedLevel: mine?.proposedLevel ? String(mine.proposedLevel) : undefined,
+      mentions: mine?.mentions ?? [],
+      comment: mine?.comment ?? "",
+    },
+    shouldValidate: "onBlur",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: ReviewSchema }),
+  });
+  const grid = reviewFields.grid.getFieldset();
+  const [messageForm, messageFields] = useForm({
+    id: "message-form",
+    lastResult: resultFor("reply"),
+    shouldValidate: "onBlur",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: ReplyFormSchema }),
+  });
+  const [conflictForm, conflictFields] = useForm({
+    id: "conflit-form",
+    lastResult: resultFor("conflict"),
+    shouldValidate: "onBlur",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: ConflictSchema }),
+  });
   return (
     <div className="container stack">
       <nav aria-label="Fil d'Ariane" className="breadcrumb">
@@ -210,11 +233,6 @@ export default function JuryApplicationPage() {
       {params.has("evaluation") ? (
         <p className="alert alert--success" role="status">
           Évaluation enregistrée.
-        </p>
-      ) : null}
-      {errors.form ? (
-        <p className="alert alert--error" role="alert">
-          {errors.form.join(" ")}
         </p>
       ) : null}
 
@@ -250,96 +268,64 @@ export default function JuryApplicationPage() {
 
       <section aria-labelledby="evaluation" className="card stack">
         <h2 id="evaluation">Mon évaluation</h2>
-        <Form method="post" className="stack">
+        <Form method="post" className="stack" {...getFormProps(reviewForm)}>
+          <FormErrors errors={reviewForm.errors} id={reviewForm.errorId} />
           <input type="hidden" name="intent" value="review" />
-          <fieldset disabled={disabled} className="stack">
-            <legend>Grille par enjeu (0 à 4)</legend>
-            <div className="table-wrap">
-              <table className="score-grid">
-                <thead>
-                  <tr>
-                    <th scope="col">Enjeu</th>
-                    <th scope="col">Note</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.sections.map((section) => (
-                    <tr key={section.slug}>
-                      <th scope="row">
-                        <label htmlFor={`g-${section.slug}`}>{section.label}</label>
-                      </th>
-                      <td>
-                        <select
-                          id={`g-${section.slug}`}
-                          name={`g-${section.slug}`}
-                          defaultValue={
-                            mine?.grid[section.slug] !== undefined
-                              ? String(mine.grid[section.slug])
-                              : ""
-                          }
-                          aria-invalid={errors[`g-${section.slug}`] ? true : undefined}
-                        >
-                          <option value="">Non noté</option>
-                          {gridLabels.map((label, score) => (
-                            <option key={score} value={score}>
-                              {label}
-                            </option>
-                          ))}
-                        </select>
-                      </td>
+          <fieldset disabled={disabled} className="stack unstyled-fieldset">
+            <legend className="visually-hidden">Mon évaluation</legend>
+            <fieldset className="stack">
+              <legend>Grille par enjeu (0 à {GRID_MAX})</legend>
+              <div className="table-wrap">
+                <table className="score-grid">
+                  <thead>
+                    <tr>
+                      <th scope="col">Enjeu</th>
+                      <th scope="col">Note</th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          </fieldset>
-          <fieldset disabled={disabled} className="field">
-            <legend>Niveau proposé</legend>
-            <div className="choices">
-              {levelValues.map((level) => (
-                <label key={level}>
-                  <input
-                    type="radio"
-                    name="proposedLevel"
-                    value={level}
-                    defaultChecked={mine?.proposedLevel === level}
-                  />
-                  {level} @
-                </label>
-              ))}
-            </div>
-            {errors.proposedLevel ? (
-              <p className="field-error">{errors.proposedLevel.join(" ")}</p>
-            ) : null}
-          </fieldset>
-          <fieldset disabled={disabled} className="field">
-            <legend>Mentions proposées</legend>
-            <div className="choices">
-              {mentions.map((m) => (
-                <label key={m.slug}>
-                  <input
-                    type="checkbox"
-                    name="mentions"
-                    value={m.slug}
-                    defaultChecked={mine?.mentions.includes(m.slug)}
-                  />
-                  {m.label}
-                  {m.validYears > 1 ? ` (valable ${m.validYears} ans)` : ""}
-                </label>
-              ))}
-            </div>
-          </fieldset>
-          <div className="field">
-            <label htmlFor="comment">Appréciation (lue par le jury et l'équipe du label)</label>
-            <textarea
-              id="comment"
-              name="comment"
-              rows={5}
-              maxLength={5000}
-              defaultValue={mine?.comment ?? ""}
-              disabled={disabled}
+                  </thead>
+                  <tbody>
+                    {data.sections.map((section) => {
+                      const meta = grid[section.slug]!;
+                      const props = getSelectProps(meta);
+                      return (
+                        <tr key={section.slug}>
+                          <th scope="row">
+                            <label htmlFor={meta.id}>{section.label}</label>
+                          </th>
+                          <td>
+                            <select {...props} key={props.key}>
+                              <option value="">Non noté</option>
+                              {gridLabels.map((label, score) => (
+                                <option key={score} value={score}>
+                                  {label}
+                                </option>
+                              ))}
+                            </select>
+                            <ErrorList id={meta.errorId} errors={meta.errors} />
+                          </td>
+                        </tr>
+                      );
+                    })}
+                  </tbody>
+                </table>
+              </div>
+            </fieldset>
+            <RadioGroup
+              legend="Niveau proposé"
+              meta={reviewFields.proposedLevel}
+              options={levelChoices}
             />
-          </div>
+            <CheckboxGroup
+              legend="Mentions proposées"
+              meta={reviewFields.mentions}
+              options={mentionChoices}
+            />
+            <TextareaField
+              label="Appréciation (lue par le jury et l'équipe du label)"
+              meta={reviewFields.comment}
+              rows={5}
+            />
+          </fieldset>
           {disabled ? (
             <p className="alert alert--info">Le résultat est validé : l'évaluation est close.</p>
           ) : (
@@ -390,9 +376,10 @@ export default function JuryApplicationPage() {
                 </li>
               ))}
             </ol>
-            <Form method="post" className="stack">
-              <input type="hidden" name="intent" value="post" />
-              <PlainTextarea name="body" label="Votre message" rows={4} errors={errors.body} />
+            <Form method="post" className="stack" {...getFormProps(messageForm)}>
+              <FormErrors errors={messageForm.errors} id={messageForm.errorId} />
+              <input type="hidden" name="intent" value="reply" />
+              <TextareaField label="Votre message" meta={messageFields.body} rows={4} />
               <p>
                 <button type="submit">Envoyer</button>
               </p>
@@ -405,12 +392,10 @@ export default function JuryApplicationPage() {
 
       <section aria-labelledby="conflit" className="card stack">
         <h2 id="conflit">Conflit d'intérêts</h2>
-        <Form method="post" className="stack">
+        <Form method="post" className="stack" {...getFormProps(conflictForm)}>
+          <FormErrors errors={conflictForm.errors} id={conflictForm.errorId} />
           <input type="hidden" name="intent" value="conflict" />
-          <div className="field">
-            <label htmlFor="reason">Nature du lien avec {application.name}</label>
-            <input id="reason" name="reason" maxLength={500} />
-          </div>
+          <Field label={`Nature du lien avec ${application.name}`} meta={conflictFields.reason} />
           <p>
             <button type="submit" className="button--danger">
               Déclarer un conflit et me retirer de ce dossier

@@ -71,6 +71,16 @@ export function levelText(level: number) {
   return `${level} @`;
 }
 
+/** The levels and the mentions as choices of the jury's and the admins' forms. */
+export const levelChoices = levelValues.map((level) => ({
+  value: String(level),
+  label: levelText(level),
+}));
+export const mentionChoices = mentions.map((m) => ({
+  value: m.slug,
+  label: m.validYears > 1 ? `${m.label} (valable ${m.validYears} ans)` : m.label,
+}));
+
 export function levelSpoken(level: number) {
   return level > 1 ? `${level} arobases` : "1 arobase";
 }

@@ -1,0 +1,79 @@
+import type { Browser, BrowserContext } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+
+import { registerApplication, submitApplication } from "../../app/models/label-applications.server";
+import { assignJury } from "../../app/models/label-jury.server";
+import type { Role } from "../../db/schema";
+import { startTestApp, type TestApp } from "../helpers/app";
+import { launchBrowser } from "../helpers/browser";
+import { answerQuestions, createTestCampaign } from "../helpers/label";
+import { createTestUser, loginCookie } from "../helpers/users";
+
+let app: TestApp;
+let browser: Browser;
+beforeAll(async () => {
+  app = await startTestApp();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+/** A browser without JavaScript, signed in as the user: only the server answers. */
+async function withoutJavaScript(userId: string): Promise<BrowserContext> {
+  const context = await browser.newContext({
+    baseURL: app.origin,
+    javaScriptEnabled: false,
+    locale: "fr-FR",
+  });
+  context.setDefaultTimeout(45_000);
+  const [name, value] = (await loginCookie(userId)).split("=");
+  await context.addCookies([
+    { name: name!, value: value!, url: app.origin, httpOnly: true, sameSite: "Lax" },
+  ]);
+  return context;
+}
+
+describe("formulaires du label sans JavaScript", () => {
+  test("un message du jury et un retour écrit refusés reviennent avec leur texte et l'erreur", async () => {
+    await createTestCampaign(2091);
+    const member = await createTestUser({ collectivityCode: "60057", referent: true });
+    const registered = await registerApplication(member, 2091, { carryOver: false });
+    if (!registered.ok) throw new Error("inscription refusée");
+    const id = registered.value.id;
+    await answerQuestions(member, id);
+    if (!(await submitApplication(member, id)).ok) throw new Error("dépôt refusé");
+    const admin = await createTestUser({ collectivityCode: "75056", roles: ["admin"] });
+    const juror = await createTestUser({ collectivityCode: "dep-29", roles: ["jury"] });
+    const assigned = await assignJury(
+      { ...admin, roles: ["member", "admin"] as Role[] },
+      id,
+      juror.id,
+    );
+    if (!assigned.ok) throw new Error("assignation refusée");
+
+    const juryContext = await withoutJavaScript(juror.id);
+    const juryPage = await juryContext.newPage();
+    await juryPage.goto(`/label/jury/${id}`);
+    const long = `Mon avis détaillé : ${"très solide. ".repeat(1600)}`;
+    await juryPage.getByLabel("Votre message").fill(long);
+    await juryPage.getByRole("button", { name: "Envoyer" }).click();
+    await juryPage.getByText("Le message ne peut pas dépasser 20000 caractères.").waitFor();
+    expect(await juryPage.getByLabel("Votre message").inputValue()).toBe(long);
+    await juryContext.close();
+
+    const adminContext = await withoutJavaScript(admin.id);
+    const adminPage = await adminContext.newPage();
+    await adminPage.goto(`/label/admin/dossiers/${id}`);
+    await adminPage.getByLabel("4 @", { exact: true }).check();
+    await adminPage.getByLabel("Retour écrit à la collectivité").fill("Bravo");
+    await adminPage.getByRole("button", { name: "Valider le résultat" }).click();
+    await adminPage
+      .getByText("Écrivez un retour d'au moins quelques mots pour la collectivité.")
+      .waitFor();
+    expect(await adminPage.getByLabel("Retour écrit à la collectivité").inputValue()).toBe("Bravo");
+    expect(await adminPage.getByLabel("4 @", { exact: true }).isChecked()).toBe(true);
+    await adminContext.close();
+  });
+});

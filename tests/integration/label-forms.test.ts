@@ -1,0 +1,185 @@
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+
+import { getSection } from "../../app/models/label-answers.server";
+import { registerApplication, submitApplication } from "../../app/models/label-applications.server";
+import { assignJury } from "../../app/models/label-jury.server";
+import { db } from "../../db/client";
+import type { Role } from "../../db/schema";
+import { labelAnswers } from "../../db/schema";
+import { form, startTestApp, type TestApp } from "../helpers/app";
+import { answerQuestions, createTestCampaign } from "../helpers/label";
+import { createTestUser, loginCookie } from "../helpers/users";
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(async () => app.close());
+
+/** The JSON an action answers to a fetcher (or conform), for the route `id`. */
+const dataPath = (path: string, id: string) => `${path}?_data=${encodeURIComponent(id)}`;
+
+describe("formulaires du label : 400 avec les erreurs par champ et la saisie gardée", () => {
+  test("une section avec un nombre invalide : 400, message en français, saisie réaffichée, rien d'enregistré", async () => {
+    await createTestCampaign(2051);
+    const user = await createTestUser({ collectivityCode: "94018", referent: true });
+    const registered = await registerApplication(user, 2051, { carryOver: false });
+    if (!registered.ok) throw new Error("inscription refusée");
+    const id = registered.value.id;
+    const section = (await getSection(user, id, "services-en-ligne"))!;
+    const number = section.questions.find((q) => q.kind === "number")!;
+    const multiple = section.questions.find((q) => q.kind === "multiple")!;
+    const option = multiple.options[0]!;
+    const fields = {
+      [`q-${number.id}`]: "douze",
+      [`v-${number.id}`]: "0",
+      [`h-${number.id}`]: number.hash,
+      [`q-${multiple.id}`]: option.value,
+      [`v-${multiple.id}`]: "0",
+      [`h-${multiple.id}`]: multiple.hash,
+    };
+    const cookie = await loginCookie(user.id);
+    const path = `/label/candidatures/${id}/services-en-ligne`;
+
+    // Without JavaScript: the page comes back with the errors and what was typed.
+    const page = await app.request(path, { ...form(fields), cookie });
+    expect(page.status).toBe(400);
+    const html = await page.text();
+    expect(html).toContain("Saisissez un nombre positif, par exemple 12 ou 12,5.");
+    expect(html).toContain("Certaines réponses sont à corriger : rien n&#x27;a été enregistré.");
+    expect(html).toMatch(/value="douze"/);
+    const checkbox = html.match(new RegExp(`<input[^>]*value="${option.value}"[^>]*>`))?.[0];
+    expect(checkbox).toContain('checked=""');
+
+    // The autosave's (fetcher's) answer: conform's result, errors under the field's name.
+    const data = await app.request(dataPath(path, "routes/label.candidatures.$id.$section"), {
+      ...form({ ...fields, autosave: "1", [`q-${multiple.id}`]: "inconnue" }),
+      cookie,
+    });
+    expect(data.status).toBe(400);
+    const body = (await data.json()) as {
+      status: string;
+      result: { initialValue: Record<string, unknown>; error: Record<string, string[]> };
+    };
+    expect(body.status).toBe("invalid");
+    expect(body.result.error[`q-${number.id}`]).toEqual([
+      "Saisissez un nombre positif, par exemple 12 ou 12,5.",
+    ]);
+    expect(body.result.error[`q-${multiple.id}`]).toEqual([
+      "Choisissez parmi les réponses proposées.",
+    ]);
+    expect(body.result.initialValue[`q-${number.id}`]).toBe("douze");
+
+    const stored = await db
+      .select({ id: labelAnswers.questionId })
+      .from(labelAnswers)
+      .where(eq(labelAnswers.applicationId, id));
+    expect(stored).toEqual([]);
+  });
+
+  test("le message du jury trop long revient en 400 avec son texte ; un message valide est publié dans le fil", async () => {
+    const { juror, id } = await assignedApplication(2052, "60057");
+    const cookie = await loginCookie(juror.id);
+    const path = `/label/jury/${id}`;
+    const long = `Mon avis détaillé : ${"très solide. ".repeat(1600)}`;
+    const page = await app.request(path, { ...form({ intent: "reply", body: long }), cookie });
+    expect(page.status).toBe(400);
+    const html = await page.text();
+    expect(html).toContain("Le message ne peut pas dépasser 20000 caractères.");
+    expect(html).toMatch(/<textarea[^>]*>Mon avis détaillé : très solide\./);
+
+    const data = await app.request(dataPath(path, "routes/label.jury.$id"), {
+      ...form({ intent: "reply", body: " " }),
+      cookie,
+    });
+    expect(data.status).toBe(400);
+    const body = (await data.json()) as {
+      intent: string;
+      result: { error: Record<string, string[]> };
+    };
+    expect(body.intent).toBe("reply");
+    expect(body.result.error.body).toEqual(["Le message est trop court."]);
+
+    const posted = await app.request(path, {
+      ...form({ intent: "reply", body: "Je propose 4 @ pour ce dossier." }),
+      cookie,
+    });
+    expect(posted.status).toBe(302);
+    const thread = await (await app.request(path, { cookie })).text();
+    expect(thread).toContain("Je propose 4 @ pour ce dossier.");
+  });
+
+  test("une évaluation du jury avec une note hors grille : 400 sur le champ, appréciation gardée", async () => {
+    const { juror, id } = await assignedApplication(2053, "56260");
+    const cookie = await loginCookie(juror.id);
+    const path = `/label/jury/${id}`;
+    const fields = {
+      intent: "review",
+      "grid.services-en-ligne": "9",
+      proposedLevel: "7",
+      mentions: "inconnue",
+      comment: "Une appréciation écrite avec soin.",
+    };
+    const page = await app.request(path, { ...form(fields), cookie });
+    expect(page.status).toBe(400);
+    const html = await page.text();
+    expect(html).toContain("Note de 0 à 4.");
+    expect(html).toContain("Une appréciation écrite avec soin.");
+    const data = await app.request(dataPath(path, "routes/label.jury.$id"), {
+      ...form(fields),
+      cookie,
+    });
+    const body = (await data.json()) as { result: { error: Record<string, string[]> } };
+    expect(body.result.error).toMatchObject({
+      "grid.services-en-ligne": ["Note de 0 à 4."],
+      proposedLevel: ["Choisissez un niveau de 1 à 5 @."],
+      "mentions[0]": ["Mention inconnue."],
+    });
+  });
+
+  test("le retour écrit de l'équipe trop court : 400, texte et niveau gardés, résultat non validé", async () => {
+    const { id } = await assignedApplication(2054, "13056");
+    const cookie = await loginCookie(admin.id);
+    const path = `/label/admin/dossiers/${id}`;
+    const page = await app.request(path, {
+      ...form({ intent: "validate", level: "4", feedback: "Bravo" }),
+      cookie,
+    });
+    expect(page.status).toBe(400);
+    const html = await page.text();
+    expect(html).toContain("Écrivez un retour d&#x27;au moins quelques mots pour la collectivité.");
+    expect(html).toMatch(/<textarea[^>]*>Bravo<\/textarea>/);
+    const level = html.match(/<input[^>]*name="level"[^>]*value="4"[^>]*>/)?.[0];
+    expect(level).toContain('checked=""');
+    const data = await app.request(dataPath(path, "routes/label.admin.dossiers.$id"), {
+      ...form({ intent: "validate", feedback: "Un retour assez long." }),
+      cookie,
+    });
+    expect(data.status).toBe(400);
+    const body = (await data.json()) as { result: { error: Record<string, string[]> } };
+    expect(body.result.error.level).toEqual(["Choisissez un niveau de 1 à 5 @."]);
+  });
+});
+
+type TestUser = Awaited<ReturnType<typeof createTestUser>>;
+let admin: TestUser;
+beforeAll(async () => {
+  admin = await createTestUser({ collectivityCode: "75056", roles: ["admin"] });
+  admin = { ...admin, roles: ["member", "admin"] as Role[] };
+});
+
+/** A submitted application of `code` for the campaign of `year`, given to a jury member. */
+async function assignedApplication(year: number, code: string) {
+  await createTestCampaign(year);
+  const member = await createTestUser({ collectivityCode: code, referent: true });
+  const registered = await registerApplication(member, year, { carryOver: false });
+  if (!registered.ok) throw new Error(`inscription refusée ${code}`);
+  await answerQuestions(member, registered.value.id);
+  const done = await submitApplication(member, registered.value.id);
+  if (!done.ok) throw new Error(`dépôt refusé ${code}`);
+  const juror = await createTestUser({ collectivityCode: "dep-29", roles: ["jury"] });
+  const assigned = await assignJury(admin, registered.value.id, juror.id);
+  if (!assigned.ok) throw new Error("assignation refusée");
+  return { juror, id: registered.value.id };
+}
