@@ -15,7 +15,7 @@ import {
 } from "../../db/schema";
 import { hasRole, type AuthUser } from "../utils/auth.server";
 import { randomId } from "../utils/ids.server";
-import { categoryOf } from "../utils/label";
+import { categoryOf, notCandidateReason } from "../utils/label";
 import { computeScores } from "../utils/label-scoring";
 import { themeLabel } from "../utils/themes";
 import {
@@ -149,7 +149,7 @@ export async function registerApplication(
     return failure(409, {}, "Les inscriptions à cette campagne sont closes.");
   }
   const category = categoryOf(member);
-  if (!category) return failure(400, {}, "Les régions ne participent pas au label.");
+  if (!category) return failure(400, {}, notCandidateReason(member.kind));
   const id = randomId();
   try {
     await db.transaction(async (tx) => {

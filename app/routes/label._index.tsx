@@ -21,7 +21,7 @@ import {
 import styles from "~/styles/label.css";
 import { getUser, hasRole, requireUser } from "~/utils/auth.server";
 import { formatDateTime, timeLeft } from "~/utils/dates";
-import { categoryLabels, categoryOf } from "~/utils/label";
+import { categoryLabels, categoryOf, notCandidateReason } from "~/utils/label";
 import { refusedReply } from "~/utils/label-forms.server";
 import { RegisterSchema } from "~/utils/label-schemas";
 import { limitReached } from "~/utils/rate-limit.server";
@@ -80,6 +80,7 @@ export async function loader(args: LoaderFunctionArgs) {
       ? {
           name: collectivity.name,
           category: categoryOf(collectivity),
+          notCandidateReason: notCandidateReason(collectivity.kind),
         }
       : null,
     currentApplication: current ? { id: current.id, status: current.status } : null,
@@ -292,7 +293,7 @@ function CallToAction({ data }: { data: ReturnType<typeof useLoaderData<typeof l
     );
   }
   if (!data.collectivity.category) {
-    return <p className="alert alert--info">Les régions ne participent pas au label.</p>;
+    return <p className="alert alert--info">{data.collectivity.notCandidateReason}</p>;
   }
   return (
     <Form method="post" className="card stack">

@@ -42,6 +42,13 @@ export function categoryOf(collectivity: {
   return found?.slug ?? null;
 }
 
+/** Why an organisation without a catégorie cannot apply: only communes, EPCI and départements do. */
+export function notCandidateReason(kind: string) {
+  return kind === "partenaire"
+    ? "Les organisations partenaires du conseil ne participent pas au label."
+    : "Les régions ne participent pas au label.";
+}
+
 /** The population bracket of the comparison ("de 500 à 1 999 habitants"). */
 export function bracketOf(category: LabelCategory, population: number | null) {
   const brackets = categoryDefinitions.find((c) => c.slug === category)?.brackets ?? [];
