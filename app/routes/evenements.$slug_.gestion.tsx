@@ -19,7 +19,7 @@ import {
   EventMessageSchema,
 } from "~/utils/event-schemas";
 import { limitReached } from "~/utils/rate-limit.server";
-import { formRateLimited } from "~/utils/replies.server";
+import { formRateLimited, refusedReply, refusedStatus } from "~/utils/replies.server";
 
 const forbidden = "Seuls les organisateurs de cet événement peuvent le gérer.";
 
@@ -58,16 +58,9 @@ export async function action(args: ActionFunctionArgs) {
   const reply = (result: SubmissionResult<string[]>, status: number) =>
     json<ActionData>({ intent, result, version }, { status });
   const refused = (
-    submission: { reply: (options: object) => SubmissionResult<string[]> },
+    submission: Parameters<typeof refusedReply>[0],
     failed: { status: number; fieldErrors: Record<string, string[]>; formError?: string },
-  ) =>
-    reply(
-      submission.reply({
-        fieldErrors: failed.fieldErrors,
-        formErrors: failed.formError ? [failed.formError] : undefined,
-      }),
-      failed.status === 422 ? 400 : failed.status,
-    );
+  ) => reply(refusedReply(submission, failed), refusedStatus(failed.status));
 
   if (intent === "message") {
     const submission = parseWithZod(formData, { schema: EventMessageSchema });

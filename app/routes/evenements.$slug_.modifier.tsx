@@ -12,7 +12,7 @@ import { eventInputFromForm, toFormErrors } from "~/utils/event-forms.server";
 import { requireManagedEvent } from "~/utils/event-pages.server";
 import { capacityRule, EventEditFormSchema, programmeToText } from "~/utils/event-schemas";
 import { limitReached } from "~/utils/rate-limit.server";
-import { formRateLimited } from "~/utils/replies.server";
+import { formRateLimited, refusedReply, refusedStatus } from "~/utils/replies.server";
 
 const forbidden = "Seuls les organisateurs de cet événement peuvent le modifier.";
 
@@ -66,12 +66,12 @@ export async function action(args: ActionFunctionArgs) {
     return json(
       {
         ...data,
-        result: submission.reply({
+        result: refusedReply(submission, {
+          ...updated,
           fieldErrors: toFormErrors(updated.fieldErrors),
-          formErrors: updated.formError ? [updated.formError] : undefined,
         }),
       },
-      { status: updated.status === 422 ? 400 : updated.status },
+      { status: refusedStatus(updated.status) },
     );
   }
   return redirect(`/evenements/${event.slug}?inscription=modifie`);

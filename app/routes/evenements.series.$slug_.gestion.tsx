@@ -18,7 +18,12 @@ import {
   SeriesEditSchema,
 } from "~/utils/event-series-schemas";
 import { limitReached } from "~/utils/rate-limit.server";
-import { formRateLimited, invariantResponse } from "~/utils/replies.server";
+import {
+  formRateLimited,
+  invariantResponse,
+  refusedReply,
+  refusedStatus,
+} from "~/utils/replies.server";
 
 /** The series of the organiser's page: 404 when not visible, 403 for others who see it. */
 async function requireManagedSeries(args: LoaderFunctionArgs) {
@@ -68,16 +73,9 @@ export async function action(args: ActionFunctionArgs) {
   const reply = (result: SubmissionResult<string[]>, status: number, candidates?: Candidate[]) =>
     json<ActionData>({ intent, result, candidates }, { status });
   const refused = (
-    submission: { reply: (options: object) => SubmissionResult<string[]> },
+    submission: Parameters<typeof refusedReply>[0],
     failed: { status: number; fieldErrors: Record<string, string[]>; formError?: string },
-  ) =>
-    reply(
-      submission.reply({
-        fieldErrors: failed.fieldErrors,
-        formErrors: failed.formError ? [failed.formError] : undefined,
-      }),
-      failed.status === 422 ? 400 : failed.status,
-    );
+  ) => reply(refusedReply(submission, failed), refusedStatus(failed.status));
   const back = (notice: string) => redirect(`/evenements/series/${series.slug}/gestion?${notice}`);
 
   if (intent === "edit") {

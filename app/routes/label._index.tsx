@@ -22,10 +22,9 @@ import styles from "~/styles/label.css";
 import { getUser, hasRole, requireUser } from "~/utils/auth.server";
 import { formatDateTime, timeLeft } from "~/utils/dates";
 import { categoryLabels, categoryOf, notCandidateReason } from "~/utils/label";
-import { refusedReply } from "~/utils/label-forms.server";
 import { RegisterSchema } from "~/utils/label-schemas";
 import { limitReached } from "~/utils/rate-limit.server";
-import { formRateLimited } from "~/utils/replies.server";
+import { formRateLimited, refusedReply } from "~/utils/replies.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 

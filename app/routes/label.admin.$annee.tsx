@@ -25,9 +25,8 @@ import styles from "~/styles/label.css";
 import { requireRole } from "~/utils/auth.server";
 import { instantToLocal, PARIS } from "~/utils/dates";
 import { categoryLabels } from "~/utils/label";
-import { refusedReply } from "~/utils/label-forms.server";
 import { CampaignSchema } from "~/utils/label-schemas";
-import { invariantResponse } from "~/utils/replies.server";
+import { invariantResponse, refusedReply } from "~/utils/replies.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 

@@ -19,8 +19,8 @@ import {
 import styles from "~/styles/label.css";
 import { requireRole } from "~/utils/auth.server";
 import { formatDate, formatDateTime } from "~/utils/dates";
-import { refusedReply } from "~/utils/label-forms.server";
 import { CampaignSchema } from "~/utils/label-schemas";
+import { refusedReply } from "~/utils/replies.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 

@@ -27,9 +27,9 @@ import {
 import styles from "~/styles/label.css";
 import { requireRole } from "~/utils/auth.server";
 import { categoryDefinitions } from "~/utils/label";
-import { optionsText, refusedReply } from "~/utils/label-forms.server";
+import { optionsText } from "~/utils/label-forms.server";
 import { QuestionFormSchema } from "~/utils/label-schemas";
-import { invariantResponse } from "~/utils/replies.server";
+import { invariantResponse, refusedReply } from "~/utils/replies.server";
 import { themes } from "~/utils/themes";
 
 import { labelQuestionKinds } from "../../db/schema/label-constants";

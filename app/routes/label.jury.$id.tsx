@@ -35,7 +35,7 @@ import { ReplyFormSchema } from "~/utils/forum-schemas";
 import { categoryLabels, levelChoices, mentionChoices } from "~/utils/label";
 import { answerText } from "~/utils/label-answer-text.server";
 import { ConflictSchema, GRID_MAX, ReviewSchema } from "~/utils/label-schemas";
-import { invariantResponse } from "~/utils/replies.server";
+import { invariantResponse, refusedReply, refusedStatus } from "~/utils/replies.server";
 import { themeLabel, themeSlugs } from "~/utils/themes";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
@@ -148,11 +148,11 @@ export async function action(args: ActionFunctionArgs) {
       idempotencyKey,
     });
     if (!posted.ok) {
-      const result = submission.reply({
+      const result = refusedReply(submission, {
         fieldErrors: posted.fieldErrors,
-        formErrors: [posted.formError ?? "Message refusé."],
+        formError: posted.formError ?? "Message refusé.",
       });
-      return reply(result, posted.status === 422 ? 400 : posted.status);
+      return reply(result, refusedStatus(posted.status));
     }
     return redirect(`/label/jury/${access.id}?message=1#deliberation`);
   }
@@ -168,8 +168,8 @@ export async function action(args: ActionFunctionArgs) {
   const saved = await saveReview(jury, access.id, review);
   if (!saved.ok) {
     return reply(
-      submission.reply({ formErrors: [saved.formError ?? "Refusé."] }),
-      saved.status === 422 ? 400 : saved.status,
+      refusedReply(submission, { fieldErrors: {}, formError: saved.formError ?? "Refusé." }),
+      refusedStatus(saved.status),
     );
   }
   return redirect(`/label/jury/${access.id}?evaluation=1`);

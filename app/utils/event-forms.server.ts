@@ -9,7 +9,7 @@ import type { Result } from "../models/result.server";
 import { hasRole, type AuthUser } from "./auth.server";
 import { EventFormSchema, parseProgramme } from "./event-schemas";
 import { limitReached } from "./rate-limit.server";
-import { formRateLimited } from "./replies.server";
+import { formRateLimited, refusedReply, refusedStatus } from "./replies.server";
 
 type FormValue = z.output<typeof EventFormSchema>;
 
@@ -114,13 +114,13 @@ export async function submitNewEvent(
   if (!created.ok) {
     return json(
       {
-        result: submission.reply({
+        result: refusedReply(submission, {
+          ...created,
           fieldErrors: toFormErrors(created.fieldErrors),
-          formErrors: created.formError ? [created.formError] : undefined,
         }),
         candidates: [] as Candidate[],
       },
-      { status: created.status === 422 ? 400 : created.status },
+      { status: refusedStatus(created.status) },
     );
   }
   return redirect(`/evenements/${created.value.slug}?inscription=cree`);

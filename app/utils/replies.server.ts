@@ -8,6 +8,23 @@ import type { RateLimitedError } from "./rate-limit.server";
  * the 429 of a form whose limit is passed. The API's JSON answers live in `api.server.ts`.
  */
 
+
+/** Conform's result for a form the model refused: its field errors and its message. */
+export function refusedReply(
+  submission: Replying,
+  failed: { fieldErrors: Record<string, string[]>; formError?: string },
+) {
+  return submission.reply({
+    fieldErrors: failed.fieldErrors,
+    formErrors: failed.formError ? [failed.formError] : undefined,
+  });
+}
+
+/** The status of a refused form: a model's 422 (unprocessable input) is the form's 400. */
+export function refusedStatus(status: number) {
+  return status === 422 ? 400 : status;
+}
+
 /**
  * Throws the answer of a missing (or not visible: the same answer) resource unless `condition`
  * holds; the shared error boundary renders it as a French page.
@@ -24,8 +41,13 @@ export function retryAfterHeaders(error: RateLimitedError) {
   return { "Retry-After": String(error.retryAfterSeconds) };
 }
 
+/** A conform submission, as far as these replies need it. */
 type Replying = {
-  reply: (options: { formErrors?: string[]; hideFields?: string[] }) => SubmissionResult<string[]>;
+  reply: (options: {
+    fieldErrors?: Record<string, string[]>;
+    formErrors?: string[];
+    hideFields?: string[];
+  }) => SubmissionResult<string[]>;
 };
 
 /**
