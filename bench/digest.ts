@@ -4,6 +4,9 @@
  * activity: initiatives, events, forum posts, follows and notifications spread over France.
  * Runs on its own throw-away PostgreSQL; the résumés are queued, not sent.
  */
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+
 import { progress } from "../scripts/progress";
 import { printTable, startBenchEnvironment } from "./lib";
 
@@ -21,13 +24,11 @@ const pickSome = <T>(list: readonly T[], most: number) => [
 
 const env = await startBenchEnvironment({ app: false, importCollectivities: false });
 try {
-  const { eq } = await import("drizzle-orm");
   const { db } = await import("../db/client");
   const schema = await import("../db/schema");
   const { randomId } = await import("../app/utils/ids.server");
   const { themeSlugs } = await import("../app/utils/themes");
   const { preferenceKinds } = await import("../app/utils/notification-preferences");
-  const { runDigestBatch } = await import("../app/models/mail-digests.server");
   const { ensureForumCategories } = await import("../scripts/seed/forums");
 
   const end = new Date();
@@ -198,33 +199,32 @@ try {
       ),
   );
 
-  // What the digest run itself costs: memory sampled from a collected heap onward.
-  (globalThis as { gc?: () => void }).gc?.();
-  const before = process.memoryUsage();
-  let peakRss = before.rss;
-  let peakHeap = before.heapUsed;
-  const sampler = setInterval(() => {
-    const now = process.memoryUsage();
-    peakRss = Math.max(peakRss, now.rss);
-    peakHeap = Math.max(peakHeap, now.heapUsed);
-  }, 20);
-  const period = { frequency: "weekly" as const, key: "banc", start, end };
-  const bar = progress("Résumés", MEMBERS);
-  const began = performance.now();
-  let queued = 0;
-  for (;;) {
-    const batch = await runDigestBatch(period);
-    queued += batch.queued;
-    const [run] = await db
-      .select({ cursor: schema.mailDigestRuns.cursor })
-      .from(schema.mailDigestRuns)
-      .where(eq(schema.mailDigestRuns.periodKey, "banc"));
-    bar.update(memberIds.filter((id) => id <= (run?.cursor ?? "")).length);
-    if (batch.state === "done") break;
+  // The résumés are built in a process of their own, like the worker: the memory measured is
+  // theirs, not that of the data generated above.
+  const child = spawnSync(
+    process.execPath,
+    ["--expose-gc", "--import", "tsx", path.join(import.meta.dirname, "digest-run.ts")],
+    {
+      env: {
+        ...process.env,
+        BENCH_PERIOD_START: start.toISOString(),
+        BENCH_PERIOD_END: end.toISOString(),
+      },
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
+  const line = child.stdout.trim().split("\n").at(-1) ?? "";
+  if (child.status !== 0 || !line.startsWith("{")) {
+    throw new Error(`les résumés n'ont pas été construits (code ${String(child.status)})`);
   }
-  const seconds = (performance.now() - began) / 1000;
-  bar.finish();
-  clearInterval(sampler);
+  const { queued, seconds, before, peakRss, peakHeap } = JSON.parse(line) as {
+    queued: number;
+    seconds: number;
+    before: { rss: number };
+    peakRss: number;
+    peakHeap: number;
+  };
   const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
   printTable(`Résumés hebdomadaires de ${MEMBERS} membres (objectif : < 60 s, < 300 Mo)`, [
     {
