@@ -7,6 +7,7 @@ import {
   cachePage,
   PageStore,
   parseInvalidation,
+  SITE_TAG,
   type CachedPage,
   type PageDeclaration,
 } from "../../app/utils/page-cache.server";
@@ -89,11 +90,12 @@ describe("magasin de pages", () => {
 });
 
 describe("déclaration d'une page", () => {
-  test("les étiquettes s'ajoutent et la plus courte durée l'emporte", () => {
+  test("les étiquettes s'ajoutent, celle du site une seule fois, et la plus courte durée l'emporte", () => {
     const pageCache: PageDeclaration = { tags: [] };
     cachePage({ pageCache }, { tags: ["event:4"], maxAgeSeconds: 60 });
     cachePage({ pageCache }, { tags: ["home"], maxAgeSeconds: 300 });
-    expect(pageCache).toEqual({ tags: ["event:4", "home"], maxAgeSeconds: 60 });
+    // Every kept page carries the site's tag, which the directory import invalidates.
+    expect(pageCache).toEqual({ tags: [SITE_TAG, "event:4", "home"], maxAgeSeconds: 60 });
   });
 
   test("une étiquette mal formée est refusée", () => {
