@@ -21,6 +21,8 @@ export function notificationMail(input: {
   /** Null for the mails of an event one is registered for, which one cannot opt out of. */
   optOut: { kind: PreferenceKind; url: string } | null;
   attachments?: MailAttachment[];
+  /** Why it is sent, for a mail without opt-out that is not about a registration. */
+  reason?: string;
 }) {
   const { recipient, notification, links, optOut } = input;
   return composeMail({
@@ -40,7 +42,7 @@ export function notificationMail(input: {
     ],
     reason: optOut
       ? `Vous recevez ce courriel car vous avez choisi d'être prévenu·e immédiatement : ${preferenceKindLabels[optOut.kind].toLowerCase()}.`
-      : "Vous recevez ce courriel car vous êtes inscrit·e à cet événement.",
+      : (input.reason ?? "Vous recevez ce courriel car vous êtes inscrit·e à cet événement."),
     unsubscribe: optOut ? { url: optOut.url, label: "Ne plus recevoir ces courriels" } : undefined,
     preferencesUrl: links.preferencesUrl,
     attachments: input.attachments,

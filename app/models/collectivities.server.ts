@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, inArray, ne, sql, type SQL } from "drizzle-orm";
 
-import { db } from "../../db/client";
+import { db, type Executor } from "../../db/client";
 import {
   collectivities,
   memberships,
@@ -209,6 +209,21 @@ export async function canManageMembers(viewer: Pick<AuthUser, "id" | "roles">, c
       ),
     );
   return Boolean(row);
+}
+
+/** The approved référents of a collectivity (one as a rule), to tell it what concerns it. */
+export async function referentsOf(code: string, executor: Executor = db) {
+  const rows = await executor
+    .select({ userId: memberships.userId })
+    .from(memberships)
+    .where(
+      and(
+        eq(memberships.collectivityCode, code),
+        eq(memberships.status, "approved"),
+        eq(memberships.isReferent, true),
+      ),
+    );
+  return rows.map((row) => row.userId);
 }
 
 export type MembershipDecision = "approve" | "remove" | "make-referent";

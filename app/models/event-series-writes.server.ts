@@ -12,10 +12,11 @@ import { hasRole, type AuthUser } from "../utils/auth.server";
 import { randomId } from "../utils/ids.server";
 import { firstFreeSlug } from "../utils/slugs.server";
 import { slugify } from "../utils/text";
-import { approvedCollectivityOf, canManageMembers } from "./collectivities.server";
+import { approvedCollectivityOf, canManageMembers, referentsOf } from "./collectivities.server";
 import { insertEvent } from "./event-editing.server";
 import { canManageSeries, findSeries } from "./event-series.server";
 import type { EventInput } from "./events.server";
+import { deliver, notify } from "./notifications.server";
 import { failure, isUniqueViolation, type Result } from "./result.server";
 
 /**
@@ -109,18 +110,29 @@ export async function inviteHost(
   if (!collectivity) {
     return failure(422, { collectivity: ["Collectivité introuvable dans l'annuaire."] });
   }
-  const [row] = await db
-    .insert(eventSeriesHosts)
-    .values({ seriesId, collectivityCode })
-    .onConflictDoUpdate({
-      target: [eventSeriesHosts.seriesId, eventSeriesHosts.collectivityCode],
-      set: { status: "invited", invitedAt: new Date(), decidedAt: null },
-      setWhere: eq(eventSeriesHosts.status, "declined"),
-    })
-    .returning({ status: eventSeriesHosts.status });
-  if (!row) {
+  const invited = await db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(eventSeriesHosts)
+      .values({ seriesId, collectivityCode })
+      .onConflictDoUpdate({
+        target: [eventSeriesHosts.seriesId, eventSeriesHosts.collectivityCode],
+        set: { status: "invited", invitedAt: new Date(), decidedAt: null },
+        setWhere: eq(eventSeriesHosts.status, "declined"),
+      })
+      .returning({ status: eventSeriesHosts.status });
+    if (!row) return null;
+    // The référent answers on the series page, where the invitation waits for them.
+    return notify(tx, await referentsOf(collectivityCode, tx), {
+      kind: "series-invitation",
+      title: `Invitation à accueillir une étape : ${series.title}`,
+      body: `${collectivity.name} est invitée à accueillir une étape de ce cycle. En tant que référent·e, acceptez ou déclinez l'invitation sur la page du cycle.`,
+      url: `/evenements/series/${series.slug}`,
+    });
+  });
+  if (!invited) {
     return failure(409, { collectivity: [`${collectivity.name} est déjà invitée dans ce cycle.`] });
   }
+  await deliver(invited);
   return { ok: true, value: { name: collectivity.name } };
 }
 

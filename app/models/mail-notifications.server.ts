@@ -26,6 +26,14 @@ const preferenceOf: Record<NotificationKind, PreferenceKind | null> = {
   alert: "initiatives",
   // A message through a profile is addressed to the person, like a mention.
   "member-message": "mentions",
+  // An invitation waits for the référent's answer: it is part of their role, mailed at once.
+  "series-invitation": null,
+};
+
+/** Why a mail nobody can opt out of was sent, when it is not an event one is registered for. */
+const mandatoryReasons: Partial<Record<NotificationKind, string>> = {
+  "series-invitation":
+    "Vous recevez ce courriel car vous êtes référent·e d'une collectivité invitée à accueillir une étape.",
 };
 
 type SavedNotification = {
@@ -81,6 +89,7 @@ export async function enqueueNotificationMails(tx: Executor, saved: SavedNotific
         links,
         optOut: kind ? { kind, url: await unsubscribeUrl(notification.userId, kind) } : null,
         attachments: calendar ? [calendar] : [],
+        reason: mandatoryReasons[notification.kind],
       }),
     );
   }

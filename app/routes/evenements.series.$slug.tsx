@@ -124,11 +124,12 @@ export default function SeriesPage() {
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
   const notice = notices[params.get("invitation") ?? params.get("cycle") ?? ""];
-  const answerable = hosts.filter(
-    (host) =>
-      host.status === "invited" &&
-      (admin || (myHost?.isReferent && myHost.collectivityCode === host.collectivityCode)),
-  );
+  // A référent answers their own invitation: the public host list holds accepted hosts only.
+  const answerable = admin
+    ? hosts.filter((host) => host.status === "invited")
+    : myHost?.status === "invited" && myHost.isReferent
+      ? [myHost]
+      : [];
   return (
     <div className="container stack">
       <p>

@@ -25,6 +25,7 @@ const kindLabels = {
   "event-changed": "Événement modifié",
   alert: "Alerte",
   "member-message": "Message d'un membre",
+  "series-invitation": "Invitation à accueillir une étape",
 } as const;
 
 const PageSchema = z.object({ page: z.coerce.number().int().min(1).max(10_000).default(1) });

@@ -16,6 +16,8 @@ export const notificationKinds = [
   // A day's new initiatives and events matching a member's alerts; a message through a profile.
   "alert",
   "member-message",
+  // A collectivity invited to host a stage of an event series (to its référent).
+  "series-invitation",
 ] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 

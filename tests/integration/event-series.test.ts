@@ -12,9 +12,10 @@ import {
 } from "../../app/models/event-series-writes.server";
 import { canManage } from "../../app/models/events.server";
 import { db } from "../../db/client";
-import { eventRegistrations } from "../../db/schema";
+import { eventRegistrations, mailOutbox, notifications } from "../../db/schema";
 import { form, startTestApp, type TestApp } from "../helpers/app";
 import { apiRequest, eventInput } from "../helpers/events";
+import { connect, nextEvent } from "../helpers/sockets";
 import { apiToken, createTestUser, loginCookie } from "../helpers/users";
 
 let app: TestApp;
@@ -207,6 +208,44 @@ describe("cycles d'événements (assises territoriales)", () => {
       stages: Array<{ title: string }>;
     };
     expect(api.stages.map((stage) => stage.title)).toEqual(["Étape de Beauvais"]);
+  });
+
+  test("le référent d'une collectivité invitée à accueillir une étape est notifié, dans le site et par courriel", async () => {
+    const series = await newSeries("draft");
+    const referent = await createTestUser({ collectivityCode: "56260", referent: true });
+    const member = await createTestUser({ collectivityCode: "56260" });
+    const socket = await connect(app, { cookie: await loginCookie(referent.id) });
+    const pushed = nextEvent<{ kind: string; url: string }>(socket, "notification:created");
+    const invite = await app.request(`/evenements/series/${series.slug}/gestion`, {
+      ...form({ intent: "invite", collectivity: "Vannes (56260)" }),
+      cookie: await loginCookie(seriesOrganiser.id),
+    });
+    expect(invite.status).toBe(302);
+    const url = `/evenements/series/${series.slug}`;
+    expect(await pushed).toMatchObject({ kind: "series-invitation", url });
+    socket.close();
+
+    const received = await db
+      .select({ userId: notifications.userId, text: notifications.text, url: notifications.url })
+      .from(notifications)
+      .where(eq(notifications.kind, "series-invitation"));
+    // Only the référent answers: the other members are not bothered.
+    expect(received.filter((row) => row.url === url)).toEqual([
+      { userId: referent.id, text: expect.stringContaining("Vannes"), url },
+    ]);
+    expect(received.some((row) => row.userId === member.id)).toBe(false);
+    const [mail] = await db
+      .select({ subject: mailOutbox.subject, text: mailOutbox.text })
+      .from(mailOutbox)
+      .where(eq(mailOutbox.userId, referent.id));
+    expect(mail?.subject).toContain("Invitation à accueillir une étape");
+    expect(mail?.text).toContain(`${app.origin}${url}`);
+    expect(mail?.text).toContain("référent·e d'une collectivité invitée");
+
+    // The link leads the référent (the series is still a draft) to the answer form.
+    const page = await app.request(url, { cookie: await loginCookie(referent.id) });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("Accepter l&#x27;invitation");
   });
 
   test("l'organisateur d'une étape gère la sienne mais ne peut pas modifier une autre étape", async () => {
