@@ -285,7 +285,8 @@ export const operations: Operation[] = [
     summary:
       "Un événement (le lien en ligne n'est donné qu'aux inscrits confirmés et aux organisateurs)",
     responses: {
-      "200": "L'événement, avec sa `version` (à renvoyer avec une modification)",
+      "200":
+        "L'événement, avec sa `version` (à renvoyer avec une modification) et, pour l'étape d'un cycle, `series` : { slug, title, url }",
       "404": "Introuvable",
     },
   },

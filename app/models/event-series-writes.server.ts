@@ -10,8 +10,10 @@ import {
 } from "../../db/schema";
 import { hasRole, type AuthUser } from "../utils/auth.server";
 import { randomId } from "../utils/ids.server";
+import { pageTags } from "../utils/page-cache.server";
 import { firstFreeSlug } from "../utils/slugs.server";
 import { slugify } from "../utils/text";
+import { pagesChanged } from "./after-commit.server";
 import { approvedCollectivityOf, canManageMembers, referentsOf } from "./collectivities.server";
 import { insertEvent } from "./event-editing.server";
 import { canManageSeries, findSeries } from "./event-series.server";
@@ -91,6 +93,12 @@ export async function updateSeries(
       publishedAt: series.publishedAt ?? (input.status === "published" ? new Date() : null),
     })
     .where(eq(eventSeries.id, seriesId));
+  // Each stage's page names its series (once it is published): they show the new title.
+  const stages = await db
+    .select({ eventId: eventSeriesStages.eventId })
+    .from(eventSeriesStages)
+    .where(and(eq(eventSeriesStages.seriesId, seriesId), isNull(eventSeriesStages.detachedAt)));
+  await pagesChanged(stages.map((stage) => pageTags.event(stage.eventId)));
   return { ok: true, value: { slug: series.slug } };
 }
 
@@ -266,5 +274,6 @@ export async function detachStage(
     )
     .returning({ eventId: eventSeriesStages.eventId });
   if (detached.length === 0) return failure(404, {}, "Cette étape n'est pas dans le cycle.");
+  await pagesChanged([pageTags.event(eventId)]);
   return { ok: true, value: { eventId } };
 }

@@ -221,6 +221,22 @@ export async function hostOfViewer(series: EventSeriesSummary, viewer: AuthUser 
   return row ?? null;
 }
 
+/** The series a stage belongs to (while attached and if the viewer may see the series). */
+export async function seriesOfStage(eventId: string, viewer: EventViewer) {
+  const [row] = await db
+    .select({ slug: eventSeries.slug, title: eventSeries.title })
+    .from(eventSeriesStages)
+    .innerJoin(eventSeries, eq(eventSeries.id, eventSeriesStages.seriesId))
+    .where(
+      and(
+        eq(eventSeriesStages.eventId, eventId),
+        isNull(eventSeriesStages.detachedAt),
+        seriesVisibleTo(viewer),
+      ),
+    );
+  return row ?? null;
+}
+
 /** The series listed on the events page: published ones, and those the viewer prepares. */
 export async function listSeries(viewer: EventViewer) {
   return db

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 
 import { updateEvent } from "~/models/event-editing.server";
+import { seriesOfStage } from "~/models/event-series.server";
 import { getEvent } from "~/models/events.server";
 import {
   apiFailure,
@@ -14,9 +15,11 @@ import { eventItem, expectedVersion, patchFromApi } from "~/utils/event-api.serv
 import { EventPatchApiSchema } from "~/utils/event-schemas";
 
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
-  const event = await getEvent({ id: params.id ?? "" }, context.auth.user);
+  const viewer = context.auth.user;
+  const event = await getEvent({ id: params.id ?? "" }, viewer);
   if (!event) return notFound();
   const origin = new URL(request.url).origin;
+  const series = await seriesOfStage(event.id, viewer);
   return Response.json({
     ...eventItem(event, origin),
     description: event.description,
@@ -27,6 +30,14 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
     version: event.sequence,
     registration: event.registration
       ? { status: event.registration.status, position: event.registration.position ?? undefined }
+      : null,
+    // A stage of a series names it, with the link to its programme.
+    series: series
+      ? {
+          slug: series.slug,
+          title: series.title,
+          url: `${origin}/evenements/series/${series.slug}`,
+        }
       : null,
   });
 }

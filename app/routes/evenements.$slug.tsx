@@ -22,6 +22,7 @@ import {
   register,
   setShowPublicly,
 } from "~/models/event-registrations.server";
+import { seriesOfStage } from "~/models/event-series.server";
 import {
   getEvent,
   listOrganisers,
@@ -46,10 +47,11 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
   const viewer = context.auth.user;
   const event = await getEvent({ slug: params.slug ?? "" }, viewer);
   invariantResponse(event, "Événement introuvable.");
-  const [attendees, organisers, initiatives] = await Promise.all([
+  const [attendees, organisers, initiatives, series] = await Promise.all([
     publicAttendees(event.id),
     listOrganisers(event.id),
     presentedInitiatives(event.initiativeIds),
+    seriesOfStage(event.id, viewer),
   ]);
   const closesAt = registrationClosesAt(event);
   cachePage(context, {
@@ -74,6 +76,7 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
     },
     attendees,
     initiatives,
+    series,
     organisers: organisers.map(({ name, jobTitle, profileKind }) => ({
       name,
       jobTitle,
@@ -139,7 +142,8 @@ const notices: Record<string, string> = {
 };
 
 export default function EventPage() {
-  const { event, attendees, organisers, initiatives, signedIn } = useLoaderData<typeof loader>();
+  const { event, attendees, organisers, initiatives, series, signedIn } =
+    useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const [params] = useSearchParams();
@@ -175,6 +179,12 @@ export default function EventPage() {
         </div>
       ) : null}
       <h1>{event.title}</h1>
+      {series ? (
+        <p>
+          Étape de la série «&nbsp;
+          <Link to={`/evenements/series/${series.slug}`}>{series.title}</Link>&nbsp;»
+        </p>
+      ) : null}
       <div className="actions">
         {event.themes.map((slug) => (
           <ThemeChip key={slug} slug={slug} />

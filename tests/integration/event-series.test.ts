@@ -9,6 +9,7 @@ import {
   decideInvitation,
   detachStage,
   inviteHost,
+  updateSeries,
 } from "../../app/models/event-series-writes.server";
 import { canManage } from "../../app/models/events.server";
 import { db } from "../../db/client";
@@ -246,6 +247,46 @@ describe("cycles d'événements (assises territoriales)", () => {
     const page = await app.request(url, { cookie: await loginCookie(referent.id) });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain("Accepter l&#x27;invitation");
+  });
+
+  test("la page et l'API d'une étape nomment son cycle, avec le lien vers le programme, tant qu'elle y est rattachée", async () => {
+    const series = await newSeries();
+    const host = await acceptedHost(series.id, "60057");
+    const stage = await stageOf(host.member, series.id, { communeCode: "60057" });
+    const programme = `/evenements/series/${series.slug}`;
+    const named = (title: string) =>
+      new RegExp(`Étape de la série «\u00a0<a [^>]*href="${programme}">${title}</a>\u00a0»`);
+    const pageOf = async () =>
+      (await (await app.request(`/evenements/${stage.slug}`)).text()).replaceAll("<!-- -->", "");
+
+    await updateSeries(seriesOrganiser, series.id, {
+      title: "Assises du numérique 2027",
+      description: "",
+      status: "published",
+    });
+    expect(await pageOf()).toMatch(named("Assises du numérique 2027"));
+    const api = (await (await app.request(`/api/v1/events/${stage.id}`)).json()) as {
+      series: unknown;
+    };
+    expect(api.series).toEqual({
+      slug: series.slug,
+      title: "Assises du numérique 2027",
+      url: `${app.origin}${programme}`,
+    });
+
+    // The page, kept in the cache for visitors, follows a new title, then the detachment.
+    await updateSeries(seriesOrganiser, series.id, {
+      title: "Assises territoriales 2027",
+      description: "",
+      status: "published",
+    });
+    expect(await pageOf()).toMatch(named("Assises territoriales 2027"));
+    expect((await detachStage(seriesOrganiser, series.id, stage.id)).ok).toBe(true);
+    expect(await pageOf()).not.toContain("Étape de la série");
+    const detached = (await (await app.request(`/api/v1/events/${stage.id}`)).json()) as {
+      series: unknown;
+    };
+    expect(detached.series).toBeNull();
   });
 
   test("l'organisateur d'une étape gère la sienne mais ne peut pas modifier une autre étape", async () => {
