@@ -26,6 +26,12 @@ import { failure, isUniqueViolation, type Result } from "./result.server";
 const isClosed = sql<boolean>`(${councilVotes.closesAt} <= now())`;
 const isOpen = sql<boolean>`(${councilVotes.opensAt} <= now() and ${councilVotes.closesAt} > now())`;
 
+/** The one join of a ballot to its elector: the same organisation in the same vote. */
+function ballotOfElector() {
+  return sql`${councilBallots.voteId} = ${councilElectors.voteId}
+    and ${councilBallots.organisationCode} = ${councilElectors.organisationCode}`;
+}
+
 export type VoteInput = {
   callId: string;
   title: string;
@@ -126,13 +132,7 @@ export async function ballotOfViewer(viewer: AuthUser | null, voteId: string) {
   const [row] = await db
     .select({ topicIds: councilBallots.topicIds })
     .from(councilElectors)
-    .leftJoin(
-      councilBallots,
-      and(
-        eq(councilBallots.voteId, councilElectors.voteId),
-        eq(councilBallots.organisationCode, councilElectors.organisationCode),
-      ),
-    )
+    .leftJoin(councilBallots, ballotOfElector())
     .where(
       and(
         eq(councilElectors.voteId, voteId),
@@ -283,20 +283,13 @@ export async function voteResults(
         ballots: sql<number>`count(${councilBallots.id})::int`,
       })
       .from(councilElectors)
-      .leftJoin(
-        councilBallots,
-        and(
-          eq(councilBallots.voteId, councilElectors.voteId),
-          eq(councilBallots.organisationCode, councilElectors.organisationCode),
-        ),
-      )
+      .leftJoin(councilBallots, ballotOfElector())
       .where(eq(councilElectors.voteId, voteId))
       .groupBy(councilElectors.college),
     db.execute<{ topic_id: string; college: CouncilCollege; approvals: number }>(sql`
       select chosen.topic_id, ${councilElectors.college} as college, count(*)::int as approvals
       from ${councilBallots}
-      join ${councilElectors} on ${councilElectors.voteId} = ${councilBallots.voteId}
-        and ${councilElectors.organisationCode} = ${councilBallots.organisationCode}
+      join ${councilElectors} on ${ballotOfElector()}
       cross join lateral unnest(${councilBallots.topicIds}) as chosen(topic_id)
       where ${councilBallots.voteId} = ${voteId}
         and ${isClosedById(voteId)}
@@ -348,13 +341,7 @@ export async function anonymisedBallots(voteId: string) {
       topicIds: councilBallots.topicIds,
     })
     .from(councilBallots)
-    .innerJoin(
-      councilElectors,
-      and(
-        eq(councilElectors.voteId, councilBallots.voteId),
-        eq(councilElectors.organisationCode, councilBallots.organisationCode),
-      ),
-    )
+    .innerJoin(councilElectors, ballotOfElector())
     .where(and(eq(councilBallots.voteId, voteId), isClosedById(voteId)))
     .orderBy(asc(councilBallots.receiptHash));
   return { vote, ballots: rows.map((row) => ({ ...row, topicIds: [...row.topicIds].sort() })) };
