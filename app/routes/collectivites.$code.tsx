@@ -7,15 +7,14 @@ import { EventCard } from "~/components/event-card";
 import { InitiativeCardGrid, InitiativeLinks } from "~/components/initiative-card";
 import { LabelHistory } from "~/components/label-level";
 import { OrganisationMembers } from "~/components/organisation-members";
-import { getCollectivity, listMembers } from "~/models/collectivities.server";
-import { placesLeft } from "~/models/event-places.server";
+import { getCollectivity } from "~/models/collectivities.server";
 import { listEvents } from "~/models/events.server";
-import { listCollectivityInitiatives } from "~/models/initiatives.server";
 import { invitationsOf, neighbouringCommunes } from "~/models/invitations.server";
 import { labelHistory } from "~/models/label-results.server";
 import { partnerSlugOf } from "~/models/organisations.server";
 import { kindLabels } from "~/utils/labels";
 import { membershipDecisionAction } from "~/utils/membership-decisions.server";
+import { organisationPage, withPlacesLeft } from "~/utils/organisation-page.server";
 import { formatNumber } from "~/utils/text";
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
@@ -27,26 +26,15 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
     if (slug) throw redirect(`/partenaires/${slug}`, 301);
   }
   const viewer = context.auth.user;
-  const [{ members, canManage }, initiatives, upcoming, past, label, neighbours, sent] =
+  const [{ members, canManage, initiatives, upcoming }, past, label, neighbours, sent] =
     await Promise.all([
-      listMembers(collectivity.code, context.auth.user),
-      listCollectivityInitiatives(collectivity.code, context.auth.user),
-      listEvents(
-        { collectivityCode: collectivity.code, period: "upcoming", pageSize: 10 },
-        context.auth.user,
-      ),
-      listEvents(
-        { collectivityCode: collectivity.code, period: "past", pageSize: 5 },
-        context.auth.user,
-      ),
+      organisationPage(collectivity.code, viewer),
+      listEvents({ collectivityCode: collectivity.code, period: "past", pageSize: 5 }, viewer),
       labelHistory(collectivity.code),
       neighbouringCommunes(collectivity),
       viewer ? invitationsOf(viewer, collectivity.code) : null,
     ]);
-  const events = {
-    upcoming: upcoming.items.map((e) => ({ ...e, placesLeft: placesLeft(e) })),
-    past: past.items.map((e) => ({ ...e, placesLeft: placesLeft(e) })),
-  };
+  const events = { upcoming, past: withPlacesLeft(past.items) };
   const invitations = { neighbours, sent };
   return { collectivity, members, canManage, initiatives, events, label, invitations };
 }

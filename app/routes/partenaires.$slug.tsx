@@ -4,32 +4,28 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { EventCard } from "~/components/event-card";
 import { InitiativeCardGrid } from "~/components/initiative-card";
 import { OrganisationMembers } from "~/components/organisation-members";
-import { listMembers } from "~/models/collectivities.server";
-import { placesLeft } from "~/models/event-places.server";
-import { listEvents } from "~/models/events.server";
-import { listCollectivityInitiatives } from "~/models/initiatives.server";
 import { getPartner } from "~/models/organisations.server";
 import { hasRole } from "~/utils/auth.server";
 import { collegeLabels, partnerKindLabels } from "~/utils/council-schemas";
 import { membershipDecisionAction } from "~/utils/membership-decisions.server";
+import { organisationPage } from "~/utils/organisation-page.server";
 import { invariantResponse } from "~/utils/replies.server";
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
   const partner = await getPartner(params.slug ?? "");
   invariantResponse(partner, "Organisation introuvable.");
   const viewer = context.auth.user;
-  const [{ members, canManage }, initiatives, upcoming] = await Promise.all([
-    listMembers(partner.code, viewer),
-    listCollectivityInitiatives(partner.code, viewer),
-    listEvents({ collectivityCode: partner.code, period: "upcoming", pageSize: 10 }, viewer),
-  ]);
+  const { members, canManage, initiatives, upcoming } = await organisationPage(
+    partner.code,
+    viewer,
+  );
   return {
     partner,
     members,
     canManage,
     canEdit: hasRole(viewer, "admin"),
     initiatives: initiatives.own,
-    events: upcoming.items.map((e) => ({ ...e, placesLeft: placesLeft(e) })),
+    events: upcoming,
   };
 }
 
