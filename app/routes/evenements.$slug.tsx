@@ -12,9 +12,9 @@ import {
 import { EventFacts } from "~/components/event-facts";
 import { EventProgramme } from "~/components/event-programme";
 import { RegistrationPanel } from "~/components/event-registration-panel";
-import { FormErrors } from "~/components/forms";
 import { ThemeChip } from "~/components/initiative-card";
 import { MemberChip } from "~/components/member-chip";
+import { PageNotices } from "~/components/page-notices";
 import { myRegistration, placesLeft } from "~/models/event-places.server";
 import {
   cancelRegistration,
@@ -162,22 +162,18 @@ export default function EventPage() {
       <p>
         <Link to="/evenements">← Tous les événements</Link>
       </p>
-      {notice ? (
-        <div className="alert alert--success" role="status">
-          {notice}
-        </div>
-      ) : null}
-      <FormErrors errors={actionData?.result.error?.[""]} />
-      {event.status === "cancelled" ? (
-        <div className="alert alert--error" role="status">
-          Cet événement est annulé. Les inscriptions sont fermées.
-        </div>
-      ) : null}
-      {event.status === "draft" ? (
-        <div className="alert alert--info" role="status">
-          Brouillon : seuls les organisateurs voient cette page.
-        </div>
-      ) : null}
+      <PageNotices
+        success={notice}
+        errors={actionData?.result.error?.[""]}
+        cancelled={
+          event.status === "cancelled"
+            ? "Cet événement est annulé. Les inscriptions sont fermées."
+            : null
+        }
+        draft={
+          event.status === "draft" ? "Brouillon : seuls les organisateurs voient cette page." : null
+        }
+      />
       <h1>{event.title}</h1>
       {series ? (
         <p>

@@ -4,7 +4,7 @@ import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 
 import { EventCard } from "~/components/event-card";
-import { FormErrors } from "~/components/forms";
+import { PageNotices } from "~/components/page-notices";
 import { canManageMembers } from "~/models/collectivities.server";
 import { placesLeft } from "~/models/event-places.server";
 import { decideInvitation } from "~/models/event-series-writes.server";
@@ -135,17 +135,15 @@ export default function SeriesPage() {
       <p>
         <Link to="/evenements/series">← Cycles d'événements</Link>
       </p>
-      {notice ? (
-        <div className="alert alert--success" role="status">
-          {notice}
-        </div>
-      ) : null}
-      <FormErrors errors={actionData?.result.error?.[""]} />
-      {series.status === "draft" ? (
-        <div className="alert alert--info" role="status">
-          Brouillon : la page sera publique quand l'organisation publiera le cycle.
-        </div>
-      ) : null}
+      <PageNotices
+        success={notice}
+        errors={actionData?.result.error?.[""]}
+        draft={
+          series.status === "draft"
+            ? "Brouillon : la page sera publique quand l'organisation publiera le cycle."
+            : null
+        }
+      />
       <h1>{series.title}</h1>
       <div className="actions">
         <a href={`/evenements/series/${series.slug}.ics`}>

@@ -289,6 +289,37 @@ describe("cycles d'événements (assises territoriales)", () => {
     expect(detached.series).toBeNull();
   });
 
+  test("les avis en tête de page du cycle et de l'étape : action faite, brouillon, annulation", async () => {
+    const series = await newSeries("draft");
+    const host = await acceptedHost(series.id, "60057");
+    const stage = await stageOf(host.member, series.id, { communeCode: "60057" });
+    const text = async (path: string, userId: string) =>
+      (await (await app.request(path, { cookie: await loginCookie(userId) })).text()).replaceAll(
+        "<!-- -->",
+        "",
+      );
+    const seriesPage = await text(
+      `/evenements/series/${series.slug}?invitation=accepted`,
+      seriesOrganiser.id,
+    );
+    expect(seriesPage).toMatch(
+      /<div class="alert alert--success" role="status">Invitation acceptée : les membres/,
+    );
+    expect(seriesPage).toMatch(
+      /<div class="alert alert--info" role="status">Brouillon : la page sera publique/,
+    );
+
+    expect((await updateEvent(host.member, stage.id, { status: "cancelled" })).ok).toBe(true);
+    const stagePage = await text(`/evenements/${stage.slug}?inscription=annulee`, host.member.id);
+    expect(stagePage).toMatch(
+      /<div class="alert alert--success" role="status">Votre inscription est annulée.<\/div>/,
+    );
+    expect(stagePage).toMatch(
+      /<div class="alert alert--error" role="status">Cet événement est annulé. Les inscriptions sont fermées.<\/div>/,
+    );
+    expect(stagePage).not.toContain("alert--info");
+  });
+
   test("l'organisateur d'une étape gère la sienne mais ne peut pas modifier une autre étape", async () => {
     const series = await newSeries();
     const beauvais = await acceptedHost(series.id, "60057");
