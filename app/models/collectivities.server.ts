@@ -194,20 +194,22 @@ export async function listMembers(code: string, viewer: AuthUser | null) {
   return { members: rows as Member[], canManage: manage };
 }
 
+/** The memberships that make their holder the référent (of this collectivity, when given). */
+function referentMembership(code?: string) {
+  return and(
+    code === undefined ? undefined : eq(memberships.collectivityCode, code),
+    eq(memberships.status, "approved"),
+    eq(memberships.isReferent, true),
+  );
+}
+
 /** Admins, and the approved référent of the collectivity. */
 export async function canManageMembers(viewer: Pick<AuthUser, "id" | "roles">, code: string) {
   if (hasRole(viewer, "admin")) return true;
   const [row] = await db
     .select({ id: memberships.id })
     .from(memberships)
-    .where(
-      and(
-        eq(memberships.userId, viewer.id),
-        eq(memberships.collectivityCode, code),
-        eq(memberships.status, "approved"),
-        eq(memberships.isReferent, true),
-      ),
-    );
+    .where(and(eq(memberships.userId, viewer.id), referentMembership(code)));
   return Boolean(row);
 }
 
@@ -216,13 +218,7 @@ export async function referentsOf(code: string, executor: Executor = db) {
   const rows = await executor
     .select({ userId: memberships.userId })
     .from(memberships)
-    .where(
-      and(
-        eq(memberships.collectivityCode, code),
-        eq(memberships.status, "approved"),
-        eq(memberships.isReferent, true),
-      ),
-    );
+    .where(referentMembership(code));
   return rows.map((row) => row.userId);
 }
 
@@ -288,13 +284,7 @@ export async function listPendingMemberships(viewer: AuthUser) {
   const referentOf = db
     .select({ code: memberships.collectivityCode })
     .from(memberships)
-    .where(
-      and(
-        eq(memberships.userId, viewer.id),
-        eq(memberships.isReferent, true),
-        eq(memberships.status, "approved"),
-      ),
-    );
+    .where(and(eq(memberships.userId, viewer.id), referentMembership()));
   return db
     .select({
       userId: users.id,
