@@ -1,19 +1,25 @@
-import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, inArray } from "drizzle-orm";
 
-import { db } from "../../db/client";
+import { db, type Executor } from "../../db/client";
 import {
   initiatives,
   labelAnswers,
   labelApplications,
-  labelQuestions,
+  labelCampaigns,
+  labelQuestionnaires,
   users,
   type LabelAnswerValue,
 } from "../../db/schema";
 import type { AuthUser } from "../utils/auth.server";
 import { sha256 } from "../utils/ids.server";
-import { answersOf, getApplication, isEditable } from "./label-applications.server";
+import { answersOf, getApplication, isEditable, visibleTo } from "./label-applications.server";
 import { deadlinePassed } from "./label-campaigns.server";
-import { currentQuestions, questionnaireSections } from "./label-questionnaires.server";
+import {
+  currentQuestions,
+  questionnaireAtRevision,
+  questionnaireSections,
+  sectionsOf,
+} from "./label-questionnaires.server";
 import { failure } from "./result.server";
 
 /**
@@ -81,6 +87,62 @@ export async function getSection(viewer: AuthUser, applicationId: string, sectio
   };
 }
 
+/** An application as saving answers needs it (one query), with its questionnaire's revision. */
+function applicationToSave(viewer: AuthUser, applicationId: string, executor: Executor) {
+  return executor
+    .select({
+      id: labelApplications.id,
+      collectivityCode: labelApplications.collectivityCode,
+      category: labelApplications.category,
+      status: labelApplications.status,
+      submissionDeadline: labelCampaigns.submissionDeadline,
+      questionnaireId: labelCampaigns.questionnaireId,
+      revision: labelQuestionnaires.revision,
+    })
+    .from(labelApplications)
+    .innerJoin(labelCampaigns, eq(labelCampaigns.id, labelApplications.campaignId))
+    .innerJoin(labelQuestionnaires, eq(labelQuestionnaires.id, labelCampaigns.questionnaireId))
+    .where(and(eq(labelApplications.id, applicationId), visibleTo(viewer)));
+}
+
+async function questionsOfCategory(
+  application: { questionnaireId: string; revision: number; category: string },
+  executor: Executor,
+) {
+  const questions = await questionnaireAtRevision(
+    application.questionnaireId,
+    application.revision,
+    executor,
+  );
+  return questions.filter((question) =>
+    question.categories.some((c) => c === application.category),
+  );
+}
+
+/**
+ * What saving a section's form is checked against: its questions without the answers, from the
+ * questionnaire cached per revision. `formKey` names that revision of the section's form.
+ */
+export async function sectionToSave(viewer: AuthUser, applicationId: string, section: string) {
+  const [application] = await applicationToSave(viewer, applicationId, db);
+  if (!application) return null;
+  const questions = await questionsOfCategory(application, db);
+  const inSection = questions.filter((question) => question.section === section);
+  if (inSection.length === 0) return null;
+  return {
+    applicationId: application.id,
+    collectivityCode: application.collectivityCode,
+    formKey: [
+      application.questionnaireId,
+      application.revision,
+      application.category,
+      section,
+    ].join(":"),
+    questions: inSection,
+    sections: sectionsOf(questions),
+  };
+}
+
 export type SectionQuestion = NonNullable<
   Awaited<ReturnType<typeof getSection>>
 >["questions"][number];
@@ -123,18 +185,15 @@ export async function saveAnswers(
   now = new Date(),
 ): Promise<SaveOutcome> {
   return db.transaction(async (tx) => {
-    const application = await getApplication(user, applicationId, tx);
-    if (!application) return failure(404, {}, "Dossier introuvable.");
     // Shared lock: saves of a team run side by side, a submission waits for them (and they for it).
-    await tx
-      .select({ id: labelApplications.id })
-      .from(labelApplications)
-      .where(eq(labelApplications.id, applicationId))
-      .for("share");
+    const [application] = await applicationToSave(user, applicationId, tx).for("share", {
+      of: labelApplications,
+    });
+    if (!application) return failure(404, {}, "Dossier introuvable.");
     if (application.status !== "draft") {
       return failure(409, {}, "Ce dossier a été déposé : il n'est plus modifiable.");
     }
-    if (deadlinePassed(application.campaign.submissionDeadline, now)) {
+    if (deadlinePassed(application.submissionDeadline, now)) {
       return failure(
         409,
         {},
@@ -143,18 +202,8 @@ export async function saveAnswers(
     }
     const ids = entries.map((e) => e.questionId);
     if (ids.length === 0) return { ok: true, value: { saved: 0, answers: {} } };
-    const allowed = await tx
-      .select({ id: labelQuestions.id })
-      .from(labelQuestions)
-      .where(
-        and(
-          inArray(labelQuestions.id, ids),
-          eq(labelQuestions.questionnaireId, application.campaign.questionnaireId),
-          isNull(labelQuestions.replacedAt),
-          sql`${application.category} = any(${labelQuestions.categories})`,
-        ),
-      );
-    if (allowed.length !== new Set(ids).size) return failure(400, {}, "Question inconnue.");
+    const allowed = new Set((await questionsOfCategory(application, tx)).map((q) => q.id));
+    if (!ids.every((id) => allowed.has(id))) return failure(400, {}, "Question inconnue.");
     const stored = await tx
       .select({
         questionId: labelAnswers.questionId,

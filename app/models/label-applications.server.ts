@@ -44,7 +44,8 @@ export function memberCollectivities(userId: string) {
     .where(and(eq(memberships.userId, userId), eq(memberships.status, "approved")));
 }
 
-function visibleTo(viewer: Viewer) {
+/** SQL: the applications the viewer may read and fill (an admin: all of them). */
+export function visibleTo(viewer: Viewer) {
   return hasRole(viewer, "admin")
     ? undefined
     : inArray(labelApplications.collectivityCode, memberCollectivities(viewer.id));

@@ -126,6 +126,46 @@ export async function currentQuestions(
     .orderBy(sectionOrder, asc(labelQuestions.position));
 }
 
+const QUESTIONNAIRES_CACHED = 20;
+const cachedQuestions = new Map<string, readonly Question[]>();
+
+/**
+ * Every current question of a questionnaire at one revision, read once per process: saving an
+ * answer checks against it instead of reading the questions again. Keyed on the revision, which
+ * every edit moves, so it is never stale; callers must not change what it returns. Only what was
+ * read is kept (no pending read is shared): a transaction that passes itself as `executor` never
+ * waits on another connection of a busy pool.
+ */
+export async function questionnaireAtRevision(
+  questionnaireId: string,
+  revision: number,
+  executor: Executor = db,
+): Promise<readonly Question[]> {
+  const key = `${questionnaireId}:${revision}`;
+  const kept = cachedQuestions.get(key);
+  if (kept) return kept;
+  const questions = Object.freeze(await currentQuestions(questionnaireId, undefined, executor));
+  cachedQuestions.set(key, questions);
+  while (cachedQuestions.size > QUESTIONNAIRES_CACHED) {
+    cachedQuestions.delete(cachedQuestions.keys().next().value!);
+  }
+  return questions;
+}
+
+/** The enjeux among `questions`, in enjeu order. */
+export function sectionsOf(questions: ReadonlyArray<{ section: string }>) {
+  const present = new Set(questions.map((question) => question.section));
+  return themeSlugs.filter((slug) => present.has(slug));
+}
+
+/** Marks a questionnaire as edited, in the transaction of the edit. */
+async function bumpRevision(tx: Executor, questionnaireId: string) {
+  await tx
+    .update(labelQuestionnaires)
+    .set({ revision: sql`${labelQuestionnaires.revision} + 1` })
+    .where(eq(labelQuestionnaires.id, questionnaireId));
+}
+
 /** The enjeux a catégorie's questionnaire asks about, in enjeu order (without the questions). */
 export async function questionnaireSections(questionnaireId: string, category: LabelCategory) {
   const rows = await db
@@ -138,8 +178,7 @@ export async function questionnaireSections(questionnaireId: string, category: L
         sql`${category} = any(${labelQuestions.categories})`,
       ),
     );
-  const present = new Set(rows.map((row) => row.section));
-  return themeSlugs.filter((slug) => present.has(slug));
+  return sectionsOf(rows);
 }
 
 export async function listQuestionnaires() {
@@ -195,6 +234,7 @@ export async function updateQuestion(
       )
       .for("update");
     if (!current) return failure(404, {}, "Question introuvable.");
+    await bumpRevision(tx, questionnaireId);
     const { code: _code, ...changes } = edit;
     if (!(await answeredInSubmitted(tx, questionId))) {
       await tx.update(labelQuestions).set(changes).where(eq(labelQuestions.id, questionId));
@@ -216,43 +256,52 @@ export async function updateQuestion(
 
 /** Adds a question at the end of its section. */
 export async function addQuestion(questionnaireId: string, edit: QuestionEdit) {
-  const [taken] = await db
-    .select({ id: labelQuestions.id })
-    .from(labelQuestions)
-    .where(
-      and(eq(labelQuestions.questionnaireId, questionnaireId), eq(labelQuestions.code, edit.code)),
-    );
-  if (taken) return failure(409, { code: ["Une question porte déjà ce code."] });
-  const [last] = await db
-    .select({ position: sql<number>`coalesce(max(${labelQuestions.position}), -1)` })
-    .from(labelQuestions)
-    .where(
-      and(
-        eq(labelQuestions.questionnaireId, questionnaireId),
-        eq(labelQuestions.section, edit.section),
-      ),
-    );
-  const id = randomId();
-  await db
-    .insert(labelQuestions)
-    .values({ ...edit, id, questionnaireId, position: Number(last?.position ?? -1) + 1 });
-  return { ok: true, value: { id } } as const;
+  return db.transaction(async (tx) => {
+    const [taken] = await tx
+      .select({ id: labelQuestions.id })
+      .from(labelQuestions)
+      .where(
+        and(
+          eq(labelQuestions.questionnaireId, questionnaireId),
+          eq(labelQuestions.code, edit.code),
+        ),
+      );
+    if (taken) return failure(409, { code: ["Une question porte déjà ce code."] });
+    const [last] = await tx
+      .select({ position: sql<number>`coalesce(max(${labelQuestions.position}), -1)` })
+      .from(labelQuestions)
+      .where(
+        and(
+          eq(labelQuestions.questionnaireId, questionnaireId),
+          eq(labelQuestions.section, edit.section),
+        ),
+      );
+    const id = randomId();
+    await tx
+      .insert(labelQuestions)
+      .values({ ...edit, id, questionnaireId, position: Number(last?.position ?? -1) + 1 });
+    await bumpRevision(tx, questionnaireId);
+    return { ok: true, value: { id } } as const;
+  });
 }
 
 /** Withdraws a question from the questionnaire; submitted answers keep pointing at it. */
 export async function retireQuestion(questionnaireId: string, questionId: string) {
-  const retired = await db
-    .update(labelQuestions)
-    .set({ replacedAt: new Date() })
-    .where(
-      and(
-        eq(labelQuestions.id, questionId),
-        eq(labelQuestions.questionnaireId, questionnaireId),
-        isNull(labelQuestions.replacedAt),
-      ),
-    )
-    .returning({ id: labelQuestions.id });
-  return retired.length > 0;
+  return db.transaction(async (tx) => {
+    const retired = await tx
+      .update(labelQuestions)
+      .set({ replacedAt: new Date() })
+      .where(
+        and(
+          eq(labelQuestions.id, questionId),
+          eq(labelQuestions.questionnaireId, questionnaireId),
+          isNull(labelQuestions.replacedAt),
+        ),
+      )
+      .returning({ id: labelQuestions.id });
+    if (retired.length > 0) await bumpRevision(tx, questionnaireId);
+    return retired.length > 0;
+  });
 }
 
 async function answeredInSubmitted(tx: Executor, questionId: string) {

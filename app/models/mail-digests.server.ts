@@ -1,5 +1,9 @@
 import { TZDate } from "@date-fns/tz";
-import { addDays, addHours, format, startOfDay, startOfISOWeek } from "date-fns";
+import { addDays } from "date-fns/addDays";
+import { addHours } from "date-fns/addHours";
+import { format } from "date-fns/format";
+import { startOfDay } from "date-fns/startOfDay";
+import { startOfISOWeek } from "date-fns/startOfISOWeek";
 import { and, asc, eq, gt, ne, sql } from "drizzle-orm";
 
 import { db, type Executor } from "../../db/client";
@@ -35,6 +39,8 @@ import { mailLinks, unsubscribeUrl } from "./mail-preferences.server";
  */
 
 const SEND_HOUR = 7;
+/** Members whose résumés are held in memory at once, within a batch's transaction. */
+const BUILD_SLICE = 100;
 const SWEEP_MINUTES = 15;
 
 /**
@@ -202,7 +208,13 @@ export async function runDigestBatch(period: DigestPeriod, batchSize = 500) {
     if (!run) return { state: "busy" as const, queued: 0 };
     if (run.finishedAt) return { state: "done" as const, queued: 0 };
     const members = await membersAfter(tx, run.cursor, period, kinds, batchSize);
-    const queued = await enqueueMail(tx, await digestsOf(members, period));
+    let queued = 0;
+    // Built and queued a slice at a time: a slice's source answers and mails are dropped before
+    // the next one is built, so memory follows the slice, not the batch.
+    for (let from = 0; from < members.length; from += BUILD_SLICE) {
+      const slice = members.slice(from, from + BUILD_SLICE);
+      queued += await enqueueMail(tx, await digestsOf(slice, period));
+    }
     const finished = members.length < batchSize;
     await tx
       .update(mailDigestRuns)

@@ -20,11 +20,17 @@ import { useEffect, useRef, useState } from "react";
 
 import { FormErrors } from "~/components/forms";
 import { QuestionField } from "~/components/label-question-field";
-import { getSection, saveAnswers } from "~/models/label-answers.server";
+import {
+  evidenceInitiatives,
+  getSection,
+  saveAnswers,
+  sectionToSave,
+} from "~/models/label-answers.server";
 import styles from "~/styles/label.css";
 import { requireUser } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/dates";
 import { answerText } from "~/utils/label-answer-text.server";
+import { cachedSectionSchema } from "~/utils/label-section-form.server";
 import {
   answerField,
   answerFormValue,
@@ -40,15 +46,10 @@ import { themeLabel } from "~/utils/themes";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 
-async function loadSection(args: LoaderFunctionArgs) {
+export async function loader(args: LoaderFunctionArgs) {
   const user = requireUser(args);
   const section = await getSection(user, args.params.id ?? "", args.params.section ?? "");
   invariantResponse(section, "Dossier ou enjeu introuvable.");
-  return { user, section };
-}
-
-export async function loader(args: LoaderFunctionArgs) {
-  const { section } = await loadSection(args);
   const { application } = section;
   const index = section.sections.indexOf(section.questions[0]!.section);
   return {
@@ -130,11 +131,23 @@ function sentVersions(formData: FormData, questions: ReadonlyArray<{ id: string 
 }
 
 export async function action(args: ActionFunctionArgs) {
-  const { user, section } = await loadSection(args);
+  const user = requireUser(args);
+  // The section's questions without its answers: only what the form is checked against.
+  const section = await sectionToSave(user, args.params.id ?? "", args.params.section ?? "");
+  invariantResponse(section, "Dossier ou enjeu introuvable.");
   const formData = await args.request.formData();
-  const evidenceIds = section.evidence.map((e) => e.id);
+  const offersEvidence = section.questions.some(
+    (q) =>
+      q.kind === "initiatives" &&
+      (formData.has(answerField(q.id)) || formData.has(versionField(q.id))),
+  );
+  const evidence = offersEvidence ? await evidenceInitiatives(section.collectivityCode) : [];
   const submission = parseWithZod(formData, {
-    schema: sectionSchema(section.questions, evidenceIds),
+    schema: cachedSectionSchema(
+      section.formKey,
+      section.questions,
+      evidence.map((e) => e.id),
+    ),
   });
   const autosave = formData.get("autosave") === "1";
   const bases = sentVersions(formData, section.questions);
@@ -150,7 +163,7 @@ export async function action(args: ActionFunctionArgs) {
     return formRateLimited(limited, submission, { extra: { ...refused, status: "closed" } });
   }
   const entries = submission.value;
-  const outcome = await saveAnswers(user, section.application.id, entries);
+  const outcome = await saveAnswers(user, section.applicationId, entries);
   if (outcome.ok) {
     if (autosave) {
       return reply({
@@ -163,14 +176,14 @@ export async function action(args: ActionFunctionArgs) {
     const target = formData.get("go");
     const next =
       typeof target === "string" && section.sections.includes(target)
-        ? `/label/candidatures/${section.application.id}/${target}`
+        ? `/label/candidatures/${section.applicationId}/${target}`
         : target === "dossier"
-          ? `/label/candidatures/${section.application.id}`
+          ? `/label/candidatures/${section.applicationId}`
           : `${new URL(args.request.url).pathname}?enregistre=1`;
     return redirect(next);
   }
   const optionsOf = new Map(section.questions.map((q) => [q.id, q.options]));
-  const titles = new Map(section.evidence.map((e) => [e.id, e.title]));
+  const titles = new Map(evidence.map((e) => [e.id, e.title]));
   const mine = new Map(entries.map((e) => [e.questionId, e.value]));
   const conflicts =
     "conflicts" in outcome

@@ -1,6 +1,8 @@
 import { TZDate } from "@date-fns/tz";
-import { format, formatDistanceStrict } from "date-fns";
-import { fr } from "date-fns/locale";
+// One file per function: the package's index and its locale index load over 800 modules.
+import { format } from "date-fns/format";
+import { formatDistanceStrict } from "date-fns/formatDistanceStrict";
+import { fr } from "date-fns/locale/fr";
 
 /**
  * The one date and time module: instants are stored as timestamptz and shown in French, in

@@ -35,6 +35,8 @@ export const labelQuestionnaires = pgTable(
     title: text("title").notNull(),
     /** SHA-256 of the data file loaded: loading an unchanged file adds no version. */
     sourceHash: text("source_hash").notNull(),
+    /** Grows with every admin edit of its questions: what caches of the questionnaire key on. */
+    revision: integer("revision").notNull().default(1),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("label_questionnaires_key_version").on(t.key, t.version)],

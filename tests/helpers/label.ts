@@ -25,8 +25,9 @@ export async function createTestCampaign(
     juryEndsAt: Date;
     publishedAt: Date;
   }> = {},
+  questionnaireId?: string,
 ) {
-  const { id: questionnaireId } = await importDefaultQuestionnaire();
+  questionnaireId ??= (await importDefaultQuestionnaire()).id;
   const now = Date.now();
   const submissionDeadline = dates.submissionDeadline ?? new Date(now + 30 * DAY);
   const input = {

@@ -1,9 +1,14 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
-import { getSection } from "../../app/models/label-answers.server";
+import { answerHash, getSection } from "../../app/models/label-answers.server";
 import { registerApplication, submitApplication } from "../../app/models/label-applications.server";
 import { assignJury } from "../../app/models/label-jury.server";
+import {
+  addQuestion,
+  importQuestionnaire,
+  updateQuestion,
+} from "../../app/models/label-questionnaires.server";
 import { db } from "../../db/client";
 import type { Role } from "../../db/schema";
 import { labelAnswers } from "../../db/schema";
@@ -183,3 +188,84 @@ async function assignedApplication(year: number, code: string) {
   if (!assigned.ok) throw new Error("assignation refusée");
   return { juror, id: registered.value.id };
 }
+
+describe("questionnaire modifié pendant la campagne", () => {
+  test("après une modification par l'équipe du label, l'enregistrement suit les nouveaux choix et la nouvelle question", async () => {
+    const categories = ["village", "ville", "territoire", "departement"] as const;
+    const question = {
+      code: "outil",
+      kind: "single" as const,
+      prompt: "Quel outil de prise de rendez-vous ?",
+      help: "",
+      required: false,
+      weight: 2,
+      options: [{ value: "agenda", label: "Un agenda partagé", points: 1 }],
+      categories: [...categories],
+    };
+    const theme = "services-en-ligne";
+    const { id: questionnaireId } = await importQuestionnaire({
+      key: "modifie-en-cours",
+      title: "Questionnaire modifié en cours de campagne",
+      sections: [{ theme, questions: [question] }],
+    });
+    await createTestCampaign(2055, {}, questionnaireId);
+    const user = await createTestUser({ collectivityCode: "94018", referent: true });
+    const registered = await registerApplication(user, 2055, { carryOver: false });
+    if (!registered.ok) throw new Error("inscription refusée");
+    const id = registered.value.id;
+    const questionId = (await getSection(user, id, theme))!.questions[0]!.id;
+    const cookie = await loginCookie(user.id);
+    const save = (fields: Record<string, string>) =>
+      app.request(
+        dataPath(`/label/candidatures/${id}/${theme}`, "routes/label.candidatures.$id.$section"),
+        {
+          ...form({ ...fields, autosave: "1" }),
+          cookie,
+        },
+      );
+
+    // A first save: the section's form is built and kept.
+    const first = await save({
+      [`q-${questionId}`]: "agenda",
+      [`v-${questionId}`]: "0",
+      [`h-${questionId}`]: answerHash(null),
+    });
+    expect(first.status).toBe(200);
+
+    const edited = await updateQuestion(questionnaireId, questionId, {
+      ...question,
+      section: theme,
+      options: [...question.options, { value: "portail", label: "Un portail usagers", points: 2 }],
+    });
+    expect(edited).toEqual({ ok: true, value: { id: questionId, newVersion: false } });
+    const added = await addQuestion(questionnaireId, {
+      ...question,
+      code: "rendez-vous-en-ligne",
+      kind: "yesno",
+      prompt: "Proposez-vous la prise de rendez-vous en ligne ?",
+      options: [],
+      section: theme,
+    });
+    if (!added.ok) throw new Error("question refusée");
+
+    const second = await save({
+      [`q-${questionId}`]: "portail",
+      [`v-${questionId}`]: "1",
+      [`h-${questionId}`]: answerHash({ kind: "single", value: "agenda" }),
+      [`q-${added.value.id}`]: "oui",
+      [`v-${added.value.id}`]: "0",
+      [`h-${added.value.id}`]: answerHash(null),
+    });
+    expect(second.status).toBe(200);
+    const stored = await db
+      .select({ questionId: labelAnswers.questionId, value: labelAnswers.value })
+      .from(labelAnswers)
+      .where(eq(labelAnswers.applicationId, id));
+    expect(new Map(stored.map((row) => [row.questionId, row.value]))).toEqual(
+      new Map([
+        [questionId, { kind: "single", value: "portail" }],
+        [added.value.id, { kind: "yesno", value: true }],
+      ]),
+    );
+  });
+});

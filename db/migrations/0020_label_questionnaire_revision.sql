@@ -1,0 +1,1 @@
+ALTER TABLE "label_questionnaires" ADD COLUMN "revision" integer DEFAULT 1 NOT NULL;
