@@ -45,15 +45,20 @@ async function replyFoundDelay(origin: string, author: Member, topicId: number, 
   });
   if (response.status !== 201) throw new Error(`réponse refusée (${response.status})`);
   const posted = performance.now();
+  const postedAt = Date.now();
   const { id } = (await response.json()) as { id: number };
   for (;;) {
     const found = (await (
       await fetch(`${origin}/api/v1/search?q=${word}&types=posts`, {
         headers: { authorization: `Bearer ${author.token}` },
       })
-    ).json()) as { items: Array<{ id: string }> };
-    if (found.items.some((item) => item.id === String(id))) return performance.now() - posted;
-    if (performance.now() - posted > 30_000) throw new Error("réponse introuvable après 30 s");
+    ).json()) as { items: Array<{ id: string }>; totals: unknown; degraded: boolean };
+    if (found.items.some((item) => item.id === String(id)))
+      return { id, postedAt, foundAt: Date.now(), delay: performance.now() - posted };
+    if (performance.now() - posted > 30_000)
+      throw new Error(
+        `réponse ${id} introuvable après 30 s : ${JSON.stringify({ ...found, items: found.items.map((item) => item.id) })}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
@@ -136,12 +141,13 @@ export async function federatedRows(options: Options): Promise<Array<[string, st
     await closedLoopRound(options.clients, page, seconds, pageSample);
   }
 
-  const delays: number[] = [];
+  const trials = [];
   for (let trial = 0; trial < 10; trial += 1) {
     const topic = corpus.topics[trial % corpus.topics.length]!;
-    delays.push(await replyFoundDelay(options.appOrigin, viewer, topic.id, trial));
+    trials.push(await replyFoundDelay(options.appOrigin, viewer, topic.id, trial));
   }
-  delays.sort((a, b) => a - b);
+  if (process.env.BENCH_VERBOSE) await printTimelines(options, trials);
+  const delays = trials.map((trial) => trial.delay).sort((a, b) => a - b);
 
   const viaMeili = sampleSummary(meiliSample);
   const viaPage = sampleSummary(pageSample);
@@ -165,4 +171,45 @@ export async function federatedRows(options: Options): Promise<Array<[string, st
     ],
   );
   return rows;
+}
+
+type Trial = { id: number; postedAt: number; foundAt: number; delay: number };
+type MeiliTask = {
+  uid: number;
+  indexUid: string;
+  type: string;
+  enqueuedAt: string;
+  startedAt: string;
+  finishedAt: string;
+};
+
+/** Where each trial spent its time: outbox row, worker, Meilisearch tasks, then found. */
+async function printTimelines(options: Options, trials: Trial[]) {
+  const postgres = (await import("postgres")).default;
+  const sql = postgres(options.databaseUrl, { max: 1, onnotice: () => {} });
+  const since = new Date(trials[0]!.postedAt - 5000).toISOString();
+  const response = await fetch(`${options.meiliUrl}/tasks?afterEnqueuedAt=${since}&limit=1000`, {
+    headers: options.meiliHeaders,
+  });
+  const tasks = ((await response.json()) as { results: MeiliTask[] }).results.reverse();
+  const at = (iso: string) => Date.parse(iso);
+  for (const trial of trials) {
+    const [row] = await sql<Array<{ created: Date; processed: Date | null }>>`
+      select created_at as created, processed_at as processed from outbox
+      where index_base = 'posts' and document_id = ${String(trial.id)} order by id limit 1`;
+    const start = row!.created.getTime();
+    const mine = tasks.filter(
+      (task) => at(task.enqueuedAt) >= start - 50 && at(task.enqueuedAt) <= trial.foundAt,
+    );
+    const steps = mine
+      .map(
+        (task) =>
+          `${task.indexUid}#${task.uid} enq +${at(task.enqueuedAt) - start} start +${at(task.startedAt) - start} fin +${at(task.finishedAt) - start}`,
+      )
+      .join(" | ");
+    console.error(
+      `réponse ${trial.id} : ${trial.delay.toFixed(0)} ms ; outbox → pris +${(row!.processed?.getTime() ?? NaN) - start} ; ${steps} ; trouvée +${trial.foundAt - start}`,
+    );
+  }
+  await sql.end({ timeout: 5 });
 }

@@ -53,7 +53,11 @@ async function main() {
     dataDir,
     ephemeral: true,
     env: { NODE_ENV: "production", PATH: process.env.PATH, MEILI_BIN: process.env.MEILI_BIN },
+    // Meilisearch's own warnings say why a write was slow or refused.
+    log: process.env.BENCH_VERBOSE ? (line) => process.stderr.write(line) : undefined,
   });
+  // A service that dies would otherwise show up only as a trial that never finds its reply.
+  services.onCrash((message) => console.error(message));
   Object.assign(process.env, services.env, {
     NODE_ENV: "production",
     LOG_LEVEL: "warn",
@@ -235,6 +239,10 @@ async function main() {
       `${(viaApp.p95 / viaMeili.p95).toFixed(2)} × (objectif ≤ 1,3 ×)`,
     ]);
     rows.push(...federated);
+  } catch (error) {
+    // Said before the services stop: their shutdown may end this process first.
+    console.error(error);
+    throw error;
   } finally {
     await services.stop();
     await rm(dataDir, { recursive: true, force: true });

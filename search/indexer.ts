@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, isNull, lt, lte, sql } from "drizzle-orm";
-import type { Settings } from "meilisearch";
+import type { EnqueuedTaskPromise, Settings } from "meilisearch";
 
 import { sha256 } from "../app/utils/ids.server";
 import { logger } from "../app/utils/logger.server";
@@ -101,7 +101,16 @@ export async function processOutboxBatch(batchSize = 500): Promise<number> {
     const byIndex = new Map<string, OutboxRow[]>();
     for (const row of rows)
       byIndex.set(row.indexBase, [...(byIndex.get(row.indexBase) ?? []), row]);
-    for (const [base, group] of byIndex) await sendRows(tx, base, group);
+    // Every index's task is queued before any is waited for, so that Meilisearch runs them back
+    // to back; smaller groups first (ties in outbox order), so that a single fresh write is not
+    // queued behind a bulk claimed in the same batch. A reply is then searchable after its own
+    // task, not after its topic's as well (each can take seconds on a busy machine).
+    const groups = [...byIndex].sort(([, a], [, b]) => a.length - b.length);
+    const sending = [];
+    for (const [base, group] of groups) {
+      sending.push({ base, group, tasks: await enqueueRows(base, group) });
+    }
+    for (const { base, group, tasks } of sending) await sendRows(tx, base, group, tasks);
     return rows.length;
   });
 }
@@ -128,10 +137,15 @@ async function lockDocuments(tx: Transaction, rows: OutboxRow[]) {
  * until the rejected documents stand alone: they keep their rows and errors, and the others go
  * through instead of waiting behind them at every retry.
  */
-async function sendRows(tx: Transaction, base: string, rows: OutboxRow[]): Promise<void> {
+async function sendRows(
+  tx: Transaction,
+  base: string,
+  rows: OutboxRow[],
+  queued?: QueuedTasks,
+): Promise<void> {
   const documentIds = [...new Set(rows.map((row) => row.documentId))];
   try {
-    await applyToIndex(base, documentIds);
+    await waitForTasks(queued ?? (await enqueueRows(base, rows)));
     await tx
       .update(outbox)
       .set({ processedAt: sql`now()`, lastError: null })
@@ -184,18 +198,33 @@ async function sendRows(tx: Transaction, base: string, rows: OutboxRow[]): Promi
   }
 }
 
-async function applyToIndex(base: string, documentIds: string[]) {
-  const definition = indexDefinition(base);
-  if (!definition) throw new Error(`index inconnu : ${base}`);
-  const index = searchClient().index(indexName(base));
-  // Read now, inside the batch that holds the documents' locks: the state sent is the latest.
-  const documents = await definition.load(documentIds);
-  const present = new Set(documents.map((document) => document.id));
-  const absent = documentIds.filter((id) => !present.has(id));
-  const tasks = [];
-  if (documents.length > 0) tasks.push(index.addDocuments(documents, { primaryKey: "id" }));
-  if (absent.length > 0) tasks.push(index.deleteDocuments(absent));
-  for (const task of tasks) {
+/** The tasks queued for some rows, or why they could not be: `sendRows` handles a failure. */
+type QueuedTasks = { tasks: EnqueuedTaskPromise[] } | { error: unknown };
+
+/** Reads the rows' documents and queues their Meilisearch tasks, without waiting for them. */
+async function enqueueRows(base: string, rows: OutboxRow[]): Promise<QueuedTasks> {
+  try {
+    const definition = indexDefinition(base);
+    if (!definition) throw new Error(`index inconnu : ${base}`);
+    const documentIds = [...new Set(rows.map((row) => row.documentId))];
+    const index = searchClient().index(indexName(base));
+    // Read now, inside the batch that holds the documents' locks: the state sent is the latest.
+    const documents = await definition.load(documentIds);
+    const present = new Set(documents.map((document) => document.id));
+    const absent = documentIds.filter((id) => !present.has(id));
+    const tasks: EnqueuedTaskPromise[] = [];
+    if (documents.length > 0) tasks.push(index.addDocuments(documents, { primaryKey: "id" }));
+    if (absent.length > 0) tasks.push(index.deleteDocuments(absent));
+    await Promise.all(tasks);
+    return { tasks };
+  } catch (error) {
+    return { error };
+  }
+}
+
+async function waitForTasks(queued: QueuedTasks) {
+  if ("error" in queued) throw queued.error;
+  for (const task of queued.tasks) {
     const done = await task.waitTask({ timeout: TASK_TIMEOUT_MS, interval: 25 });
     if (done.status !== "succeeded") {
       throw new RejectedDocuments(

@@ -249,7 +249,6 @@ export async function afterTopicWrite(
   topicId: number,
   postIds: readonly number[] | "all" = [],
 ) {
-  await enqueueIndexing(tx, TOPICS_INDEX, String(topicId));
   const ids =
     postIds === "all"
       ? (
@@ -259,7 +258,10 @@ export async function afterTopicWrite(
             .where(eq(forumPosts.topicId, topicId))
         ).map((row) => row.id)
       : postIds;
+  // The replies first: the indexer sends groups of equal size in outbox order, and a new reply
+  // is what someone searches for, while its topic only changes its count and last activity.
   await enqueueIndexing(tx, POSTS_INDEX, ids.map(String));
+  await enqueueIndexing(tx, TOPICS_INDEX, String(topicId));
 }
 
 // ——— Posts of a topic page ———
