@@ -189,6 +189,9 @@ export async function createApp(config: Config = getConfig(), options: CreateApp
       // check must refuse; same-origin keeps our own origin on our own forms.
       referrerPolicy: { policy: "same-origin" },
       crossOriginEmbedderPolicy: false,
+      // Express's header is already off (app.disable above): helmet's removeHeader on every
+      // response only cost time.
+      xPoweredBy: false,
     }),
   );
   // Anonymous pages from memory, before compression so that they are kept compressed.
