@@ -71,6 +71,17 @@ declare module "lucia" {
   }
 }
 
+/** The user columns a request needs, for a session as for an API token. */
+const sessionUserColumns = {
+  id: users.id,
+  email: users.email,
+  name: users.name,
+  roles: users.roles,
+  profileKind: users.profileKind,
+  jobTitle: users.jobTitle,
+  emailVerifiedAt: users.emailVerifiedAt,
+};
+
 /**
  * lucia's adapter, but the session lookup of every signed-in request also reads the unread
  * notification count the header shows, in the same query (one round trip instead of two), and
@@ -84,13 +95,7 @@ class SessionAdapter extends DrizzlePostgreSQLAdapter {
       .select({
         sessionId: sessions.id,
         expiresAt: sessions.expiresAt,
-        id: users.id,
-        email: users.email,
-        name: users.name,
-        roles: users.roles,
-        profileKind: users.profileKind,
-        jobTitle: users.jobTitle,
-        emailVerifiedAt: users.emailVerifiedAt,
+        ...sessionUserColumns,
         unreadNotifications: sql<number>`(select count(*) from ${notifications}
           where ${notifications.userId} = ${users.id} and ${notifications.readAt} is null)::int`,
       })
@@ -207,13 +212,7 @@ async function validateApiToken(token: string): Promise<SessionUser | null> {
     .select({
       tokenId: apiTokens.id,
       lastUsedAt: apiTokens.lastUsedAt,
-      id: users.id,
-      email: users.email,
-      name: users.name,
-      roles: users.roles,
-      profileKind: users.profileKind,
-      jobTitle: users.jobTitle,
-      emailVerifiedAt: users.emailVerifiedAt,
+      ...sessionUserColumns,
     })
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.userId))
