@@ -39,7 +39,9 @@ export async function loader({ context }: LoaderFunctionArgs) {
     user: user
       ? { id: user.id, name: user.name, roles: user.roles, emailVerified: user.emailVerified }
       : null,
-    unreadNotifications: user ? await unreadNotificationCount(user.id) : 0,
+    unreadNotifications: user
+      ? await unreadNotificationCount(user.id, context.auth.unreadNotifications)
+      : 0,
   };
 }
 

@@ -146,6 +146,7 @@ try {
   );
   const find = (name: string) => rendered.anonymous.findIndex(({ family }) => family.name === name);
   const topicIndex = find("topic");
+  const floorIndex = find("floor");
   if (topicIndex >= 0) {
     const total = (m: { cpu: { app: number; postgres: number; meilisearch: number } }) =>
       m.cpu.app + m.cpu.postgres + m.cpu.meilisearch;
@@ -162,6 +163,17 @@ try {
         mesure: `${signedIn.toFixed(2)} ms`,
         résultat: signedIn <= 5 ? "atteint" : "MANQUÉ",
       },
+      // What the topic adds to an empty page for the same member, measured in the same run: the
+      // part of the cost that is the page's own, less sensitive to the machine than the total.
+      ...(floorIndex >= 0
+        ? [
+            {
+              objectif: "membre, au-delà du plancher membre (information)",
+              mesure: `${(signedIn - total(rendered.member[floorIndex]!.measure)).toFixed(2)} ms`,
+              résultat: "—",
+            },
+          ]
+        : []),
     ]);
   }
 } finally {

@@ -71,7 +71,9 @@ async function unreadCounts(userIds: string[]) {
   return new Map(rows.map((row) => [row.userId, row.total]));
 }
 
-export async function unreadNotificationCount(userId: string) {
+/** `known`: the count the session lookup already read with the session, when it did. */
+export async function unreadNotificationCount(userId: string, known: number | null = null) {
+  if (known !== null) return known;
   return (await unreadCounts([userId])).get(userId) ?? 0;
 }
 

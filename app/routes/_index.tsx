@@ -20,7 +20,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
     listPublished({ page: 1, pageSize: 3 }),
     listEvents({ period: "upcoming", pageSize: 3 }, user),
     user ? myEvents(user.id) : Promise.resolve([]),
-    user ? unreadNotificationCount(user.id) : Promise.resolve(0),
+    user ? unreadNotificationCount(user.id, context.auth.unreadNotifications) : Promise.resolve(0),
   ]);
   cachePage(context, {
     tags: [

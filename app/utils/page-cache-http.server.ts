@@ -115,7 +115,8 @@ function isAnonymous(req: Request) {
   return !cookie.split(";").some((part) => part.trimStart().startsWith(cookieName!));
 }
 
-function encodingOf(req: Request) {
+/** The encoding a response to this request gets (`identity` when none is accepted). */
+export function encodingOf(req: Request) {
   if (!req.headers["accept-encoding"]) return "identity";
   const negotiator = new Negotiator(req);
   // @types/negotiator lacks the second argument (preferred encodings) that 0.6.4 takes.

@@ -119,7 +119,8 @@ test("sans JavaScript, le formulaire de l'en-tête mène aux résultats et au me
   });
   const page = await context.newPage();
   await page.goto("/");
-  await page.getByRole("combobox", { name: "Rechercher sur tout le site" }).fill("lampadaire");
+  // Without JavaScript the field offers no suggestions: a plain search field, not a combobox.
+  await page.getByRole("searchbox", { name: "Rechercher sur tout le site" }).fill("lampadaire");
   await page.getByRole("search").getByRole("button", { name: "Rechercher" }).click();
   await page.waitForURL(/\/recherche\?q=lampadaire$/);
   await page.getByRole("heading", { name: "1 résultat pour « lampadaire »" }).waitFor();
