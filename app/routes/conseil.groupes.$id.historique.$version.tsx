@@ -92,8 +92,7 @@ export default function SharedPageVersion() {
             )}
             <details>
               <summary>
-                Texte de la version précédente ({previous.version}, {previous.authorName},{" "}
-                {previous.createdAt})
+                {`Texte de la version précédente (${previous.version}, ${previous.authorName}, ${previous.createdAt})`}
               </summary>
               <pre className="pre-line">{previous.body}</pre>
             </details>

@@ -37,7 +37,7 @@ export default function SharedPageHistory() {
           {versions.map((v) => (
             <li key={v.version}>
               <Link to={`/conseil/groupes/${group.id}/historique/${v.version}`}>
-                Version {v.version}
+                {`Version ${v.version}`}
               </Link>{" "}
               — {v.authorName}, {v.createdAt}
             </li>
