@@ -6,21 +6,14 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 
 import { CheckboxGroup, Field, FormErrors, TextareaField } from "~/components/forms";
 import { publishOutput } from "~/models/groups-outputs.server";
-import { getWorkingGroup, mayRunGroup } from "~/models/groups.server";
-import { requirePublisher, requireUser } from "~/utils/auth.server";
+import { requirePublisher } from "~/utils/auth.server";
 import { OutputSchema } from "~/utils/groups-schemas";
+import { requireGroupRunner } from "~/utils/groups.server";
 import { invariantResponse, refusedReply, refusedStatus } from "~/utils/replies.server";
 import { themes } from "~/utils/themes";
 
 export async function loader(args: LoaderFunctionArgs) {
-  const user = requireUser(args);
-  const group = await getWorkingGroup(args.params.id ?? "");
-  invariantResponse(group, "Groupe de travail introuvable.");
-  invariantResponse(
-    mayRunGroup(user, group),
-    "Réservé à la coordination du groupe et à l'administration.",
-    403,
-  );
+  const { group } = await requireGroupRunner(args);
   return { group: { id: group.id, title: group.title } };
 }
 

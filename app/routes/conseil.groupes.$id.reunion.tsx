@@ -3,23 +3,15 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 
 import { EventForm } from "~/components/event-form";
 import { scheduleMeeting } from "~/models/groups-outputs.server";
-import { getWorkingGroup, mayRunGroup } from "~/models/groups.server";
-import { hasRole, requirePublisher, requireUser } from "~/utils/auth.server";
+import { hasRole, requirePublisher } from "~/utils/auth.server";
 import { submitNewEvent } from "~/utils/event-forms.server";
-import { invariantResponse } from "~/utils/replies.server";
+import { requireGroupRunner } from "~/utils/groups.server";
 
 const timeZoneNote =
   "Heure locale du lieu : heure de Paris, ou l'heure locale pour une réunion outre-mer (déduite de la commune).";
 
 export async function loader(args: LoaderFunctionArgs) {
-  const user = requireUser(args);
-  const group = await getWorkingGroup(args.params.id ?? "");
-  invariantResponse(group, "Groupe de travail introuvable.");
-  invariantResponse(
-    mayRunGroup(user, group),
-    "Réservé à la coordination du groupe et à l'administration.",
-    403,
-  );
+  const { user, group } = await requireGroupRunner(args);
   return {
     group: { id: group.id, title: group.title, status: group.status },
     admin: hasRole(user, "admin"),
