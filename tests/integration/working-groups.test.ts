@@ -114,7 +114,7 @@ describe("groupes de travail : le forum réservé", () => {
     }
     const socket = await connect(app, { cookie: await loginCookie(outsider.id) });
     expect((await joinTopic(socket, topic.topicId)).ok).toBe(false);
-    // A mention does not tell an outsider about the restricted topic either.
+    // Nor may an outsider open a topic there.
     expect(
       (
         await createTopic(outsider, {
