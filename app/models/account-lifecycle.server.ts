@@ -26,6 +26,8 @@ import { councilBallotsOfAccount } from "./council-votes.server";
 import { eventRegistrationsOfAccount, releaseRegistrationsOf } from "./event-registrations.server";
 import { eventSeriesOfAccount } from "./event-series.server";
 import { anonymiseForumAuthor, forumPostsOfAccount } from "./forum-posts.server";
+import { pageVersionsOfAccount } from "./groups-page.server";
+import { workingGroupsOfAccount } from "./groups.server";
 import {
   forgetInitiativeContributor,
   initiativesOfAccount,
@@ -61,6 +63,8 @@ export async function deleteAccount(userId: string) {
     await forgetLabelCredits(tx, userId);
     // Alerts, received messages and the profile cascade with the row; the index forgets it.
     await forgetMemberProfile(tx, userId);
+    // Working groups: memberships and forum grants cascade; page versions stay the group's
+    // ("ancien membre"), and a coordinator's seat falls empty for an admin to fill (set null).
     await tx.delete(users).where(eq(users.id, userId));
     return released;
   });
@@ -136,6 +140,12 @@ export const personalDataColumns: Record<string, { section: string } | { notExpo
   "alert_days.user_id": { section: "alerts.days" },
   "council_topics.proposed_by": { section: "council.topics" },
   "council_ballots.cast_by": { section: "council.ballots" },
+  "working_groups.coordinator_id": { section: "council.workingGroups.coordinated" },
+  "working_group_members.user_id": { section: "council.workingGroups.joined" },
+  "working_group_page_versions.author_id": { section: "council.workingGroupPages" },
+  "forum_category_grants.user_id": {
+    notExported: "accès au forum d'un groupe de travail, qui suit council.workingGroups.joined",
+  },
 };
 
 /** Everything the platform holds about a person, for the RGPD export. */
@@ -180,6 +190,8 @@ export async function exportAccountData(userId: string) {
     council: {
       topics: await councilTopicsOfAccount(userId),
       ballots: await councilBallotsOfAccount(userId),
+      workingGroups: await workingGroupsOfAccount(userId),
+      workingGroupPages: await pageVersionsOfAccount(userId),
     },
   };
 }

@@ -1,7 +1,13 @@
 import { and, eq, inArray, notInArray, sql } from "drizzle-orm";
 
 import { db, type Executor } from "../../db/client";
-import { forumCategories, forumTopicGrants, forumTopics, type Role } from "../../db/schema";
+import {
+  forumCategories,
+  forumCategoryGrants,
+  forumTopicGrants,
+  forumTopics,
+  type Role,
+} from "../../db/schema";
 import { realtime } from "../../realtime/hub";
 import { rooms } from "../../realtime/protocol";
 
@@ -15,6 +21,13 @@ import { rooms } from "../../realtime/protocol";
 export function topicGrantedTo(userId: string) {
   return sql<boolean>`exists (select 1 from ${forumTopicGrants}
     where ${forumTopicGrants.topicId} = ${forumTopics.id} and ${forumTopicGrants.userId} = ${userId})`;
+}
+
+/** SQL: the category of the current row is granted to the viewer (a working group's members). */
+export function categoryGrantedTo(userId: string) {
+  return sql<boolean>`exists (select 1 from ${forumCategoryGrants}
+    where ${forumCategoryGrants.categoryId} = ${forumCategories.id}
+    and ${forumCategoryGrants.userId} = ${userId})`;
 }
 
 /**
@@ -76,4 +89,60 @@ export async function grantedUsers(topicIds: number[]) {
     .select({ topicId: forumTopicGrants.topicId, userId: forumTopicGrants.userId })
     .from(forumTopicGrants)
     .where(inArray(forumTopicGrants.topicId, topicIds));
+}
+
+/** Grants a whole category to a person, or takes it back (returns whether it was held). */
+export async function setCategoryGrant(
+  tx: Executor,
+  categoryId: number,
+  userId: string,
+  granted: boolean,
+) {
+  if (granted) {
+    await tx.insert(forumCategoryGrants).values({ categoryId, userId }).onConflictDoNothing();
+    return true;
+  }
+  const removed = await tx
+    .delete(forumCategoryGrants)
+    .where(
+      and(eq(forumCategoryGrants.categoryId, categoryId), eq(forumCategoryGrants.userId, userId)),
+    )
+    .returning({ userId: forumCategoryGrants.userId });
+  return removed.length > 0;
+}
+
+/** After commit: a person who lost a category's grant leaves the rooms of all its topics. */
+export async function leaveCategoryRooms(categoryId: number, userId: string) {
+  const topics = await db
+    .select({ id: forumTopics.id })
+    .from(forumTopics)
+    .where(eq(forumTopics.categoryId, categoryId));
+  for (const topic of topics) await leaveTopicRoom(topic.id, [userId]);
+}
+
+/** Among `userIds`, those granted the topic or its whole category (who may be notified). */
+export async function grantedAmong(
+  tx: Executor,
+  place: { categoryId: number; topicId: number },
+  userIds: string[],
+) {
+  if (userIds.length === 0) return new Set<string>();
+  const [byCategory, byTopic] = await Promise.all([
+    tx
+      .select({ userId: forumCategoryGrants.userId })
+      .from(forumCategoryGrants)
+      .where(
+        and(
+          eq(forumCategoryGrants.categoryId, place.categoryId),
+          inArray(forumCategoryGrants.userId, userIds),
+        ),
+      ),
+    tx
+      .select({ userId: forumTopicGrants.userId })
+      .from(forumTopicGrants)
+      .where(
+        and(eq(forumTopicGrants.topicId, place.topicId), inArray(forumTopicGrants.userId, userIds)),
+      ),
+  ]);
+  return new Set([...byCategory, ...byTopic].map((row) => row.userId));
 }

@@ -4,6 +4,7 @@ import type { Executor } from "../../db/client";
 import { forumFollows, users, type FollowLevel, type Role } from "../../db/schema";
 import type { AuthUser } from "../utils/auth.server";
 import { slugify } from "../utils/text";
+import { grantedAmong } from "./forum-grants.server";
 import { postPath, rolesMayRead } from "./forums.server";
 import { ACTOR, createNotifications, type SavedNotification } from "./notifications.server";
 
@@ -114,8 +115,17 @@ export async function notifyForPost(
     reply: `${ACTOR} a répondu dans « ${topic.title} »`,
     watching: `Nouveau message de ${ACTOR} dans « ${topic.title} »`,
   };
+  // Grants matter only in restricted categories; public ones skip the look-up.
+  const granted =
+    category.requiredRole === null
+      ? new Set<string>()
+      : await grantedAmong(
+          tx,
+          { categoryId: category.id, topicId: topic.id },
+          recipients.map((r) => r.id),
+        );
   const items = recipients
-    .filter((r) => rolesMayRead(r.roles, category.requiredRole))
+    .filter((r) => rolesMayRead(r.roles, category.requiredRole) || granted.has(r.id))
     .map((r) => {
       const kind = kinds.get(r.id) ?? "watching";
       return { userId: r.id, kind, text: texts[kind], url: path, actorId: author.id };

@@ -56,6 +56,9 @@ export async function createTopic(
   const category = await getCategory(author, input.categorySlug);
   if (!category) return failure(404, {}, "Catégorie introuvable.");
   if (!(await canWrite(author))) return notMember();
+  if (category.locked && !isModerator(author)) {
+    return failure(409, {}, "Cette catégorie est en lecture seule : elle n'accepte plus de sujet.");
+  }
   if (input.idempotencyKey) {
     const existing = await findByIdempotencyKey(author.id, input.idempotencyKey);
     if (existing) return { ok: true, value: existing };

@@ -20,7 +20,7 @@ import { POSTS_PER_PAGE, TOPICS_PER_PAGE } from "../utils/forum-schemas";
 import { pageTags } from "../utils/page-cache.server";
 import { escapeLike } from "../utils/text";
 import { approvedCollectivityOf } from "./collectivities.server";
-import { topicGrantedTo } from "./forum-grants.server";
+import { categoryGrantedTo, topicGrantedTo } from "./forum-grants.server";
 import { failure } from "./result.server";
 import { searchIdsOrFallback } from "./search-fallback.server";
 import { enqueueIndexing } from "./search-outbox.server";
@@ -42,13 +42,17 @@ export function rolesMayRead(roles: readonly string[], requiredRole: Role | null
   return requiredRole === null || roles.includes("admin") || roles.includes(requiredRole);
 }
 
-/** Scopes a query to the categories the viewer may read (public ones, or their role's). */
+/**
+ * Scopes a query to the categories the viewer may read: public ones, their role's, and those
+ * granted to them by name (a working group's category, to its members).
+ */
 export function readableCategory(viewer: Viewer) {
   if (!viewer) return isNull(forumCategories.requiredRole);
   if (viewer.roles.includes("admin")) return undefined;
   return or(
     isNull(forumCategories.requiredRole),
     inArray(forumCategories.requiredRole, [...viewer.roles]),
+    categoryGrantedTo(viewer.id),
   );
 }
 
@@ -148,6 +152,7 @@ export async function getCategory(viewer: Viewer, slug: string) {
       title: forumCategories.title,
       description: forumCategories.description,
       requiredRole: forumCategories.requiredRole,
+      locked: forumCategories.locked,
     })
     .from(forumCategories)
     .where(and(eq(forumCategories.slug, slug), readableCategory(viewer)));
@@ -199,7 +204,8 @@ export async function getTopic(viewer: Viewer, topicId: number) {
       title: forumTopics.title,
       slug: forumTopics.slug,
       pinned: forumTopics.pinned,
-      locked: forumTopics.locked,
+      // A topic of a read-only category (a closed working group's) takes no reply either.
+      locked: sql<boolean>`(${forumTopics.locked} or ${forumCategories.locked})`,
       postCount: forumTopics.postCount,
       lastPostId: forumTopics.lastPostId,
       lastChangeId: forumTopics.lastChangeId,

@@ -261,7 +261,7 @@ export async function updateInitiative(
  * which initiatives are published, their themes or their origins changed (`listed`), every list
  * and every "related" and "inspired" block.
  */
-function initiativePages(id: string, listed: boolean) {
+export function initiativePages(id: string, listed: boolean) {
   return listed ? [pageTags.initiative(id), pageTags.initiatives] : [pageTags.initiative(id)];
 }
 

@@ -48,6 +48,7 @@ export default function CouncilPage() {
       </p>
       <p className="actions">
         <Link to="/annuaire?kind=partenaire">Les organisations partenaires</Link>
+        <Link to="/conseil/groupes">Les groupes de travail</Link>
         <Link to="/conseil/verifier">Vérifier un reçu de vote</Link>
         {isAdmin ? <Link to="/conseil/admin">Administrer le conseil</Link> : null}
       </p>

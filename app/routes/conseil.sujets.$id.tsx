@@ -11,6 +11,7 @@ import {
   mergeTopic,
   setTopicSelected,
 } from "~/models/council-topics.server";
+import { groupOfTopic } from "~/models/groups.server";
 import { hasRole, requireRole } from "~/utils/auth.server";
 import { councilTopicStatusLabels, MergeSchema } from "~/utils/council-schemas";
 import { formatDate } from "~/utils/dates";
@@ -29,7 +30,9 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
       )
     : [];
   const keptTopic = topic.mergedIntoId ? await getCouncilTopic(topic.mergedIntoId) : null;
+  const group = await groupOfTopic(topic.id);
   return {
+    group,
     topic: { ...topic, createdAt: formatDate(topic.createdAt) },
     keptTopic: keptTopic ? { id: keptTopic.id, title: keptTopic.title } : null,
     siblings: siblings.map((t) => ({ id: t.id, title: t.title })),
@@ -82,7 +85,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 export default function CouncilTopicPage() {
-  const { topic, keptTopic, siblings, isAdmin } = useLoaderData<typeof loader>();
+  const { topic, keptTopic, siblings, isAdmin, group } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const errors = (data?.fieldErrors ?? {}) as Record<string, string[] | null | undefined>;
   return (
@@ -113,6 +116,17 @@ export default function CouncilTopicPage() {
       {topic.discussionPath ? (
         <p>
           <Link to={topic.discussionPath}>Discuter de ce sujet dans les forums</Link>
+        </p>
+      ) : null}
+      {group ? (
+        <p>
+          Groupe de travail : <Link to={`/conseil/groupes/${group.id}`}>{group.title}</Link>
+        </p>
+      ) : isAdmin && topic.status === "selected" ? (
+        <p>
+          <Link to={`/conseil/groupes?sujet=${topic.id}#ouvrir`}>
+            Ouvrir un groupe de travail sur ce sujet
+          </Link>
         </p>
       ) : null}
       {isAdmin && topic.status !== "merged" ? (

@@ -68,7 +68,9 @@ export default function CategoryPage() {
       <h1>{category.title}</h1>
       <p className="muted">{category.description}</p>
       <div className="actions">
-        {mayWrite ? (
+        {category.locked ? (
+          <p className="muted">Cette catégorie est en lecture seule.</p>
+        ) : mayWrite ? (
           <Link to={`/forums/${category.slug}/nouveau`} className="button">
             Ouvrir un sujet
           </Link>

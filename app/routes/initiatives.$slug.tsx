@@ -4,6 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 
 import { InitiativeCardGrid, InitiativeLinks, ThemeList } from "~/components/initiative-card";
 import { MemberChip } from "~/components/member-chip";
+import { outputGroupOf } from "~/models/groups-outputs.server";
 import { adoptInitiative, withdrawAdoption } from "~/models/initiative-adoptions.server";
 import { getInitiative, relatedInitiatives } from "~/models/initiatives.server";
 import { requirePublisher, requireUser } from "~/utils/auth.server";
@@ -25,7 +26,10 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
   const viewer = context.auth.user;
   const initiative = await getInitiative({ slug: params.slug ?? "", viewer });
   invariantResponse(initiative, "Initiative introuvable.");
-  const related = await relatedInitiatives(initiative);
+  const [related, workingGroup] = await Promise.all([
+    relatedInitiatives(initiative),
+    outputGroupOf(initiative.id),
+  ]);
   const { body: _body, adoptions, ...rest } = initiative;
   const people = [
     ...initiative.contributors.map((c) => c.userId),
@@ -45,6 +49,7 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
       adoptions: adoptions.map(({ contactId: _id, ...adoption }) => adoption),
     },
     related,
+    workingGroup,
     signedIn: Boolean(viewer),
     alreadyAdopted: initiative.adoptions.some(
       (a) => a.collectivityCode === initiative.viewerCollectivityCode,
@@ -100,7 +105,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
     : [{ title: "Initiative introuvable — Territoires Internet" }];
 
 export default function InitiativePage() {
-  const { initiative, related, signedIn, alreadyAdopted } = useLoaderData<typeof loader>();
+  const { initiative, related, workingGroup, signedIn, alreadyAdopted } =
+    useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const saved = params.has("publiee")
@@ -215,6 +221,13 @@ export default function InitiativePage() {
             </section>
             <section className="card" aria-labelledby="contributeurs">
               <h2 id="contributeurs">Qui l'a fait, qui contacter</h2>
+              {workingGroup ? (
+                <p>
+                  Production du groupe de travail{" "}
+                  <Link to={`/conseil/groupes/${workingGroup.id}`}>{workingGroup.title}</Link> du
+                  conseil des partenaires.
+                </p>
+              ) : null}
               {initiative.contributors.length === 0 ? (
                 <p>
                   Contactez les membres de{" "}

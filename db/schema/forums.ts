@@ -25,6 +25,8 @@ export const forumCategories = pgTable("forum_categories", {
   description: text("description").notNull().default(""),
   position: integer("position").notNull().default(0),
   requiredRole: text("required_role", { enum: roles }),
+  /** A read-only category (a closed working group's): no new topic, no reply. */
+  locked: boolean("locked").notNull().default(false),
   createdAt: createdAt(),
 });
 

@@ -18,3 +18,4 @@ export * from "./event-series";
 export * from "./email-tokens";
 export * from "./invitations";
 export * from "./council";
+export * from "./groups";

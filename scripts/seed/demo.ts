@@ -6,6 +6,7 @@ import { demoEventSeries } from "./event-series";
 import { demoForums } from "./forums";
 import { demoInitiativesSeed } from "./initiatives";
 import { demoLabel } from "./label";
+import { demoWorkingGroups } from "./working-groups";
 
 /**
  * Demo content, loaded once on the first start (each entry has its own marker in app_meta).
@@ -19,4 +20,5 @@ export const demoSeeds: Array<{ name: string; run: (db: Database) => Promise<str
   { name: "cycles", run: demoEventSeries },
   { name: "label", run: demoLabel },
   { name: "conseil", run: demoCouncil },
+  { name: "groupes", run: demoWorkingGroups },
 ];

@@ -1,0 +1,84 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+
+import { CheckboxGroup, Field, FormErrors, TextareaField } from "~/components/forms";
+import { publishOutput } from "~/models/groups-outputs.server";
+import { requirePublisher } from "~/utils/auth.server";
+import { OutputSchema } from "~/utils/groups-schemas";
+import { requireGroupRunner } from "~/utils/groups.server";
+import { invariantResponse, refusedReply, refusedStatus } from "~/utils/replies.server";
+import { themes } from "~/utils/themes";
+
+export async function loader(args: LoaderFunctionArgs) {
+  const { group } = await requireGroupRunner(args);
+  return { group: { id: group.id, title: group.title } };
+}
+
+export async function action(args: ActionFunctionArgs) {
+  const user = requirePublisher(args);
+  const groupId = args.params.id ?? "";
+  const submission = parseWithZod(await args.request.formData(), { schema: OutputSchema });
+  if (submission.status !== "success") {
+    return json({ result: submission.reply() }, { status: 400 });
+  }
+  const published = await publishOutput(user, groupId, submission.value);
+  if (!published.ok) {
+    invariantResponse(published.status !== 404, "Groupe de travail introuvable.");
+    return json(
+      { result: refusedReply(submission, published) },
+      { status: refusedStatus(published.status) },
+    );
+  }
+  return redirect(`/initiatives/${published.value.slug}`);
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  {
+    title: data ? `Publier une production — ${data.group.title}` : "Groupe de travail introuvable",
+  },
+];
+
+export default function PublishOutputPage() {
+  const { group } = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>();
+  const [form, fields] = useForm({
+    id: "production",
+    lastResult: data?.result,
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: OutputSchema }),
+  });
+  return (
+    <div className="narrow stack">
+      <nav aria-label="Fil d'Ariane" className="breadcrumb">
+        <Link to="/conseil/groupes">Groupes de travail</Link> ›{" "}
+        <Link to={`/conseil/groupes/${group.id}`}>{group.title}</Link> ›{" "}
+        <span aria-current="page">Publier une production</span>
+      </nav>
+      <h1>Publier une production du groupe</h1>
+      <p>
+        Un guide, un modèle de délibération, un outil : la production rejoint la base des
+        initiatives au nom de votre organisation, créditée aux membres du groupe et aux auteurs de
+        sa page partagée, et se retrouve dans la recherche.
+      </p>
+      <Form method="post" className="stack" {...getFormProps(form)} noValidate>
+        <FormErrors errors={form.errors} id={form.errorId} />
+        <Field label="Titre" meta={fields.title} />
+        <TextareaField label="Résumé" meta={fields.summary} rows={3} />
+        <TextareaField label="Contenu (markdown)" meta={fields.body} rows={12} />
+        <CheckboxGroup
+          legend="Thèmes (un à quatre)"
+          meta={fields.themes}
+          options={themes.map((t) => ({ value: t.slug, label: t.label }))}
+          layout="checkbox-grid"
+        />
+        <div>
+          <button type="submit">Publier la production</button>
+        </div>
+      </Form>
+    </div>
+  );
+}
