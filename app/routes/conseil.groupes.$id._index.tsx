@@ -3,6 +3,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 
+import { Breadcrumb } from "~/components/breadcrumb";
 import { EventCard } from "~/components/event-card";
 import { ErrorList, FormErrors } from "~/components/forms";
 import { findUserIdByEmail } from "~/models/accounts.server";
@@ -174,11 +175,13 @@ export default function WorkingGroupPage() {
   const open = group.status === "open";
   return (
     <div className="container stack">
-      <nav aria-label="Fil d'Ariane" className="breadcrumb">
-        <Link to="/conseil">Conseil des partenaires</Link> ›{" "}
-        <Link to="/conseil/groupes">Groupes de travail</Link> ›{" "}
-        <span aria-current="page">{group.title}</span>
-      </nav>
+      <Breadcrumb
+        trail={[
+          { to: "/conseil", label: "Conseil des partenaires" },
+          { to: "/conseil/groupes", label: "Groupes de travail" },
+        ]}
+        current={group.title}
+      />
       <h1>{group.title}</h1>
       {done && doneMessages[done] ? (
         <p className="alert alert--success" role="status">

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 
+import { Breadcrumb } from "~/components/breadcrumb";
 import { pageVersion } from "~/models/groups-page.server";
 import { getWorkingGroup } from "~/models/groups.server";
 import { formatDateTime } from "~/utils/dates";
@@ -51,12 +52,14 @@ export default function SharedPageVersion() {
   const { group, version, previous, changes } = useLoaderData<typeof loader>();
   return (
     <div className="container stack">
-      <nav aria-label="Fil d'Ariane" className="breadcrumb">
-        <Link to="/conseil/groupes">Groupes de travail</Link> ›{" "}
-        <Link to={`/conseil/groupes/${group.id}`}>{group.title}</Link> ›{" "}
-        <Link to={`/conseil/groupes/${group.id}/historique`}>Historique</Link> ›{" "}
-        <span aria-current="page">Version {version.version}</span>
-      </nav>
+      <Breadcrumb
+        trail={[
+          { to: "/conseil/groupes", label: "Groupes de travail" },
+          { to: `/conseil/groupes/${group.id}`, label: group.title },
+          { to: `/conseil/groupes/${group.id}/historique`, label: "Historique" },
+        ]}
+        current={`Version ${version.version}`}
+      />
       <h1>Version {version.version} de la page partagée</h1>
       <p className="muted">
         Enregistrée par {version.authorName} le {version.createdAt}.

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 
+import { Breadcrumb } from "~/components/breadcrumb";
 import { pageHistory } from "~/models/groups-page.server";
 import { getWorkingGroup } from "~/models/groups.server";
 import { formatDateTime } from "~/utils/dates";
@@ -24,11 +25,13 @@ export default function SharedPageHistory() {
   const { group, versions } = useLoaderData<typeof loader>();
   return (
     <div className="narrow stack">
-      <nav aria-label="Fil d'Ariane" className="breadcrumb">
-        <Link to="/conseil/groupes">Groupes de travail</Link> ›{" "}
-        <Link to={`/conseil/groupes/${group.id}`}>{group.title}</Link> ›{" "}
-        <span aria-current="page">Historique</span>
-      </nav>
+      <Breadcrumb
+        trail={[
+          { to: "/conseil/groupes", label: "Groupes de travail" },
+          { to: `/conseil/groupes/${group.id}`, label: group.title },
+        ]}
+        current="Historique"
+      />
       <h1>Historique de la page partagée</h1>
       {versions.length === 0 ? (
         <p>Aucune version enregistrée pour l'instant.</p>

@@ -4,6 +4,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 
+import { Breadcrumb } from "~/components/breadcrumb";
 import { FormErrors, TextareaField } from "~/components/forms";
 import { currentPage, savePage } from "~/models/groups-page.server";
 import { getWorkingGroup, isGroupMember, mayRunGroup } from "~/models/groups.server";
@@ -70,11 +71,13 @@ export default function SharedPageEditor() {
   });
   return (
     <div className="narrow stack">
-      <nav aria-label="Fil d'Ariane" className="breadcrumb">
-        <Link to="/conseil/groupes">Groupes de travail</Link> ›{" "}
-        <Link to={`/conseil/groupes/${group.id}`}>{group.title}</Link> ›{" "}
-        <span aria-current="page">Page partagée</span>
-      </nav>
+      <Breadcrumb
+        trail={[
+          { to: "/conseil/groupes", label: "Groupes de travail" },
+          { to: `/conseil/groupes/${group.id}`, label: group.title },
+        ]}
+        current="Page partagée"
+      />
       <h1>Modifier la page partagée</h1>
       <p>
         Documents et décisions du groupe, en markdown. Chaque enregistrement crée une nouvelle

@@ -2,8 +2,9 @@ import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
 
+import { Breadcrumb } from "~/components/breadcrumb";
 import { CheckboxGroup, Field, FormErrors, TextareaField } from "~/components/forms";
 import { publishOutput } from "~/models/groups-outputs.server";
 import { requirePublisher } from "~/utils/auth.server";
@@ -53,11 +54,13 @@ export default function PublishOutputPage() {
   });
   return (
     <div className="narrow stack">
-      <nav aria-label="Fil d'Ariane" className="breadcrumb">
-        <Link to="/conseil/groupes">Groupes de travail</Link> ›{" "}
-        <Link to={`/conseil/groupes/${group.id}`}>{group.title}</Link> ›{" "}
-        <span aria-current="page">Publier une production</span>
-      </nav>
+      <Breadcrumb
+        trail={[
+          { to: "/conseil/groupes", label: "Groupes de travail" },
+          { to: `/conseil/groupes/${group.id}`, label: group.title },
+        ]}
+        current="Publier une production"
+      />
       <h1>Publier une production du groupe</h1>
       <p>
         Un guide, un modèle de délibération, un outil : la production rejoint la base des

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useActionData, useLoaderData } from "@remix-run/react";
 
+import { Breadcrumb } from "~/components/breadcrumb";
 import { EventForm } from "~/components/event-form";
 import { scheduleMeeting } from "~/models/groups-outputs.server";
 import { hasRole, requirePublisher } from "~/utils/auth.server";
@@ -36,11 +37,13 @@ export default function NewMeetingPage() {
   const data = useActionData<typeof action>();
   return (
     <div className="narrow stack">
-      <nav aria-label="Fil d'Ariane" className="breadcrumb">
-        <Link to="/conseil/groupes">Groupes de travail</Link> ›{" "}
-        <Link to={`/conseil/groupes/${group.id}`}>{group.title}</Link> ›{" "}
-        <span aria-current="page">Réunion</span>
-      </nav>
+      <Breadcrumb
+        trail={[
+          { to: "/conseil/groupes", label: "Groupes de travail" },
+          { to: `/conseil/groupes/${group.id}`, label: group.title },
+        ]}
+        current="Réunion"
+      />
       <h1>Planifier une réunion du groupe</h1>
       <p>
         La réunion est un événement du réseau, en ligne ou sur place, affiché sur la page du groupe.

@@ -4,6 +4,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 
+import { Breadcrumb } from "~/components/breadcrumb";
 import { Field, FormErrors, SelectField, TextareaField } from "~/components/forms";
 import { findUserIdByEmail } from "~/models/accounts.server";
 import { listCouncilTopics } from "~/models/council-topics.server";
@@ -94,10 +95,10 @@ export default function WorkingGroupsPage() {
   });
   return (
     <div className="container stack">
-      <nav aria-label="Fil d'Ariane" className="breadcrumb">
-        <Link to="/conseil">Conseil des partenaires</Link> ›{" "}
-        <span aria-current="page">Groupes de travail</span>
-      </nav>
+      <Breadcrumb
+        trail={[{ to: "/conseil", label: "Conseil des partenaires" }]}
+        current="Groupes de travail"
+      />
       <h1>Groupes de travail</h1>
       <p>
         Chaque sujet retenu par le vote du conseil peut donner un groupe de travail. Les membres des

@@ -3,6 +3,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 
+import { Breadcrumb } from "~/components/breadcrumb";
 import { ErrorList } from "~/components/forms";
 import { ThemeList } from "~/components/initiative-card";
 import {
@@ -90,9 +91,7 @@ export default function CouncilTopicPage() {
   const errors = (data?.fieldErrors ?? {}) as Record<string, string[] | null | undefined>;
   return (
     <div className="container stack">
-      <nav aria-label="Fil d'Ariane" className="breadcrumb">
-        <Link to="/conseil">Conseil des partenaires</Link> › Sujet
-      </nav>
+      <Breadcrumb trail={[{ to: "/conseil", label: "Conseil des partenaires" }]} current="Sujet" />
       <h1>{topic.title}</h1>
       <p className="muted">
         Proposé par {topic.organisationName} le {topic.createdAt} — appel {topic.year} —{" "}

@@ -4,6 +4,7 @@ import type { ActionFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData } from "@remix-run/react";
 
+import { Breadcrumb } from "~/components/breadcrumb";
 import { Field, FormErrors } from "~/components/forms";
 import { checkReceipt } from "~/models/council-votes.server";
 import { ReceiptSchema } from "~/utils/council-schemas";
@@ -56,9 +57,10 @@ export default function ReceiptCheckPage() {
   const outcome = data?.outcome ?? null;
   return (
     <div className="narrow stack">
-      <nav aria-label="Fil d'Ariane" className="breadcrumb">
-        <Link to="/conseil">Conseil des partenaires</Link> › Vérifier un reçu
-      </nav>
+      <Breadcrumb
+        trail={[{ to: "/conseil", label: "Conseil des partenaires" }]}
+        current="Vérifier un reçu"
+      />
       <h1>Vérifier un reçu de vote</h1>
       <p>
         Le ou la référent·e qui a voté pour une organisation a reçu un reçu secret. Collez-le ici

@@ -4,6 +4,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 
+import { Breadcrumb } from "~/components/breadcrumb";
 import { CouncilResults } from "~/components/council-results";
 import { CheckboxGroup, FormErrors } from "~/components/forms";
 import {
@@ -89,9 +90,7 @@ export default function CouncilVotePage() {
   });
   return (
     <div className="container stack">
-      <nav aria-label="Fil d'Ariane" className="breadcrumb">
-        <Link to="/conseil">Conseil des partenaires</Link> › Vote
-      </nav>
+      <Breadcrumb trail={[{ to: "/conseil", label: "Conseil des partenaires" }]} current="Vote" />
       <h1>{vote.title}</h1>
       <section className="card stack" aria-labelledby="regles">
         <h2 id="regles">Règles du vote</h2>

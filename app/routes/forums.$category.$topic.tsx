@@ -4,6 +4,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 
+import { Breadcrumb } from "~/components/breadcrumb";
 import { FollowForm } from "~/components/follow-form";
 import { FormErrors, TextareaField } from "~/components/forms";
 import { ForumPost } from "~/components/forum-post";
@@ -258,10 +259,13 @@ export default function TopicPage() {
 
   return (
     <div className="container stack topic-page">
-      <nav aria-label="Fil d'Ariane" className="breadcrumb">
-        <Link to="/forums">Forums</Link> ›{" "}
-        <Link to={`/forums/${topic.categorySlug}`}>{topic.categoryTitle}</Link>
-      </nav>
+      <Breadcrumb
+        trail={[
+          { to: "/forums", label: "Forums" },
+          { to: `/forums/${topic.categorySlug}`, label: topic.categoryTitle },
+        ]}
+        current={topic.title}
+      />
       <h1>
         {topic.title} {topic.pinned ? <span className="badge">Épinglé</span> : null}{" "}
         {topic.locked ? <span className="badge">Verrouillé</span> : null}

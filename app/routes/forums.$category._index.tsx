@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 
+import { Breadcrumb } from "~/components/breadcrumb";
 import { FollowForm } from "~/components/follow-form";
 import { Pagination } from "~/components/pagination";
 import { getCategoryFollowLevel, setFollowLevel } from "~/models/forum-reading.server";
@@ -62,9 +63,7 @@ export default function CategoryPage() {
     useLoaderData<typeof loader>();
   return (
     <div className="container stack">
-      <nav aria-label="Fil d'Ariane" className="breadcrumb">
-        <Link to="/forums">Forums</Link> › <span aria-current="page">{category.title}</span>
-      </nav>
+      <Breadcrumb trail={[{ to: "/forums", label: "Forums" }]} current={category.title} />
       <h1>{category.title}</h1>
       <p className="muted">{category.description}</p>
       <div className="actions">

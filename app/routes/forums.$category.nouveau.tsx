@@ -4,6 +4,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 
+import { Breadcrumb } from "~/components/breadcrumb";
 import { Field, FormErrors, TextareaField } from "~/components/forms";
 import { createTopic } from "~/models/forum-posts.server";
 import { canWrite, getCategory } from "~/models/forums.server";
@@ -66,11 +67,13 @@ export default function NewTopicPage() {
   });
   return (
     <div className="container narrow stack">
-      <nav aria-label="Fil d'Ariane" className="breadcrumb">
-        <Link to="/forums">Forums</Link> ›{" "}
-        <Link to={`/forums/${category.slug}`}>{category.title}</Link> ›{" "}
-        <span aria-current="page">Nouveau sujet</span>
-      </nav>
+      <Breadcrumb
+        trail={[
+          { to: "/forums", label: "Forums" },
+          { to: `/forums/${category.slug}`, label: category.title },
+        ]}
+        current="Nouveau sujet"
+      />
       <h1>Ouvrir un sujet</h1>
       <Form
         method="post"

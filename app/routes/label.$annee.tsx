@@ -1,6 +1,7 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 
+import { Breadcrumb } from "~/components/breadcrumb";
 import { FilterSelect } from "~/components/forms";
 import { LevelBadge, MentionList } from "~/components/label-level";
 import { listAreas } from "~/models/collectivities.server";
@@ -62,9 +63,7 @@ export default function PalmaresPage() {
   for (const [key, value] of Object.entries(data.filter)) csv.set(key, String(value));
   return (
     <div className="container stack">
-      <nav aria-label="Fil d'Ariane" className="breadcrumb">
-        <Link to="/label">Label</Link> › Palmarès {data.year}
-      </nav>
+      <Breadcrumb trail={[{ to: "/label", label: "Label" }]} current={`Palmarès ${data.year}`} />
       <section className="ceremony stack" aria-labelledby="titre">
         <h1 id="titre">Palmarès {data.year}</h1>
         <p>

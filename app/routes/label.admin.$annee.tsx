@@ -9,6 +9,7 @@ import type {
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 
+import { Breadcrumb } from "~/components/breadcrumb";
 import { FormErrors } from "~/components/forms";
 import { campaignDateLabels, CampaignFields } from "~/components/label-fields";
 import { LevelBadge } from "~/components/label-level";
@@ -111,9 +112,10 @@ export default function CampaignAdminPage() {
   const submitted = data.applications.filter((a) => a.status === "submitted");
   return (
     <div className="container stack">
-      <nav aria-label="Fil d'Ariane" className="breadcrumb">
-        <Link to="/label/admin">Administration du label</Link> › {data.campaign.title}
-      </nav>
+      <Breadcrumb
+        trail={[{ to: "/label/admin", label: "Administration du label" }]}
+        current={data.campaign.title}
+      />
       <h1>{data.campaign.title}</h1>
       {params.has("creee") || params.has("enregistree") ? (
         <p className="alert alert--success" role="status">

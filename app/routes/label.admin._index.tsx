@@ -9,6 +9,7 @@ import type {
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 
+import { Breadcrumb } from "~/components/breadcrumb";
 import { Field, FormErrors } from "~/components/forms";
 import { CampaignFields } from "~/components/label-fields";
 import { campaignStatus, createCampaign, listCampaigns } from "~/models/label-campaigns.server";
@@ -85,9 +86,7 @@ export default function LabelAdminPage() {
   });
   return (
     <div className="container stack">
-      <nav aria-label="Fil d'Ariane" className="breadcrumb">
-        <Link to="/label">Label</Link> › Administration
-      </nav>
+      <Breadcrumb trail={[{ to: "/label", label: "Label" }]} current="Administration" />
       <h1>Administration du label</h1>
       {params.get("questionnaire") ? (
         <p className="alert alert--success" role="status">

@@ -9,6 +9,7 @@ import type {
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 
+import { Breadcrumb } from "~/components/breadcrumb";
 import {
   CheckboxGroup,
   FormErrors,
@@ -137,11 +138,13 @@ export default function AdminApplicationPage() {
   const available = data.candidates.filter((c) => !c.assigned);
   return (
     <div className="container stack">
-      <nav aria-label="Fil d'Ariane" className="breadcrumb">
-        <Link to="/label/admin">Administration du label</Link> ›{" "}
-        <Link to={`/label/admin/${application.year}`}>Label {application.year}</Link> ›{" "}
-        {application.name}
-      </nav>
+      <Breadcrumb
+        trail={[
+          { to: "/label/admin", label: "Administration du label" },
+          { to: `/label/admin/${application.year}`, label: `Label ${application.year}` },
+        ]}
+        current={application.name}
+      />
       <h1>{application.name}</h1>
       <p className="muted">
         Catégorie {application.category.toLowerCase()} · auto-évaluation{" "}

@@ -7,8 +7,9 @@ import type {
   MetaFunction,
 } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 
+import { Breadcrumb } from "~/components/breadcrumb";
 import {
   CheckboxGroup,
   ErrorList,
@@ -102,9 +103,10 @@ export default function QuestionnaireAdminPage() {
   const [params] = useSearchParams();
   return (
     <div className="container stack">
-      <nav aria-label="Fil d'Ariane" className="breadcrumb">
-        <Link to="/label/admin">Administration du label</Link> › Questionnaire
-      </nav>
+      <Breadcrumb
+        trail={[{ to: "/label/admin", label: "Administration du label" }]}
+        current="Questionnaire"
+      />
       <h1>
         {data.questionnaire.title} (version {data.questionnaire.version})
       </h1>

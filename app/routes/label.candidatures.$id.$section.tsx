@@ -18,6 +18,7 @@ import {
 } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 
+import { Breadcrumb } from "~/components/breadcrumb";
 import { FormErrors } from "~/components/forms";
 import { QuestionField } from "~/components/label-question-field";
 import {
@@ -319,13 +320,16 @@ function SectionForm({ data }: { data: LoaderData }) {
       : form.errors;
   return (
     <div className="container stack">
-      <nav aria-label="Fil d'Ariane" className="breadcrumb">
-        <Link to="/label">Label</Link> ›{" "}
-        <Link to={`/label/candidatures/${data.application.id}`}>
-          Dossier {data.application.year} de {data.application.collectivityName}
-        </Link>{" "}
-        › {data.sectionLabel}
-      </nav>
+      <Breadcrumb
+        trail={[
+          { to: "/label", label: "Label" },
+          {
+            to: `/label/candidatures/${data.application.id}`,
+            label: `Dossier ${data.application.year} de ${data.application.collectivityName}`,
+          },
+        ]}
+        current={data.sectionLabel}
+      />
       <h1>{data.sectionLabel}</h1>
       {!data.editable ? (
         <p className="alert alert--info">

@@ -9,6 +9,7 @@ import type {
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 
+import { Breadcrumb } from "~/components/breadcrumb";
 import { Field, FormErrors, TextareaField } from "~/components/forms";
 import { LevelBadge, MentionList } from "~/components/label-level";
 import {
@@ -187,9 +188,7 @@ export default function ApplicationPage() {
   const base = `/label/candidatures/${application.id}`;
   return (
     <div className="container stack">
-      <nav aria-label="Fil d'Ariane" className="breadcrumb">
-        <Link to="/label">Label</Link> › Dossier {campaign.year}
-      </nav>
+      <Breadcrumb trail={[{ to: "/label", label: "Label" }]} current={`Dossier ${campaign.year}`} />
       <h1>
         {campaign.title} — {application.collectivityName}
       </h1>

@@ -1,6 +1,7 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 
+import { Breadcrumb } from "~/components/breadcrumb";
 import { MosaicChart } from "~/components/label-mosaic";
 import { selfEvaluation } from "~/models/label-evaluation.server";
 import styles from "~/styles/label.css";
@@ -40,10 +41,13 @@ export default function MosaicPage() {
   const { comparison } = data;
   return (
     <div className="container stack">
-      <nav aria-label="Fil d'Ariane" className="breadcrumb">
-        <Link to="/label">Label</Link> ›{" "}
-        <Link to={`/label/candidatures/${data.id}`}>Dossier {data.year}</Link> › Mosaïque des enjeux
-      </nav>
+      <Breadcrumb
+        trail={[
+          { to: "/label", label: "Label" },
+          { to: `/label/candidatures/${data.id}`, label: `Dossier ${data.year}` },
+        ]}
+        current="Mosaïque des enjeux"
+      />
       <h1>Mosaïque des enjeux</h1>
       <p className="lead">
         Où en est {data.collectivityName}, enjeu par enjeu : un score indicatif calculé à partir de

@@ -9,6 +9,7 @@ import type {
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 
+import { Breadcrumb } from "~/components/breadcrumb";
 import {
   CheckboxGroup,
   ErrorList,
@@ -214,9 +215,10 @@ export default function JuryApplicationPage() {
   });
   return (
     <div className="container stack">
-      <nav aria-label="Fil d'Ariane" className="breadcrumb">
-        <Link to="/label/jury">Espace du jury</Link> › {application.name}
-      </nav>
+      <Breadcrumb
+        trail={[{ to: "/label/jury", label: "Espace du jury" }]}
+        current={application.name}
+      />
       <h1>
         {application.name} — label {application.year}
       </h1>

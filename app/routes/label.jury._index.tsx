@@ -7,6 +7,7 @@ import type {
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 
+import { Breadcrumb } from "~/components/breadcrumb";
 import { resolveCollectivity } from "~/models/collectivities.server";
 import { declareConflict, listAssignments, listConflicts } from "~/models/label-jury.server";
 import styles from "~/styles/label.css";
@@ -68,9 +69,7 @@ export default function JuryPage() {
   const [params] = useSearchParams();
   return (
     <div className="container stack">
-      <nav aria-label="Fil d'Ariane" className="breadcrumb">
-        <Link to="/label">Label</Link> › Espace du jury
-      </nav>
+      <Breadcrumb trail={[{ to: "/label", label: "Label" }]} current="Espace du jury" />
       <h1>Espace du jury</h1>
       {params.has("conflit") ? (
         <p className="alert alert--success" role="status">

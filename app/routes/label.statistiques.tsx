@@ -1,6 +1,7 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 
+import { Breadcrumb } from "~/components/breadcrumb";
 import { BarChart } from "~/components/label-charts";
 import { listAreas } from "~/models/collectivities.server";
 import { labelStatistics } from "~/models/label-results.server";
@@ -48,9 +49,7 @@ export default function StatisticsPage() {
   const data = useLoaderData<typeof loader>();
   return (
     <div className="container stack">
-      <nav aria-label="Fil d'Ariane" className="breadcrumb">
-        <Link to="/label">Label</Link> › Statistiques
-      </nav>
+      <Breadcrumb trail={[{ to: "/label", label: "Label" }]} current="Statistiques" />
       <h1>Statistiques du label</h1>
       {data.latestYear === null ? (
         <p>Les statistiques apparaîtront avec le premier palmarès publié.</p>

@@ -1,6 +1,7 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 
+import { Breadcrumb } from "~/components/breadcrumb";
 import { LevelBadge, MentionList } from "~/components/label-level";
 import { getCollectivity } from "~/models/collectivities.server";
 import { evidenceInitiatives } from "~/models/label-answers.server";
@@ -50,9 +51,7 @@ export default function VerifyPage() {
   const { current } = data;
   return (
     <div className="container stack">
-      <nav aria-label="Fil d'Ariane" className="breadcrumb">
-        <Link to="/label">Label</Link> › Vérification
-      </nav>
+      <Breadcrumb trail={[{ to: "/label", label: "Label" }]} current="Vérification" />
       <h1>Label de {data.collectivity.name}</h1>
       {current ? (
         <section className="ceremony stack" aria-labelledby="niveau">
