@@ -116,7 +116,7 @@ export async function federatedRows(options: Options): Promise<Array<[string, st
       federatedRequest({
         q,
         kinds: searchKinds,
-        viewer: { roles: ["member"] },
+        viewer: { roles: ["member"], grantedCategorySlugs: [], grantedTopicIds: [] },
         offset: 0,
         limit: 50,
       }),

@@ -8,7 +8,7 @@ import { KIND_ATTRIBUTE, normalizeFrench } from "./french";
 import { HIGHLIGHT_END, HIGHLIGHT_START, INITIATIVES_INDEX } from "./initiatives";
 import { MEMBERS_INDEX, memberVisibilityFilter } from "./members";
 import { POSTS_INDEX } from "./posts";
-import { readableRoleFilter, TOPICS_INDEX } from "./topics";
+import { readableForumFilter, TOPICS_INDEX, type SearchViewer } from "./topics";
 
 /**
  * The one search box of the site: a single federated multi-search over every index, merged by
@@ -17,9 +17,6 @@ import { readableRoleFilter, TOPICS_INDEX } from "./topics";
  */
 
 export type { SearchKind } from "../app/utils/search-kinds";
-
-/** Who is searching: a visitor (null) or a signed-in person and their roles. */
-export type SearchViewer = { roles: readonly string[] } | null;
 
 type KindSettings = {
   base: string;
@@ -36,8 +33,6 @@ type KindSettings = {
   filter?: (viewer: SearchViewer) => string | undefined;
 };
 
-const roleFilter = (viewer: SearchViewer) => readableRoleFilter(viewer?.roles ?? null);
-
 export const kindSettings: Record<SearchKind, KindSettings> = {
   initiatives: {
     base: INITIATIVES_INDEX,
@@ -51,9 +46,9 @@ export const kindSettings: Record<SearchKind, KindSettings> = {
     weight: 1,
     title: "title",
     snippet: ["excerpt"],
-    filter: roleFilter,
+    filter: readableForumFilter,
   },
-  posts: { base: POSTS_INDEX, weight: 0.97, snippet: ["body"], filter: roleFilter },
+  posts: { base: POSTS_INDEX, weight: 0.97, snippet: ["body"], filter: readableForumFilter },
   events: { base: EVENTS_INDEX, weight: 1, title: "title", snippet: ["description", "venue"] },
   collectivities: { base: COLLECTIVITIES_INDEX, weight: 1, title: "name", snippet: [] },
   members: {

@@ -15,7 +15,7 @@ const FIRST_POST_MAX_CHARS = 10_000;
 
 export const topicsIndexSettings = {
   searchableAttributes: ["title", "excerpt", "categoryTitle"],
-  filterableAttributes: ["requiredRole", "categorySlug", KIND_ATTRIBUTE],
+  filterableAttributes: ["requiredRole", "categorySlug", "topicId", KIND_ATTRIBUTE],
   sortableAttributes: ["lastActivityAt"],
   ...frenchSettings(),
 };
@@ -25,6 +25,8 @@ export type TopicDocument = {
   type: typeof TOPICS_INDEX;
   title: string;
   slug: string;
+  /** The id again, under the name the replies' index gives it: one filter serves both indexes. */
+  topicId: number;
   excerpt: string;
   categorySlug: string;
   categoryTitle: string;
@@ -36,15 +38,31 @@ export type TopicDocument = {
 };
 
 /**
- * The Meilisearch filter of forum documents a viewer may be proposed (null roles: a visitor).
- * It only narrows the proposal: every hit is read again in PostgreSQL through the pages' rule.
+ * Who is searching: a visitor (null), or a signed-in person with their roles and what the forums
+ * grant them by name (a working group's category, a jury's deliberation topic).
  */
-export function readableRoleFilter(viewerRoles: readonly string[] | null): string | undefined {
-  const allowed = viewerRoles ?? [];
-  if (allowed.includes("admin")) return undefined;
-  return allowed.length > 0
-    ? `requiredRole IS NULL OR requiredRole IN [${allowed.map((r) => JSON.stringify(r)).join(", ")}]`
-    : "requiredRole IS NULL";
+export type SearchViewer = {
+  roles: readonly string[];
+  grantedCategorySlugs: readonly string[];
+  grantedTopicIds: readonly number[];
+} | null;
+
+/**
+ * The Meilisearch filter of forum documents (topics and replies) a viewer may be proposed. It only
+ * narrows the proposal: every hit is read again in PostgreSQL through the pages' rule.
+ */
+export function readableForumFilter(viewer: SearchViewer): string | undefined {
+  if (viewer?.roles.includes("admin")) return undefined;
+  const list = (values: readonly (string | number)[]) =>
+    `[${values.map((value) => JSON.stringify(value)).join(", ")}]`;
+  const clauses = ["requiredRole IS NULL"];
+  if (viewer?.roles.length) clauses.push(`requiredRole IN ${list(viewer.roles)}`);
+  // By slug: a category's slug never changes, and every document already carries it.
+  if (viewer?.grantedCategorySlugs.length) {
+    clauses.push(`categorySlug IN ${list(viewer.grantedCategorySlugs)}`);
+  }
+  if (viewer?.grantedTopicIds.length) clauses.push(`topicId IN ${list(viewer.grantedTopicIds)}`);
+  return clauses.join(" OR ");
 }
 
 /** The search documents of some topics, read from PostgreSQL (missing ids are deleted ones). */
@@ -87,6 +105,7 @@ export async function loadTopicDocuments(documentIds: string[]): Promise<TopicDo
     ...row,
     id: String(row.id),
     type: TOPICS_INDEX,
+    topicId: row.id,
     title: normalizeFrench(row.title),
     excerpt: excerpts.get(row.id) ?? "",
     lastActivityAt: row.lastActivityAt.getTime(),
@@ -118,16 +137,13 @@ registerIndex({
 export const TOPIC_SEARCH_LIMIT = 20;
 
 /**
- * Ids of the topics matching `query`, best first; rejects when Meilisearch cannot answer. The role
+ * Ids of the topics matching `query`, best first; rejects when Meilisearch cannot answer. The
  * filter only narrows the proposal (a stale document may still carry an old category): the caller
  * reads the ids again in PostgreSQL through the pages' access rule.
  */
-export async function searchTopicIds(
-  query: string,
-  viewerRoles: readonly string[] | null,
-): Promise<string[]> {
+export async function searchTopicIds(query: string, viewer: SearchViewer): Promise<string[]> {
   const result = await searchIndex<TopicDocument>(indexName(TOPICS_INDEX), normalizeFrench(query), {
-    filter: readableRoleFilter(viewerRoles),
+    filter: readableForumFilter(viewer),
     limit: TOPIC_SEARCH_LIMIT,
     attributesToRetrieve: ["id"],
   });

@@ -10,6 +10,8 @@ import {
 } from "../../db/schema";
 import { realtime } from "../../realtime/hub";
 import { rooms } from "../../realtime/protocol";
+import type { SearchViewer } from "../../search/topics";
+import type { AuthUser } from "../utils/auth.server";
 
 /**
  * Topics opened to named people inside a restricted category (the jury's deliberation on one
@@ -145,4 +147,37 @@ export async function grantedAmong(
       ),
   ]);
   return new Set([...byCategory, ...byTopic].map((row) => row.userId));
+}
+
+/**
+ * Who searches, as the search engine's filter needs it: roles, and the categories and topics
+ * granted by name, read in one query per search (none for a visitor or an admin, who reads all).
+ */
+export async function searchViewerOf(
+  viewer: Pick<AuthUser, "id" | "roles"> | null,
+): Promise<SearchViewer> {
+  if (!viewer) return null;
+  if (viewer.roles.includes("admin")) {
+    return { roles: viewer.roles, grantedCategorySlugs: [], grantedTopicIds: [] };
+  }
+  const granted = await db
+    .select({
+      // Typed as the other half of the union sees it.
+      categorySlug: sql<string | null>`${forumCategories.slug}`,
+      topicId: sql<number | null>`null::int`,
+    })
+    .from(forumCategoryGrants)
+    .innerJoin(forumCategories, eq(forumCategories.id, forumCategoryGrants.categoryId))
+    .where(eq(forumCategoryGrants.userId, viewer.id))
+    .unionAll(
+      db
+        .select({ categorySlug: sql<string | null>`null::text`, topicId: forumTopicGrants.topicId })
+        .from(forumTopicGrants)
+        .where(eq(forumTopicGrants.userId, viewer.id)),
+    );
+  return {
+    roles: viewer.roles,
+    grantedCategorySlugs: granted.flatMap((row) => (row.categorySlug ? [row.categorySlug] : [])),
+    grantedTopicIds: granted.flatMap((row) => (row.topicId === null ? [] : [row.topicId])),
+  };
 }

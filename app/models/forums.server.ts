@@ -20,7 +20,7 @@ import { POSTS_PER_PAGE, TOPICS_PER_PAGE } from "../utils/forum-schemas";
 import { pageTags } from "../utils/page-cache.server";
 import { escapeLike } from "../utils/text";
 import { approvedCollectivityOf } from "./collectivities.server";
-import { categoryGrantedTo, topicGrantedTo } from "./forum-grants.server";
+import { categoryGrantedTo, searchViewerOf, topicGrantedTo } from "./forum-grants.server";
 import { failure } from "./result.server";
 import { searchIdsOrFallback } from "./search-fallback.server";
 import { enqueueIndexing } from "./search-outbox.server";
@@ -361,14 +361,14 @@ export async function pageOfPost(topicId: number, postId: number) {
 export async function searchForumTopics(q: string, viewer: Viewer) {
   const { ids, degraded } = await searchIdsOrFallback(
     "topics",
-    () => searchTopicIds(q, viewer?.roles ?? null),
+    async () => searchTopicIds(q, await searchViewerOf(viewer)),
     () => matchTopicIds(q, viewer),
   );
   const hits = await readableTopicsByIds(ids, viewer);
   return { hits, degraded, limited: ids.length >= TOPIC_SEARCH_LIMIT };
 }
 
-/** The topics of these ids that the viewer may read, in the order of the ids. */
+/** The topics of these ids that the viewer may read (the topic page's rule), in their order. */
 export async function readableTopicsByIds(ids: readonly string[], viewer: Viewer) {
   const numericIds = ids.filter((id) => /^\d{1,9}$/.test(id)).map(Number);
   if (numericIds.length === 0) return [];
@@ -383,14 +383,14 @@ export async function readableTopicsByIds(ids: readonly string[], viewer: Viewer
     })
     .from(forumTopics)
     .innerJoin(forumCategories, eq(forumCategories.id, forumTopics.categoryId))
-    .where(and(inArray(forumTopics.id, numericIds), readableCategory(viewer)));
+    .where(and(inArray(forumTopics.id, numericIds), readableTopic(viewer)));
   const rank = new Map(numericIds.map((id, index) => [id, index]));
   return rows.sort((a, b) => (rank.get(a.id) ?? 0) - (rank.get(b.id) ?? 0));
 }
 
 /**
- * The replies of these ids that the viewer may read (neither deleted nor hidden, in a category
- * they may read), in the order of the ids: how a search hit on a post is confirmed.
+ * The replies of these ids that the viewer may read (neither deleted nor hidden, in a topic they
+ * may read), in the order of the ids: how a search hit on a post is confirmed.
  */
 export async function readablePostsByIds(ids: readonly string[], viewer: Viewer) {
   const numericIds = ids.filter((id) => /^\d{1,15}$/.test(id)).map(Number);
@@ -416,7 +416,7 @@ export async function readablePostsByIds(ids: readonly string[], viewer: Viewer)
         inArray(forumPosts.id, numericIds),
         isNull(forumPosts.deletedAt),
         isNull(forumPosts.hiddenAt),
-        readableCategory(viewer),
+        readableTopic(viewer),
       ),
     );
   const rank = new Map(numericIds.map((id, index) => [id, index]));
@@ -439,7 +439,7 @@ export async function matchTopicIds(q: string, viewer: Viewer) {
     .innerJoin(forumCategories, eq(forumCategories.id, forumTopics.categoryId))
     .where(
       and(
-        readableCategory(viewer),
+        readableTopic(viewer),
         or(
           and(...words.map((word) => ilike(forumTopics.slug, `%${escapeLike(word)}%`))),
           ilike(forumTopics.title, `%${escapeLike(q.trim())}%`),

@@ -7,6 +7,7 @@ import {
 } from "../../search/federated";
 import { HIGHLIGHT_END, HIGHLIGHT_START } from "../../search/initiatives";
 import type { SiteHit } from "../utils/search-kinds";
+import { searchViewerOf } from "./forum-grants.server";
 import { searchIdsOrFallback } from "./search-fallback.server";
 import { searchSources, type SearchViewerUser } from "./site-search-sources.server";
 
@@ -58,7 +59,7 @@ export async function searchSite(query: Query): Promise<SiteSearch> {
       const request = federatedRequest({
         q,
         kinds: query.kinds,
-        viewer: query.viewer,
+        viewer: await searchViewerOf(query.viewer),
         offset: (query.page - 1) * query.pageSize,
         limit: query.pageSize,
         cropLength: query.cropLength,

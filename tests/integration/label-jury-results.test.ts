@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 
 import { createPost } from "../../app/models/forum-posts.server";
 import { getTopic, searchForumTopics } from "../../app/models/forums.server";
@@ -10,13 +10,15 @@ import {
   getJuryApplication,
   listAssignments,
   saveReview,
+  unassignJury,
 } from "../../app/models/label-jury.server";
 import { validateResult } from "../../app/models/label-results.server";
 import type { Role } from "../../db/schema";
 import { startTestApp, type TestApp } from "../helpers/app";
+import { apiRequest } from "../helpers/events";
 import { drainOutbox } from "../helpers/initiatives";
 import { answerQuestions, createTestCampaign } from "../helpers/label";
-import { createTestUser, loginCookie } from "../helpers/users";
+import { apiToken, createTestUser, loginCookie } from "../helpers/users";
 
 let app: TestApp;
 type TestUser = Awaited<ReturnType<typeof createTestUser>>;
@@ -90,10 +92,54 @@ describe("espace du jury", () => {
   });
 });
 
+describe("recherche dans les fils de délibération", () => {
+  test("le juré assigné trouve une réponse de son fil ; un autre juré, un visiteur, et lui une fois retiré du dossier, non", async () => {
+    await createTestCampaign(2075);
+    const juror = await createTestUser({ collectivityCode: "dep-29", roles: ["jury"] });
+    const other = await createTestUser({ collectivityCode: "dep-29", roles: ["jury"] });
+    const id = await submitted(2075, "35238");
+    expect((await assignJury(admin, id, juror.id)).ok).toBe(true);
+    const topicId = (await getJuryApplication(juror, id))!.deliberationTopicId!;
+    const posted = await createPost(juror, {
+      topicId,
+      body: "Le critère wombatesque de la grille est rempli.",
+    });
+    if (!posted.ok) throw new Error(JSON.stringify(posted));
+    await drainOutbox();
+    const adminToken = await apiToken(admin.id);
+    const apiFound = async (token: string | null) => {
+      const path = "/api/v1/search?q=wombatesque";
+      const response = token ? await apiRequest(app, path, token) : await app.request(path);
+      const answer = (await response.json()) as { items: Array<{ type: string; id: string }> };
+      return answer.items.map((item) => `${item.type}:${item.id}`);
+    };
+    const pageFound = async (person: TestUser | null) => {
+      const cookie = person ? { cookie: await loginCookie(person.id) } : {};
+      const page = await (await app.request("/recherche?q=wombatesque", cookie)).text();
+      return page.includes(posted.value.path);
+    };
+    const expected = [`posts:${posted.value.postId}`];
+    await vi.waitFor(async () => expect(await apiFound(adminToken)).toEqual(expected));
+
+    expect(await apiFound(await apiToken(juror.id))).toEqual(expected);
+    expect(await pageFound(juror)).toBe(true);
+    for (const person of [other, null]) {
+      expect(await apiFound(person && (await apiToken(person.id)))).toEqual([]);
+      expect(await pageFound(person)).toBe(false);
+    }
+
+    // Taken off the application, the juror loses the thread in search at once.
+    await unassignJury(id, juror.id);
+    expect(await apiFound(await apiToken(juror.id))).toEqual([]);
+    expect(await pageFound(juror)).toBe(false);
+  }, 60_000);
+});
+
 describe("publication des résultats", () => {
   test("avant la date de publication, rien ne paraît : pages, API, CSV, recherche, panneau", async () => {
     await createTestCampaign(2080);
     const juror = await createTestUser({ collectivityCode: "dep-29", roles: ["jury"] });
+    const otherJuror = await createTestUser({ collectivityCode: "dep-29", roles: ["jury"] });
     const id = await submitted(2080, "38382");
     await assignJury(admin, id, juror.id);
     const validated = await validateResult(admin, id, {
@@ -116,7 +162,8 @@ describe("publication des résultats", () => {
       expect((await app.request("/label/panneaux/2080/38382.svg")).status).toBe(404);
       const verify = await (await app.request("/label/verifier/38382")).text();
       expect(verify).toContain("pas de label en vigueur");
-      const search = await searchForumTopics("Saint-Égrève", { ...juror, roles: ["jury"] });
+      // Another jury member: the assigned one reads, and so finds, the application's thread.
+      const search = await searchForumTopics("Saint-Égrève", { ...otherJuror, roles: ["jury"] });
       expect(search?.hits ?? []).toEqual([]);
       expect((await searchForumTopics("Saint-Égrève", null))?.hits ?? []).toEqual([]);
     };

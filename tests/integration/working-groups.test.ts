@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 
 import { openCall, proposeTopic, setTopicSelected } from "../../app/models/council-topics.server";
 import { createTopic } from "../../app/models/forum-posts.server";
+import { readablePostsByIds } from "../../app/models/forums.server";
 import { createWorkingGroup, getWorkingGroup } from "../../app/models/groups.server";
 import { form, startTestApp, type TestApp } from "../helpers/app";
 import { apiRequest } from "../helpers/events";
@@ -137,6 +138,71 @@ describe("groupes de travail : le forum réservé", () => {
     expect((await joinTopic(socket, topic.topicId)).ok).toBe(false);
     socket.close();
     // The first drain creates the search indexes: slow on a busy machine.
+  }, 90_000);
+});
+
+describe("groupes de travail : la recherche", () => {
+  test("un membre trouve les sujets et les réponses de son groupe ; un non-membre, un visiteur et un ancien membre non", async () => {
+    const { coordinator, group, admin } = await groupWithCoordinator("Archives électroniques");
+    const member = await createTestUser({ collectivityCode: "56260" });
+    expect((await act(member, group.id, { intent: "join" })).status).toBe(302);
+    const outsider = await createTestUser({ collectivityCode: "44109" });
+    const topic = await openTopic(coordinator, {
+      category: group.forumCategorySlug,
+      title: "Calendrier ornithorynquesque",
+    });
+    const postId = await reply(
+      coordinator,
+      topic.topicId,
+      "Le versement tatouesque des archives commence en mars.",
+    );
+    await drainOutbox();
+    const adminToken = await apiToken(admin.id);
+    await vi.waitFor(async () => {
+      const found = (await (
+        await apiRequest(app, "/api/v1/search?q=tatouesque", adminToken)
+      ).json()) as { items: unknown[] };
+      expect(found.items).toHaveLength(1);
+    });
+
+    /** What each search path shows this person of the group's reply and topic. */
+    const found = async (person: Person | null) => {
+      const api = (await (
+        person
+          ? await apiRequest(app, "/api/v1/search?q=tatouesque", await apiToken(person.id))
+          : await app.request("/api/v1/search?q=tatouesque")
+      ).json()) as { items: Array<{ type: string; id: string }> };
+      const suggestions = (await (
+        await get("/recherche/suggestions?q=ornithorynquesque", person)
+      ).json()) as { items: Array<{ type: string; id: string }> };
+      return {
+        api: api.items.map((item) => `${item.type}:${item.id}`),
+        page: (await (await get("/recherche?q=tatouesque", person)).text()).includes(
+          `${topic.path}?message=${postId}`,
+        ),
+        suggestions: suggestions.items.map((item) => `${item.type}:${item.id}`),
+        forums: (await (await get("/forums?q=ornithorynquesque", person)).text()).includes(
+          "1 sujet pour",
+        ),
+      };
+    };
+    const nothing = { api: [], page: false, suggestions: [], forums: false };
+
+    expect(await found(member)).toEqual({
+      api: [`posts:${postId}`],
+      page: true,
+      suggestions: [`topics:${topic.topicId}`],
+      forums: true,
+    });
+    expect(await found(outsider)).toEqual(nothing);
+    expect(await found(null)).toEqual(nothing);
+
+    // Leaving takes the group's content out of their search at once, before any reindexing:
+    // PostgreSQL no longer confirms the reply, even if the index proposed it.
+    expect(await readablePostsByIds([String(postId)], member)).toHaveLength(1);
+    expect((await act(member, group.id, { intent: "leave" })).status).toBe(302);
+    expect(await readablePostsByIds([String(postId)], member)).toEqual([]);
+    expect(await found(member)).toEqual(nothing);
   }, 90_000);
 });
 
