@@ -16,6 +16,8 @@ import { headerText, type MailItem } from "../mail/compose.server";
 import { formatDateTime } from "../utils/dates";
 import type { Frequency, PreferenceKind } from "../utils/notification-preferences";
 import { matchesDuring } from "./alert-matches.server";
+import { grantKeysAmong } from "./forum-grants.server";
+import { rolesMayRead } from "./forums.server";
 import { labelDates } from "./mail-digest-label.server";
 import { notificationText } from "./notifications.server";
 
@@ -187,7 +189,7 @@ const newEvents: DigestSource = {
 
 /**
  * Topics the member watches (the topic itself, or its category unless the topic says otherwise)
- * that got visible posts from others during the period, in categories the member may read. The
+ * that got visible posts from others during the period, among those the member may read now. The
  * period's active topics and their posts per author are read once (every post moves its topic's
  * `last_activity_at`); each batch then only reads its members' follows of those.
  */
@@ -277,6 +279,12 @@ const followedTopics: DigestSource = {
       const levels = new Map(
         follows.map((f) => [`${f.userId}:${f.topicId ?? `c${f.categoryId}`}`, f.level]),
       );
+      // Read now, not when the follow was set: someone who left a working group keeps their
+      // follow of its category but is no longer told about it.
+      const grants = await grantKeysAmong([...new Set(follows.map((f) => f.userId))], {
+        categoryIds,
+        topicIds: active.map((t) => t.id),
+      });
       const result = new Map<string, SourceItems>();
       for (const member of members) {
         const news = active.flatMap((topic) => {
@@ -284,10 +292,11 @@ const followedTopics: DigestSource = {
           const level =
             levels.get(`${member.id}:${topic.id}`) ??
             levels.get(`${member.id}:c${topic.categoryId}`);
+          // The topic page's rule: by role, or granted the category or the topic by name.
           const readable =
-            topic.requiredRole === null ||
-            member.roles.includes("admin") ||
-            member.roles.includes(topic.requiredRole);
+            rolesMayRead(member.roles, topic.requiredRole) ||
+            grants.has(`${member.id}:c${topic.categoryId}`) ||
+            grants.has(`${member.id}:t${topic.id}`);
           const posts = activity.get(topic.id)!;
           const count = posts.total - (posts.byAuthor.get(member.id) ?? 0);
           return level === "watching" && readable && count > 0 ? [{ topic, count }] : [];

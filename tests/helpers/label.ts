@@ -1,11 +1,17 @@
 import { saveAnswers, type AnswerEntry } from "../../app/models/label-answers.server";
-import { answersOf, getApplication } from "../../app/models/label-applications.server";
+import {
+  answersOf,
+  getApplication,
+  registerApplication,
+  submitApplication,
+} from "../../app/models/label-applications.server";
 import { createCampaign } from "../../app/models/label-campaigns.server";
 import { currentQuestions, type Question } from "../../app/models/label-questionnaires.server";
 import { importDefaultQuestionnaire } from "../../app/models/label-questionnaires.server";
 import type { AuthUser } from "../../app/utils/auth.server";
 import { localToInstant, PARIS } from "../../app/utils/dates";
 import type { LabelAnswerValue } from "../../db/schema";
+import { createTestUser } from "./users";
 
 export const paris = (local: string) => localToInstant(local, PARIS)!;
 
@@ -96,4 +102,15 @@ export async function answerQuestions(
   const saved = await saveAnswers(user, applicationId, entries, now);
   if (!saved.ok) throw new Error(`answerQuestions: ${JSON.stringify(saved)}`);
   return questions;
+}
+
+/** A submitted application of `code` for the campaign of `year`, by a new referent. */
+export async function submittedApplication(year: number, code: string) {
+  const member = await createTestUser({ collectivityCode: code, referent: true });
+  const registered = await registerApplication(member, year, { carryOver: false });
+  if (!registered.ok) throw new Error(`inscription refusée ${code}`);
+  await answerQuestions(member, registered.value.id);
+  const done = await submitApplication(member, registered.value.id);
+  if (!done.ok) throw new Error(`dépôt refusé ${code}`);
+  return registered.value.id;
 }

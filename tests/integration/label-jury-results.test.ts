@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 
 import { createPost } from "../../app/models/forum-posts.server";
 import { getTopic, searchForumTopics } from "../../app/models/forums.server";
-import { registerApplication, submitApplication } from "../../app/models/label-applications.server";
 import { publishNow } from "../../app/models/label-campaigns.server";
 import {
   assignJury,
@@ -17,7 +16,7 @@ import type { Role } from "../../db/schema";
 import { startTestApp, type TestApp } from "../helpers/app";
 import { apiRequest } from "../helpers/events";
 import { drainOutbox } from "../helpers/initiatives";
-import { answerQuestions, createTestCampaign } from "../helpers/label";
+import { createTestCampaign, submittedApplication } from "../helpers/label";
 import { apiToken, createTestUser, loginCookie } from "../helpers/users";
 
 let app: TestApp;
@@ -31,26 +30,15 @@ beforeAll(async () => {
 });
 afterAll(async () => app.close());
 
-/** A submitted application of `code` for the campaign of `year`. */
-async function submitted(year: number, code: string) {
-  const member = await createTestUser({ collectivityCode: code, referent: true });
-  const registered = await registerApplication(member, year, { carryOver: false });
-  if (!registered.ok) throw new Error(`inscription refusée ${code}`);
-  await answerQuestions(member, registered.value.id);
-  const done = await submitApplication(member, registered.value.id);
-  if (!done.ok) throw new Error(`dépôt refusé ${code}`);
-  return registered.value.id;
-}
-
 describe("espace du jury", () => {
   test("un membre du jury ne voit jamais un dossier non assigné ni en conflit d'intérêts", async () => {
     await createTestCampaign(2070);
     // A jury member from Golfe du Morbihan (56): Vannes is in their département.
     const juror = await createTestUser({ collectivityCode: "56121", roles: ["jury"] });
     const other = await createTestUser({ collectivityCode: "dep-29", roles: ["jury"] });
-    const vannes = await submitted(2070, "56260");
-    const beauvais = await submitted(2070, "60057");
-    const martigues = await submitted(2070, "13056");
+    const vannes = await submittedApplication(2070, "56260");
+    const beauvais = await submittedApplication(2070, "60057");
+    const martigues = await submittedApplication(2070, "13056");
 
     const refused = await assignJury(admin, vannes, juror.id);
     expect(refused.ok ? 200 : refused.status).toBe(409);
@@ -97,7 +85,7 @@ describe("recherche dans les fils de délibération", () => {
     await createTestCampaign(2075);
     const juror = await createTestUser({ collectivityCode: "dep-29", roles: ["jury"] });
     const other = await createTestUser({ collectivityCode: "dep-29", roles: ["jury"] });
-    const id = await submitted(2075, "35238");
+    const id = await submittedApplication(2075, "35238");
     expect((await assignJury(admin, id, juror.id)).ok).toBe(true);
     const topicId = (await getJuryApplication(juror, id))!.deliberationTopicId!;
     const posted = await createPost(juror, {
@@ -140,7 +128,7 @@ describe("publication des résultats", () => {
     await createTestCampaign(2080);
     const juror = await createTestUser({ collectivityCode: "dep-29", roles: ["jury"] });
     const otherJuror = await createTestUser({ collectivityCode: "dep-29", roles: ["jury"] });
-    const id = await submitted(2080, "38382");
+    const id = await submittedApplication(2080, "38382");
     await assignJury(admin, id, juror.id);
     const validated = await validateResult(admin, id, {
       level: 4,
