@@ -6,6 +6,7 @@ import { NeighbourInvitations, SentInvitations } from "~/components/collectivity
 import { EventCard } from "~/components/event-card";
 import { InitiativeCardGrid, InitiativeLinks } from "~/components/initiative-card";
 import { LabelHistory } from "~/components/label-level";
+import { OrganisationHeader } from "~/components/organisation-header";
 import { OrganisationMembers } from "~/components/organisation-members";
 import { getCollectivity } from "~/models/collectivities.server";
 import { listEvents } from "~/models/events.server";
@@ -54,49 +55,44 @@ export default function CollectivityPage() {
   const inNetwork = members.some((member) => member.status === "approved");
   return (
     <div className="container stack">
-      <p>
-        <Link to="/annuaire">← Annuaire</Link>
-      </p>
-      <h1>{collectivity.name}</h1>
-      {result?.message ? (
-        <div className="alert alert--success" role="status">
-          {result.message}
-        </div>
-      ) : null}
-      <section className="card" aria-labelledby="identite">
-        <h2 id="identite">Identité</h2>
-        <dl className="facts">
-          <dt>Type</dt>
-          <dd>
-            {kindLabels[collectivity.kind]}
-            {collectivity.kind === "epci" && collectivity.subtype
-              ? ` (${collectivity.subtype})`
-              : null}
-          </dd>
-          <dt>{collectivity.kind === "epci" ? "Siren" : "Code officiel"}</dt>
-          <dd>{collectivity.code}</dd>
-          {collectivity.population ? (
-            <>
-              <dt>Population</dt>
-              <dd>{formatNumber(collectivity.population)} habitants</dd>
-            </>
-          ) : null}
-          {collectivity.postcodes.length > 0 ? (
-            <>
-              <dt>Codes postaux</dt>
-              <dd>{collectivity.postcodes.join(", ")}</dd>
-            </>
-          ) : null}
-          {collectivity.parents.map((parent) => (
-            <FactLink
-              key={parent.code}
-              label={kindLabels[parent.kind]}
-              code={parent.code}
-              name={parent.name}
-            />
-          ))}
-        </dl>
-      </section>
+      <OrganisationHeader
+        back={{ to: "/annuaire", label: "Annuaire" }}
+        name={collectivity.name}
+        message={result?.message}
+        facts={
+          <>
+            <dt>Type</dt>
+            <dd>
+              {kindLabels[collectivity.kind]}
+              {collectivity.kind === "epci" && collectivity.subtype
+                ? ` (${collectivity.subtype})`
+                : null}
+            </dd>
+            <dt>{collectivity.kind === "epci" ? "Siren" : "Code officiel"}</dt>
+            <dd>{collectivity.code}</dd>
+            {collectivity.population ? (
+              <>
+                <dt>Population</dt>
+                <dd>{formatNumber(collectivity.population)} habitants</dd>
+              </>
+            ) : null}
+            {collectivity.postcodes.length > 0 ? (
+              <>
+                <dt>Codes postaux</dt>
+                <dd>{collectivity.postcodes.join(", ")}</dd>
+              </>
+            ) : null}
+            {collectivity.parents.map((parent) => (
+              <FactLink
+                key={parent.code}
+                label={kindLabels[parent.kind]}
+                code={parent.code}
+                name={parent.name}
+              />
+            ))}
+          </>
+        }
+      />
 
       <LabelHistory code={collectivity.code} history={label} />
 

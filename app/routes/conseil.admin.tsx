@@ -1,7 +1,6 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 
 import { AdminNav } from "~/components/admin-nav";
@@ -11,6 +10,7 @@ import { createVote, listVotes } from "~/models/council-votes.server";
 import { requireRole } from "~/utils/auth.server";
 import { CallSchema, DEFAULT_MAX_CHOICES, VoteSchema } from "~/utils/council-schemas";
 import { formatDateTime } from "~/utils/dates";
+import { submitForm } from "~/utils/replies.server";
 
 export async function loader(args: LoaderFunctionArgs) {
   requireRole(args, "admin");
@@ -29,20 +29,14 @@ export async function action(args: ActionFunctionArgs) {
   requireRole(args, "admin");
   const formData = await args.request.formData();
   const schema = formData.get("intent") === "open-vote" ? VoteSchema : CallSchema;
-  const submission = parseWithZod(formData, { schema });
-  if (submission.status !== "success") {
-    return json({ result: submission.reply() }, { status: 400 });
-  }
-  const value = submission.value;
-  const created = value.intent === "open-vote" ? await createVote(value) : await openCall(value);
-  if (!created.ok) {
-    return json(
-      { result: submission.reply({ fieldErrors: created.fieldErrors }) },
-      { status: 400 },
-    );
-  }
-  return redirect(
-    value.intent === "open-vote" ? `/conseil/votes/${created.value.id}` : "/conseil/admin",
+  return submitForm(
+    formData,
+    schema,
+    (value) => (value.intent === "open-vote" ? createVote(value) : openCall(value)),
+    {
+      done: (created, value) =>
+        value.intent === "open-vote" ? `/conseil/votes/${created.id}` : "/conseil/admin",
+    },
   );
 }
 

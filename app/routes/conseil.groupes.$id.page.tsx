@@ -1,7 +1,6 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 
 import { Breadcrumb } from "~/components/breadcrumb";
@@ -11,7 +10,7 @@ import { getWorkingGroup, isGroupMember, mayRunGroup } from "~/models/groups.ser
 import { requirePublisher, requireUser } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/dates";
 import { PageSchema } from "~/utils/groups-schemas";
-import { invariantResponse, refusedReply, refusedStatus } from "~/utils/replies.server";
+import { invariantResponse, submitForm } from "~/utils/replies.server";
 
 export async function loader(args: LoaderFunctionArgs) {
   const user = requireUser(args);
@@ -39,19 +38,15 @@ export async function loader(args: LoaderFunctionArgs) {
 export async function action(args: ActionFunctionArgs) {
   const user = requirePublisher(args);
   const groupId = args.params.id ?? "";
-  const submission = parseWithZod(await args.request.formData(), { schema: PageSchema });
-  if (submission.status !== "success") {
-    return json({ result: submission.reply() }, { status: 400 });
-  }
-  const saved = await savePage(user, groupId, submission.value);
-  if (!saved.ok) {
-    invariantResponse(saved.status !== 404, "Groupe de travail introuvable.");
-    return json(
-      { result: refusedReply(submission, saved) },
-      { status: refusedStatus(saved.status) },
-    );
-  }
-  return redirect(`/conseil/groupes/${groupId}/historique/${saved.value.version}`);
+  return submitForm(
+    await args.request.formData(),
+    PageSchema,
+    (value) => savePage(user, groupId, value),
+    {
+      done: (saved) => `/conseil/groupes/${groupId}/historique/${saved.version}`,
+      notFound: "Groupe de travail introuvable.",
+    },
+  );
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [

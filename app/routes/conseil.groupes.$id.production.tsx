@@ -1,7 +1,6 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 
 import { Breadcrumb } from "~/components/breadcrumb";
@@ -10,7 +9,7 @@ import { publishOutput } from "~/models/groups-outputs.server";
 import { requirePublisher } from "~/utils/auth.server";
 import { OutputSchema } from "~/utils/groups-schemas";
 import { requireGroupRunner } from "~/utils/groups.server";
-import { invariantResponse, refusedReply, refusedStatus } from "~/utils/replies.server";
+import { submitForm } from "~/utils/replies.server";
 import { themes } from "~/utils/themes";
 
 export async function loader(args: LoaderFunctionArgs) {
@@ -21,19 +20,15 @@ export async function loader(args: LoaderFunctionArgs) {
 export async function action(args: ActionFunctionArgs) {
   const user = requirePublisher(args);
   const groupId = args.params.id ?? "";
-  const submission = parseWithZod(await args.request.formData(), { schema: OutputSchema });
-  if (submission.status !== "success") {
-    return json({ result: submission.reply() }, { status: 400 });
-  }
-  const published = await publishOutput(user, groupId, submission.value);
-  if (!published.ok) {
-    invariantResponse(published.status !== 404, "Groupe de travail introuvable.");
-    return json(
-      { result: refusedReply(submission, published) },
-      { status: refusedStatus(published.status) },
-    );
-  }
-  return redirect(`/initiatives/${published.value.slug}`);
+  return submitForm(
+    await args.request.formData(),
+    OutputSchema,
+    (value) => publishOutput(user, groupId, value),
+    {
+      done: (published) => `/initiatives/${published.slug}`,
+      notFound: "Groupe de travail introuvable.",
+    },
+  );
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [

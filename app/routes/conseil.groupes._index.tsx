@@ -1,7 +1,6 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 
 import { Breadcrumb } from "~/components/breadcrumb";
@@ -9,9 +8,10 @@ import { Field, FormErrors, SelectField, TextareaField } from "~/components/form
 import { findUserIdByEmail } from "~/models/accounts.server";
 import { listCouncilTopics } from "~/models/council-topics.server";
 import { createWorkingGroup, listWorkingGroups } from "~/models/groups.server";
+import { failure } from "~/models/result.server";
 import { hasRole, requireRole } from "~/utils/auth.server";
 import { CreateGroupSchema, groupStatusLabels } from "~/utils/groups-schemas";
-import { refusedReply, refusedStatus } from "~/utils/replies.server";
+import { submitForm } from "~/utils/replies.server";
 import type { z } from "~/utils/validation";
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
@@ -38,40 +38,29 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
 
 export async function action(args: ActionFunctionArgs) {
   const admin = requireRole(args, "admin");
-  const submission = parseWithZod(await args.request.formData(), { schema: CreateGroupSchema });
-  if (submission.status !== "success") {
-    return json({ result: submission.reply() }, { status: 400 });
-  }
-  const { coordinatorEmail, ...input } = submission.value;
-  const coordinatorId = coordinatorEmail ? await findUserIdByEmail(coordinatorEmail) : null;
-  if (coordinatorEmail && !coordinatorId) {
-    return json(
-      {
-        result: submission.reply({
-          fieldErrors: { coordinatorEmail: ["Aucun compte ne correspond à cette adresse."] },
-        }),
-      },
-      { status: 400 },
-    );
-  }
-  const created = await createWorkingGroup(admin, {
-    ...input,
-    topicId: input.topicId ?? null,
-    coordinatorId,
-  });
-  if (!created.ok) {
-    const { coordinatorId: coordinatorErrors, ...fieldErrors } = created.fieldErrors;
-    return json(
-      {
-        result: refusedReply(submission, {
-          fieldErrors: { ...fieldErrors, coordinatorEmail: coordinatorErrors ?? [] },
-          formError: created.formError,
-        }),
-      },
-      { status: refusedStatus(created.status) },
-    );
-  }
-  return redirect(`/conseil/groupes/${created.value.id}`);
+  return submitForm(
+    await args.request.formData(),
+    CreateGroupSchema,
+    async ({ coordinatorEmail, ...input }) => {
+      const coordinatorId = coordinatorEmail ? await findUserIdByEmail(coordinatorEmail) : null;
+      if (coordinatorEmail && !coordinatorId) {
+        return failure(400, { coordinatorEmail: ["Aucun compte ne correspond à cette adresse."] });
+      }
+      const created = await createWorkingGroup(admin, {
+        ...input,
+        topicId: input.topicId ?? null,
+        coordinatorId,
+      });
+      if (created.ok) return created;
+      // The model names the coordinator by id, the form by address.
+      const { coordinatorId: coordinatorErrors, ...fieldErrors } = created.fieldErrors;
+      return {
+        ...created,
+        fieldErrors: { ...fieldErrors, coordinatorEmail: coordinatorErrors ?? [] },
+      };
+    },
+    { done: (created) => `/conseil/groupes/${created.id}` },
+  );
 }
 
 export const meta: MetaFunction = () => [

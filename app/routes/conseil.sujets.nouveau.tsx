@@ -1,15 +1,13 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 
 import { CheckboxGroup, Field, FormErrors, TextareaField } from "~/components/forms";
 import { listCalls, proposeTopic } from "~/models/council-topics.server";
 import { requirePublisher, requireUser } from "~/utils/auth.server";
 import { ProposeTopicSchema } from "~/utils/council-schemas";
-import { unlessRateLimited } from "~/utils/rate-limit.server";
-import { formRateLimited, invariantResponse } from "~/utils/replies.server";
+import { invariantResponse, submitForm } from "~/utils/replies.server";
 import { themes } from "~/utils/themes";
 
 async function openCallOf(request: Request) {
@@ -29,27 +27,13 @@ export async function action(args: ActionFunctionArgs) {
   const user = requirePublisher(args);
   const call = await openCallOf(args.request);
   invariantResponse(call, "Aucun appel à sujets n'est ouvert.");
-  const submission = parseWithZod(await args.request.formData(), { schema: ProposeTopicSchema });
-  if (submission.status !== "success") {
-    return json({ result: submission.reply() }, { status: 400 });
-  }
   const origin = new URL(args.request.url).origin;
-  const proposed = await unlessRateLimited(() =>
-    proposeTopic(user, call.id, submission.value, (id) => `${origin}/conseil/sujets/${id}`),
+  return submitForm(
+    await args.request.formData(),
+    ProposeTopicSchema,
+    (value) => proposeTopic(user, call.id, value, (id) => `${origin}/conseil/sujets/${id}`),
+    { done: (proposed) => `/conseil/sujets/${proposed.id}` },
   );
-  if (!("ok" in proposed)) return formRateLimited(proposed, submission);
-  if (!proposed.ok) {
-    return json(
-      {
-        result: submission.reply({
-          fieldErrors: proposed.fieldErrors,
-          formErrors: proposed.formError ? [proposed.formError] : undefined,
-        }),
-      },
-      { status: proposed.status },
-    );
-  }
-  return redirect(`/conseil/sujets/${proposed.value.id}`);
 }
 
 export const meta: MetaFunction = () => [

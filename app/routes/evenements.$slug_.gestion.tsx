@@ -1,7 +1,6 @@
-import { getFormProps, getInputProps, useForm, type SubmissionResult } from "@conform-to/react";
+import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 
 import { AttendeeTable } from "~/components/event-attendee-table";
@@ -18,8 +17,8 @@ import {
   CapacityFormSchema,
   EventMessageSchema,
 } from "~/utils/event-schemas";
-import { limitReached } from "~/utils/rate-limit.server";
-import { formRateLimited, refusedReply, refusedStatus } from "~/utils/replies.server";
+import { consume } from "~/utils/rate-limit.server";
+import { submitForm } from "~/utils/replies.server";
 
 const forbidden = "Seuls les organisateurs de cet événement peuvent le gérer.";
 
@@ -47,57 +46,48 @@ export async function loader(args: LoaderFunctionArgs) {
   };
 }
 
-type ActionData = { intent: string; result: SubmissionResult<string[]>; version: number };
-
 /** Each form is told apart by its `intent`; errors come back next to its fields, values kept. */
 export async function action(args: ActionFunctionArgs) {
   const { user, event } = await requireManagedEvent(args, forbidden);
   const formData = await args.request.formData();
   const intent = String(formData.get("intent") ?? "");
-  const version = event.sequence;
-  const reply = (result: SubmissionResult<string[]>, status: number) =>
-    json<ActionData>({ intent, result, version }, { status });
-  const refused = (
-    submission: Parameters<typeof refusedReply>[0],
-    failed: { status: number; fieldErrors: Record<string, string[]>; formError?: string },
-  ) => reply(refusedReply(submission, failed), refusedStatus(failed.status));
+  const extra = { intent, version: event.sequence };
+  const back = (notice: string) => `/evenements/${event.slug}/gestion?${notice}`;
 
   if (intent === "message") {
-    const submission = parseWithZod(formData, { schema: EventMessageSchema });
-    if (submission.status !== "success") return reply(submission.reply(), 400);
-    const limited = await limitReached("event-message", event.id);
-    if (limited) return formRateLimited(limited, submission, { extra: { intent, version } });
-    const { intent: _intent, ...message } = submission.value;
-    const sent = await messageAttendees(user, event.id, message);
-    if (!sent.ok) return refused(submission, sent);
-    return redirect(`/evenements/${event.slug}/gestion?envoye=${sent.value.sent}`);
+    return submitForm(
+      formData,
+      EventMessageSchema,
+      async ({ intent: _intent, ...message }) => {
+        await consume("event-message", event.id);
+        return messageAttendees(user, event.id, message);
+      },
+      { done: (sent) => back(`envoye=${sent.sent}`), extra },
+    );
   }
   if (intent === "capacity") {
-    const submission = parseWithZod(formData, { schema: CapacityFormSchema });
-    if (submission.status !== "success") return reply(submission.reply(), 400);
-    const limited = await limitReached("event-write", user.id);
-    if (limited) return formRateLimited(limited, submission, { extra: { intent, version } });
-    const updated = await updateEvent(
-      user,
-      event.id,
-      { capacity: submission.value.capacity ?? null },
-      { version: submission.value.version },
+    return submitForm(
+      formData,
+      CapacityFormSchema,
+      async ({ capacity, version }) => {
+        await consume("event-write", user.id);
+        return updateEvent(user, event.id, { capacity: capacity ?? null }, { version });
+      },
+      { done: () => back("jauge=1"), extra },
     );
-    if (!updated.ok) return refused(submission, updated);
-    return redirect(`/evenements/${event.slug}/gestion?jauge=1`);
   }
   if (intent === "add-organiser") {
-    const submission = parseWithZod(formData, { schema: AddOrganiserSchema });
-    if (submission.status !== "success") return reply(submission.reply(), 400);
-    const added = await addOrganiser(user, event.id, submission.value.email);
-    if (!added.ok) return refused(submission, added);
-    return redirect(`/evenements/${event.slug}/gestion?organisateur=1`);
+    return submitForm(
+      formData,
+      AddOrganiserSchema,
+      ({ email }) => addOrganiser(user, event.id, email),
+      { done: () => back("organisateur=1"), extra },
+    );
   }
-  const submission = parseWithZod(formData, { schema: CancelEventSchema });
-  if (submission.status !== "success") return reply(submission.reply(), 400);
-  const cancelled = await cancelEvent(user, event.id);
-  if (!cancelled.ok) return refused(submission, cancelled);
-  return redirect(`/evenements/${event.slug}/gestion?annule=1`);
+  return submitForm(formData, CancelEventSchema, () => cancelEvent(user, event.id), {
+    done: () => back("annule=1"),
+    extra,
+  });
 }
 
 export { keepActionHeaders as headers } from "~/utils/headers";
@@ -108,7 +98,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 export default function ManageEventPage() {
   const { event, attendees, organisers } = useLoaderData<typeof loader>();
-  const data = useActionData<ActionData>();
+  const data = useActionData<typeof action>();
   const [params] = useSearchParams();
   const resultFor = (intent: string) => (data?.intent === intent ? data.result : undefined);
   const [messageForm, messageFields] = useForm({

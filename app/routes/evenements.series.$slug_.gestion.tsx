@@ -1,4 +1,4 @@
-import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react";
+import { getFormProps, type SubmissionResult, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
@@ -17,12 +17,13 @@ import {
   InviteHostSchema,
   SeriesEditSchema,
 } from "~/utils/event-series-schemas";
-import { limitReached } from "~/utils/rate-limit.server";
+import { consume, limitReached } from "~/utils/rate-limit.server";
 import {
   formRateLimited,
   invariantResponse,
   refusedReply,
   refusedStatus,
+  submitForm,
 } from "~/utils/replies.server";
 
 /** The series of the organiser's page: 404 when not visible, 403 for others who see it. */
@@ -72,21 +73,18 @@ export async function action(args: ActionFunctionArgs) {
   const intent = String(formData.get("intent") ?? "");
   const reply = (result: SubmissionResult<string[]>, status: number, candidates?: Candidate[]) =>
     json<ActionData>({ intent, result, candidates }, { status });
-  const refused = (
-    submission: Parameters<typeof refusedReply>[0],
-    failed: { status: number; fieldErrors: Record<string, string[]>; formError?: string },
-  ) => reply(refusedReply(submission, failed), refusedStatus(failed.status));
-  const back = (notice: string) => redirect(`/evenements/series/${series.slug}/gestion?${notice}`);
+  const back = (notice: string) => `/evenements/series/${series.slug}/gestion?${notice}`;
 
   if (intent === "edit") {
-    const submission = parseWithZod(formData, { schema: SeriesEditSchema });
-    if (submission.status !== "success") return reply(submission.reply(), 400);
-    const limited = await limitReached("event-write", user.id);
-    if (limited) return formRateLimited(limited, submission, { extra: { intent } });
-    const { intent: _intent, ...input } = submission.value;
-    const updated = await updateSeries(user, series.id, input);
-    if (!updated.ok) return refused(submission, updated);
-    return back("enregistre=1");
+    return submitForm(
+      formData,
+      SeriesEditSchema,
+      async ({ intent: _intent, ...input }) => {
+        await consume("event-write", user.id);
+        return updateSeries(user, series.id, input);
+      },
+      { done: () => back("enregistre=1"), extra: { intent } },
+    );
   }
   if (intent === "invite") {
     const submission = parseWithZod(formData, { schema: InviteHostSchema });
@@ -111,14 +109,15 @@ export async function action(args: ActionFunctionArgs) {
     const limited = await limitReached("event-write", user.id);
     if (limited) return formRateLimited(limited, submission, { extra: { intent } });
     const invited = await inviteHost(user, series.id, resolution.code);
-    if (!invited.ok) return refused(submission, invited);
-    return back(`invitee=${encodeURIComponent(invited.value.name)}`);
+    if (!invited.ok) return reply(refusedReply(submission, invited), refusedStatus(invited.status));
+    return redirect(back(`invitee=${encodeURIComponent(invited.value.name)}`));
   }
-  const submission = parseWithZod(formData, { schema: DetachStageSchema });
-  if (submission.status !== "success") return reply(submission.reply(), 400);
-  const detached = await detachStage(user, series.id, submission.value.eventId);
-  if (!detached.ok) return refused(submission, detached);
-  return back("detachee=1");
+  return submitForm(
+    formData,
+    DetachStageSchema,
+    ({ eventId }) => detachStage(user, series.id, eventId),
+    { done: () => back("detachee=1"), extra: { intent } },
+  );
 }
 
 export { keepActionHeaders as headers } from "~/utils/headers";

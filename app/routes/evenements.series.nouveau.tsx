@@ -1,7 +1,6 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData } from "@remix-run/react";
 
 import { SeriesFields } from "~/components/event-series-fields";
@@ -9,8 +8,8 @@ import { FormErrors } from "~/components/forms";
 import { createSeries } from "~/models/event-series-writes.server";
 import { requirePublisher, requireRole } from "~/utils/auth.server";
 import { SeriesFormSchema } from "~/utils/event-series-schemas";
-import { limitReached } from "~/utils/rate-limit.server";
-import { formRateLimited } from "~/utils/replies.server";
+import { consume } from "~/utils/rate-limit.server";
+import { submitForm } from "~/utils/replies.server";
 
 export async function loader(args: LoaderFunctionArgs) {
   requireRole(args, "organiser");
@@ -19,23 +18,15 @@ export async function loader(args: LoaderFunctionArgs) {
 
 export async function action(args: ActionFunctionArgs) {
   const user = requirePublisher(args, "organiser");
-  const submission = parseWithZod(await args.request.formData(), { schema: SeriesFormSchema });
-  if (submission.status !== "success") return json({ result: submission.reply() }, 400);
-  const limited = await limitReached("event-write", user.id);
-  if (limited) return formRateLimited(limited, submission);
-  const created = await createSeries(user, submission.value);
-  if (!created.ok) {
-    return json(
-      {
-        result: submission.reply({
-          fieldErrors: created.fieldErrors,
-          formErrors: created.formError ? [created.formError] : undefined,
-        }),
-      },
-      created.status,
-    );
-  }
-  return redirect(`/evenements/series/${created.value.slug}/gestion?cycle=cree`);
+  return submitForm(
+    await args.request.formData(),
+    SeriesFormSchema,
+    async (value) => {
+      await consume("event-write", user.id);
+      return createSeries(user, value);
+    },
+    { done: (created) => `/evenements/series/${created.slug}/gestion?cycle=cree` },
+  );
 }
 
 export { keepActionHeaders as headers } from "~/utils/headers";

@@ -1,7 +1,6 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 
 import { Breadcrumb } from "~/components/breadcrumb";
@@ -12,8 +11,7 @@ import { requirePublisher, requireUser } from "~/utils/auth.server";
 import { TopicFormSchema } from "~/utils/forum-schemas";
 import { keepActionHeaders } from "~/utils/headers";
 import { randomId } from "~/utils/ids.server";
-import { RateLimitedError, unlessRateLimited } from "~/utils/rate-limit.server";
-import { formRateLimited, invariantResponse } from "~/utils/replies.server";
+import { invariantResponse, submitForm } from "~/utils/replies.server";
 
 export async function loader(args: LoaderFunctionArgs) {
   const user = requireUser(args);
@@ -29,24 +27,11 @@ export async function loader(args: LoaderFunctionArgs) {
 
 export async function action(args: ActionFunctionArgs) {
   const user = requirePublisher(args);
-  const submission = parseWithZod(await args.request.formData(), { schema: TopicFormSchema });
-  if (submission.status !== "success") {
-    return json({ result: submission.reply() }, { status: 400 });
-  }
-  const created = await unlessRateLimited(() =>
-    createTopic(user, { ...submission.value, categorySlug: args.params.category ?? "" }),
-  );
-  if (created instanceof RateLimitedError) return formRateLimited(created, submission);
-  if (created.ok) return redirect(created.value.path);
-  invariantResponse(created.status !== 404, "Catégorie introuvable.");
-  return json(
-    {
-      result: submission.reply({
-        fieldErrors: created.fieldErrors,
-        formErrors: created.formError ? [created.formError] : [],
-      }),
-    },
-    { status: created.status },
+  return submitForm(
+    await args.request.formData(),
+    TopicFormSchema,
+    (value) => createTopic(user, { ...value, categorySlug: args.params.category ?? "" }),
+    { done: (created) => created.path, notFound: "Catégorie introuvable." },
   );
 }
 

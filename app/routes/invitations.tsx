@@ -1,7 +1,7 @@
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { json, redirect } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 
 import { SentInvitations } from "~/components/collectivity-invitations";
@@ -9,8 +9,8 @@ import { Field, FormErrors, TextareaField } from "~/components/forms";
 import { approvedCollectivityOf, getCollectivity } from "~/models/collectivities.server";
 import { invitationsOf, inviteCollectivity, withdrawInvitation } from "~/models/invitations.server";
 import { requirePublisher, requireUser } from "~/utils/auth.server";
-import { limitReached } from "~/utils/rate-limit.server";
-import { formRateLimited, invariantResponse } from "~/utils/replies.server";
+import { consume } from "~/utils/rate-limit.server";
+import { invariantResponse, submitForm } from "~/utils/replies.server";
 import { emailSchema, z } from "~/utils/validation";
 
 const InviteSchema = z.object({
@@ -53,25 +53,15 @@ export async function action(args: ActionFunctionArgs) {
     invariantResponse(await withdrawInvitation(user, parsed.data.id), "Invitation introuvable.");
     return redirect("/invitations?retiree=1");
   }
-  const submission = parseWithZod(formData, { schema: InviteSchema });
-  if (submission.status !== "success") {
-    return json({ result: submission.reply() }, { status: 400 });
-  }
-  const limited = await limitReached("invitation-send", user.id);
-  if (limited) return formRateLimited(limited, submission);
-  const sent = await inviteCollectivity(user, submission.value);
-  if (!sent.ok) {
-    return json(
-      {
-        result: submission.reply({
-          fieldErrors: sent.fieldErrors,
-          formErrors: sent.formError ? [sent.formError] : [],
-        }),
-      },
-      { status: sent.status },
-    );
-  }
-  return redirect("/invitations?envoyee=1");
+  return submitForm(
+    formData,
+    InviteSchema,
+    async (value) => {
+      await consume("invitation-send", user.id);
+      return inviteCollectivity(user, value);
+    },
+    { done: () => "/invitations?envoyee=1" },
+  );
 }
 
 export { keepActionHeaders as headers } from "~/utils/headers";

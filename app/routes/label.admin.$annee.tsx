@@ -6,7 +6,7 @@ import type {
   LoaderFunctionArgs,
   MetaFunction,
 } from "@remix-run/node";
-import { json, redirect } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 
 import { Breadcrumb } from "~/components/breadcrumb";
@@ -27,7 +27,7 @@ import { requireRole } from "~/utils/auth.server";
 import { instantToLocal, PARIS } from "~/utils/dates";
 import { categoryLabels } from "~/utils/label";
 import { CampaignSchema } from "~/utils/label-schemas";
-import { invariantResponse, refusedReply } from "~/utils/replies.server";
+import { invariantResponse, submitForm } from "~/utils/replies.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 
@@ -79,13 +79,12 @@ export async function action(args: ActionFunctionArgs) {
     return redirect(`/label/${year}`);
   }
   formData.set("year", String(year));
-  const submission = parseWithZod(formData, { schema: CampaignSchema });
-  if (submission.status !== "success") return json({ result: submission.reply() }, { status: 400 });
-  const { year: _year, ...input } = submission.value;
-  const updated = await updateCampaign(year, input);
-  if (!updated.ok)
-    return json({ result: refusedReply(submission, updated) }, { status: updated.status });
-  return redirect(`/label/admin/${year}?enregistree=1`);
+  return submitForm(
+    formData,
+    CampaignSchema,
+    ({ year: _year, ...input }) => updateCampaign(year, input),
+    { done: () => `/label/admin/${year}?enregistree=1` },
+  );
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [

@@ -6,7 +6,7 @@ import type {
   LoaderFunctionArgs,
   MetaFunction,
 } from "@remix-run/node";
-import { json, redirect } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 
 import { Breadcrumb } from "~/components/breadcrumb";
@@ -21,7 +21,7 @@ import styles from "~/styles/label.css";
 import { requireRole } from "~/utils/auth.server";
 import { formatDate, formatDateTime } from "~/utils/dates";
 import { CampaignSchema } from "~/utils/label-schemas";
-import { refusedReply } from "~/utils/replies.server";
+import { submitForm } from "~/utils/replies.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 
@@ -57,12 +57,9 @@ export async function action(args: ActionFunctionArgs) {
       `/label/admin?${loaded.created ? "questionnaire=nouveau" : "questionnaire=inchange"}`,
     );
   }
-  const submission = parseWithZod(formData, { schema: CampaignSchema });
-  if (submission.status !== "success") return json({ result: submission.reply() }, { status: 400 });
-  const created = await createCampaign(submission.value);
-  if (!created.ok)
-    return json({ result: refusedReply(submission, created) }, { status: created.status });
-  return redirect(`/label/admin/${submission.value.year}?creee=1`);
+  return submitForm(formData, CampaignSchema, createCampaign, {
+    done: (_created, value) => `/label/admin/${value.year}?creee=1`,
+  });
 }
 
 export const meta: MetaFunction = () => [

@@ -3,6 +3,7 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 
 import { EventCard } from "~/components/event-card";
 import { InitiativeCardGrid } from "~/components/initiative-card";
+import { OrganisationHeader } from "~/components/organisation-header";
 import { OrganisationMembers } from "~/components/organisation-members";
 import { getPartner } from "~/models/organisations.server";
 import { hasRole } from "~/utils/auth.server";
@@ -45,46 +46,42 @@ export default function PartnerPage() {
   const result = useActionData<typeof action>();
   return (
     <div className="container stack">
-      <p>
-        <Link to="/annuaire?kind=partenaire">← Partenaires du conseil</Link>
-      </p>
-      <h1>{partner.name}</h1>
-      {result?.message ? (
-        <div className="alert alert--success" role="status">
-          {result.message}
-        </div>
-      ) : null}
-      <section className="card" aria-labelledby="identite">
-        <h2 id="identite">Identité</h2>
-        <dl className="facts">
-          <dt>Type</dt>
-          <dd>{partnerKindLabels[partner.kind]}</dd>
-          <dt>Collège du conseil</dt>
-          <dd>{collegeLabels[partner.college]}</dd>
-          {partner.siren ? (
-            <>
-              <dt>Siren</dt>
-              <dd>{partner.siren}</dd>
-            </>
-          ) : null}
-          {partner.website ? (
-            <>
-              <dt>Site</dt>
-              <dd>
-                <a href={partner.website} rel="noopener noreferrer">
-                  {partner.website}
-                </a>
-              </dd>
-            </>
-          ) : null}
-        </dl>
+      <OrganisationHeader
+        back={{ to: "/annuaire?kind=partenaire", label: "Partenaires du conseil" }}
+        name={partner.name}
+        message={result?.message}
+        facts={
+          <>
+            <dt>Type</dt>
+            <dd>{partnerKindLabels[partner.kind]}</dd>
+            <dt>Collège du conseil</dt>
+            <dd>{collegeLabels[partner.college]}</dd>
+            {partner.siren ? (
+              <>
+                <dt>Siren</dt>
+                <dd>{partner.siren}</dd>
+              </>
+            ) : null}
+            {partner.website ? (
+              <>
+                <dt>Site</dt>
+                <dd>
+                  <a href={partner.website} rel="noopener noreferrer">
+                    {partner.website}
+                  </a>
+                </dd>
+              </>
+            ) : null}
+          </>
+        }
+      >
         {partner.description ? <p>{partner.description}</p> : null}
         {canEdit ? (
           <p>
             <Link to={`/admin/partenaires/${partner.slug}`}>Modifier l'organisation</Link>
           </p>
         ) : null}
-      </section>
+      </OrganisationHeader>
 
       <OrganisationMembers members={members} canManage={canManage} />
 

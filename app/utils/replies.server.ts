@@ -1,13 +1,16 @@
 import type { SubmissionResult } from "@conform-to/react";
-import { json } from "@remix-run/node";
+import { parseWithZod } from "@conform-to/zod/v4";
+import { json, redirect } from "@remix-run/node";
+import type { z } from "zod";
 
-import type { RateLimitedError } from "./rate-limit.server";
+import type { Result } from "../models/result.server";
+import { RateLimitedError, unlessRateLimited } from "./rate-limit.server";
 
 /**
- * Route helpers that turn outcomes into HTTP answers, one way for each: a thrown 404/403 page, and
- * the 429 of a form whose limit is passed. The API's JSON answers live in `api.server.ts`.
+ * Route helpers that turn outcomes into HTTP answers, one way for each: a thrown 404/403 page, the
+ * 429 of a form whose limit is passed, and the answers of a form that saves one thing
+ * (`submitForm`). The API's JSON answers live in `api.server.ts`.
  */
-
 
 /** Conform's result for a form the model refused: its field errors and its message. */
 export function refusedReply(
@@ -66,4 +69,40 @@ export function formRateLimited<Extra extends Record<string, unknown> = Record<n
     },
     { status: 429, headers: retryAfterHeaders(error) },
   );
+}
+
+/**
+ * The action of a form that saves one thing: 400 with the errors by field when the input is
+ * invalid; 429 when `save` passes a rate limit (`consume`, or the model's own); the model's refusal
+ * next to its field, or the page's 404 for a refusal with status 404 when `notFound` is given;
+ * else the redirect to `done`. `extra` is the rest of the route's action data, in every answer.
+ */
+export async function submitForm<
+  Schema extends z.ZodType,
+  Saved,
+  Extra extends Record<string, unknown> = Record<never, never>,
+>(
+  formData: FormData,
+  schema: Schema,
+  save: (value: z.output<Schema>) => Promise<Result<Saved>>,
+  {
+    done,
+    notFound,
+    extra,
+  }: { done: (saved: Saved, value: z.output<Schema>) => string; notFound?: string; extra?: Extra },
+) {
+  const submission = parseWithZod(formData, { schema });
+  if (submission.status !== "success") {
+    return json({ ...(extra as Extra), result: submission.reply() }, { status: 400 });
+  }
+  const saved = await unlessRateLimited(() => save(submission.value));
+  if (saved instanceof RateLimitedError) return formRateLimited(saved, submission, { extra });
+  if (!saved.ok) {
+    if (notFound) invariantResponse(saved.status !== 404, notFound);
+    return json(
+      { ...(extra as Extra), result: refusedReply(submission, saved) },
+      { status: refusedStatus(saved.status) },
+    );
+  }
+  return redirect(done(saved.value, submission.value));
 }

@@ -1,32 +1,18 @@
 import { eq, sql } from "drizzle-orm";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { expect, test } from "vitest";
 
 import { openCall } from "../../app/models/council-topics.server";
 import { createPartner } from "../../app/models/organisations.server";
 import { db } from "../../db/client";
 import { councilVotes } from "../../db/schema";
-import { startTestApp, type TestApp } from "../helpers/app";
-import { expectAccessible, launchBrowser, signedInContext } from "../helpers/browser";
-import { createTestUser, loginCookie } from "../helpers/users";
+import { expectAccessible, setupBrowserApp } from "../helpers/browser";
+import { createTestUser } from "../helpers/users";
 
-let app: TestApp;
-let browser: Browser;
-
-beforeAll(async () => {
-  app = await startTestApp();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const site = setupBrowserApp();
 
 const hour = 60 * 60 * 1000;
 
-async function pageOf(userId: string) {
-  return (await signedInContext(browser, app, await loginCookie(userId))).newPage();
-}
+const pageOf = async (userId: string) => (await site.signedIn(userId)).newPage();
 
 test("un sujet proposé, deux référents votent, la clôture montre le résultat", async () => {
   const partner = await createPartner({
@@ -51,7 +37,7 @@ test("un sujet proposé, deux référents votent, la clôture montre le résulta
   if (!call.ok) throw new Error("call");
 
   const proposer = await pageOf(collectivityReferent.id);
-  await proposer.goto(`${app.origin}/conseil`);
+  await proposer.goto(`${site.app.origin}/conseil`);
   await expectAccessible(proposer);
   await proposer.getByRole("link", { name: "Proposer un sujet" }).click();
   await proposer
@@ -69,7 +55,7 @@ test("un sujet proposé, deux référents votent, la clôture montre le résulta
 
   // The admin opens the vote through the form (Paris time).
   const adminPage = await pageOf(admin.id);
-  await adminPage.goto(`${app.origin}/conseil/admin`);
+  await adminPage.goto(`${site.app.origin}/conseil/admin`);
   await expectAccessible(adminPage);
   const local = (offset: number) =>
     new Intl.DateTimeFormat("sv-SE", {
@@ -115,6 +101,6 @@ test("un sujet proposé, deux référents votent, la clôture montre le résulta
   expect(await row.textContent()).toContain("100 %");
   expect(await results.getByText("2 bulletins pour").count()).toBe(1);
   await expectAccessible(results);
-  await results.goto(`${app.origin}/conseil/verifier`);
+  await results.goto(`${site.app.origin}/conseil/verifier`);
   await expectAccessible(results);
 });

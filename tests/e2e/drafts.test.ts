@@ -1,27 +1,17 @@
 import { eq } from "drizzle-orm";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, test } from "vitest";
 
 import { db } from "../../db/client";
 import { sessions } from "../../db/schema";
-import { startTestApp, type TestApp } from "../helpers/app";
-import { expectAccessible, launchBrowser, signedInContext } from "../helpers/browser";
+import { expectAccessible, setupBrowserApp } from "../helpers/browser";
 import { openTopic, prepareForums } from "../helpers/forums";
-import { createTestUser, loginCookie, TEST_PASSWORD } from "../helpers/users";
+import { createTestUser, TEST_PASSWORD } from "../helpers/users";
 
 /** Nothing typed is lost when the session expired (issue 10, item 15). */
 
-let app: TestApp;
-let browser: Browser;
-beforeAll(async () => {
-  app = await startTestApp();
-  await prepareForums();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const site = setupBrowserApp();
+beforeAll(prepareForums);
 
 type Member = Awaited<ReturnType<typeof createTestUser>>;
 
@@ -42,7 +32,7 @@ const longText = `## Le contexte\n\n${"Un long texte écrit pendant une heure. "
 describe("texte envoyé après l'expiration de la session", () => {
   test("une initiative écrite longuement est rendue après la reconnexion", async () => {
     const member = await createTestUser({ collectivityCode: "60057" });
-    const context = await signedInContext(browser, app, await loginCookie(member.id));
+    const context = await site.signedIn(member.id);
     const page = await context.newPage();
     await page.goto("/initiatives/nouvelle");
     await page.getByLabel("Titre").fill("Un atelier de réparation numérique");
@@ -65,7 +55,7 @@ describe("texte envoyé après l'expiration de la session", () => {
   test("une réponse dans un forum est rendue ; une réponse bien envoyée n'est pas proposée", async () => {
     const member = await createTestUser();
     const topic = await openTopic(member, { title: "Sujet pour la reconnexion" });
-    const context = await signedInContext(browser, app, await loginCookie(member.id));
+    const context = await site.signedIn(member.id);
     const page = await context.newPage();
     await page.goto(topic.path);
     await page.getByLabel("Votre message").fill("Une réponse envoyée normalement.");

@@ -1,5 +1,4 @@
-import type { Browser, BrowserContext } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 
 import {
   createSeries,
@@ -7,26 +6,11 @@ import {
   decideInvitation,
   inviteHost,
 } from "../../app/models/event-series-writes.server";
-import { startTestApp, type TestApp } from "../helpers/app";
-import { expectAccessible, launchBrowser, signedInContext } from "../helpers/browser";
+import { expectAccessible, setupBrowserApp } from "../helpers/browser";
 import { eventInput } from "../helpers/events";
-import { createTestUser, loginCookie } from "../helpers/users";
+import { createTestUser } from "../helpers/users";
 
-let app: TestApp;
-let browser: Browser;
-
-beforeAll(async () => {
-  app = await startTestApp();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
-
-async function signedIn(userId: string): Promise<BrowserContext> {
-  return signedInContext(browser, app, await loginCookie(userId));
-}
+const site = setupBrowserApp();
 
 describe("cycles d'événements dans le navigateur", () => {
   test("on ouvre le programme d'un cycle, on suit une étape et on s'y inscrit ; les pages du cycle passent axe-core", async () => {
@@ -68,13 +52,13 @@ describe("cycles d'événements dans le navigateur", () => {
     const hostMember = await createTestUser({ collectivityCode: "56260" });
     const member = await createTestUser({ collectivityCode: "13056" });
 
-    const context = await signedIn(member.id);
+    const context = await site.signedIn(member.id);
     const page = await context.newPage();
     const errors: string[] = [];
     page.on("console", (message) => {
       if (message.type() === "error") errors.push(message.text());
     });
-    await page.goto(`${app.origin}/evenements/series`);
+    await page.goto(`${site.app.origin}/evenements/series`);
     await expectAccessible(page, { rules: "all" });
     await page.getByRole("link", { name: "Assises territoriales du navigateur 2027" }).click();
     await page.waitForURL(/\/evenements\/series\/assises-territoriales-du-navigateur-2027$/);
@@ -92,27 +76,31 @@ describe("cycles d'événements dans le navigateur", () => {
     expect(await page.getByRole("status").first().textContent()).toContain(
       "Votre inscription est confirmée.",
     );
-    await page.goto(`${app.origin}/evenements/series/assises-territoriales-du-navigateur-2027`);
+    await page.goto(
+      `${site.app.origin}/evenements/series/assises-territoriales-du-navigateur-2027`,
+    );
     await expect.poll(() => page.getByText("4 places restantes").count()).toBe(1);
     expect(errors).toEqual([]);
     await context.close();
 
     // The host's member creates the stage; the organiser manages the series.
-    const hostContext = await signedIn(hostMember.id);
+    const hostContext = await site.signedIn(hostMember.id);
     const hostPage = await hostContext.newPage();
-    await hostPage.goto(`${app.origin}/evenements/series/assises-territoriales-du-navigateur-2027`);
+    await hostPage.goto(
+      `${site.app.origin}/evenements/series/assises-territoriales-du-navigateur-2027`,
+    );
     await hostPage.getByRole("link", { name: "Créer notre étape" }).click();
     await hostPage.waitForURL(/\/etape$/);
     await expectAccessible(hostPage, { rules: "all" });
     await hostContext.close();
 
-    const organiserContext = await signedIn(organiser.id);
+    const organiserContext = await site.signedIn(organiser.id);
     const manage = await organiserContext.newPage();
     await manage.goto(
-      `${app.origin}/evenements/series/assises-territoriales-du-navigateur-2027/gestion`,
+      `${site.app.origin}/evenements/series/assises-territoriales-du-navigateur-2027/gestion`,
     );
     await expectAccessible(manage, { rules: "all" });
-    await manage.goto(`${app.origin}/evenements/series/nouveau`);
+    await manage.goto(`${site.app.origin}/evenements/series/nouveau`);
     await expectAccessible(manage, { rules: "all" });
     await organiserContext.close();
   });

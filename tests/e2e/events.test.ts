@@ -1,39 +1,22 @@
-import type { Browser, BrowserContext } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 
-import { startTestApp, type TestApp } from "../helpers/app";
-import { expectAccessible, launchBrowser, signedInContext } from "../helpers/browser";
-import { createTestUser, loginCookie } from "../helpers/users";
+import { expectAccessible, setupBrowserApp } from "../helpers/browser";
+import { createTestUser } from "../helpers/users";
 
-let app: TestApp;
-let browser: Browser;
-
-beforeAll(async () => {
-  app = await startTestApp();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
-
-/** A browser context signed in as the user (session created directly, not through the form). */
-async function signedIn(userId: string): Promise<BrowserContext> {
-  return signedInContext(browser, app, await loginCookie(userId));
-}
+const site = setupBrowserApp();
 
 describe("événements dans le navigateur", () => {
   test("un organisateur crée un événement ; un membre s'inscrit et voit les places baisser dans un autre onglet, sans recharger", async () => {
     const organiser = await createTestUser({ collectivityCode: "60057", roles: ["organiser"] });
     const member = await createTestUser({ collectivityCode: "56260" });
 
-    const organiserContext = await signedIn(organiser.id);
+    const organiserContext = await site.signedIn(organiser.id);
     const form = await organiserContext.newPage();
     const errors: string[] = [];
     form.on("console", (message) => {
       if (message.type() === "error") errors.push(message.text());
     });
-    await form.goto(`${app.origin}/evenements/nouveau`);
+    await form.goto(`${site.app.origin}/evenements/nouveau`);
     await expectAccessible(form, { rules: "all" });
     await form.getByLabel("Titre", { exact: true }).fill("Atelier navigateur des assises");
     await form.getByLabel("Présentation").fill("Un atelier **pratique** pour les agents.");
@@ -52,7 +35,7 @@ describe("événements dans le navigateur", () => {
       .poll(() => form.getByTestId("places-left").textContent())
       .toBe("5 places restantes");
 
-    const memberContext = await signedIn(member.id);
+    const memberContext = await site.signedIn(member.id);
     const watcher = await memberContext.newPage();
     await watcher.goto(url);
     await expectAccessible(watcher, { rules: "all" });
@@ -79,12 +62,12 @@ describe("événements dans le navigateur", () => {
       .toBe("4 places restantes");
 
     const list = await memberContext.newPage();
-    await list.goto(`${app.origin}/evenements`);
+    await list.goto(`${site.app.origin}/evenements`);
     await expect.poll(() => list.getByText("Atelier navigateur des assises").count()).toBe(1);
     await expectAccessible(list, { rules: "all" });
-    await list.goto(`${app.origin}/evenements?vue=mois&mois=2027-05`);
+    await list.goto(`${site.app.origin}/evenements?vue=mois&mois=2027-05`);
     await expectAccessible(list, { rules: "all" });
-    await list.goto(`${app.origin}/evenements/mes-evenements`);
+    await list.goto(`${site.app.origin}/evenements/mes-evenements`);
     expect(await list.getByText("Atelier navigateur des assises").count()).toBe(1);
     await expectAccessible(list, { rules: "all" });
     await form.goto(`${url}/gestion`);

@@ -1,40 +1,23 @@
-import type { Browser, BrowserContext } from "playwright-core";
-import { afterAll, beforeAll, expect, test, vi } from "vitest";
+import { beforeAll, expect, test, vi } from "vitest";
 
 import { moderatePost } from "../../app/models/forum-moderation.server";
 import { realtime } from "../../realtime/hub";
 import { rooms } from "../../realtime/protocol";
-import { startTestApp, type TestApp } from "../helpers/app";
-import { expectAccessible, launchBrowser, signedInContext } from "../helpers/browser";
+import { expectAccessible, setupBrowserApp } from "../helpers/browser";
 import { openTopic, prepareForums, reply } from "../helpers/forums";
-import { createTestUser, loginCookie } from "../helpers/users";
+import { createTestUser } from "../helpers/users";
 
-let app: TestApp;
-let browser: Browser;
-
-beforeAll(async () => {
-  app = await startTestApp();
-  await prepareForums();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
-
-/** A browser context signed in as the user (session created directly, not through the form). */
-async function signedIn(userId: string): Promise<BrowserContext> {
-  return signedInContext(browser, app, await loginCookie(userId));
-}
+const site = setupBrowserApp();
+beforeAll(prepareForums);
 
 test("une réponse apparaît en direct chez l'autre lecteur, et sa mention allume son badge", async () => {
   const alice = await createTestUser({ name: "Alice Morvan" });
   const bruno = await createTestUser({ name: "Bruno Kerjean" });
   const topic = await openTopic(alice, { title: "Wifi public dans les médiathèques" });
-  const pageA = await (await signedIn(alice.id)).newPage();
-  const pageB = await (await signedIn(bruno.id)).newPage();
-  await pageA.goto(`${app.origin}${topic.path}`);
-  await pageB.goto(`${app.origin}${topic.path}`);
+  const pageA = await (await site.signedIn(alice.id)).newPage();
+  const pageB = await (await site.signedIn(bruno.id)).newPage();
+  await pageA.goto(`${site.app.origin}${topic.path}`);
+  await pageB.goto(`${site.app.origin}${topic.path}`);
   // Both sockets have joined once presence counts two readers.
   await pageA.getByTestId("presence").getByText("2 membres lisent ce sujet").waitFor();
   await pageA.evaluate(() => {
@@ -62,8 +45,8 @@ test("un message masqué pendant une coupure de la socket disparaît à la recon
   const moderator = await createTestUser({ roles: ["moderator"] });
   const topic = await openTopic(alice, { title: "Sujet modéré pendant une coupure" });
   const postId = await reply(alice, topic.topicId, "Propos bientôt masqué");
-  const page = await (await signedIn(carole.id)).newPage();
-  await page.goto(`${app.origin}${topic.path}`);
+  const page = await (await site.signedIn(carole.id)).newPage();
+  await page.goto(`${site.app.origin}${topic.path}`);
   await page.getByText("Propos bientôt masqué").waitFor();
   await page.evaluate(() => {
     (window as unknown as { sansRechargement: boolean }).sansRechargement = true;
@@ -94,7 +77,7 @@ test("les pages des forums n'ont pas de violation d'accessibilité grave (axe-co
   const topic = await openTopic(alice, {
     body: "Un message **important** avec une [source](https://exemple.fr).",
   });
-  const page = await (await signedIn(alice.id)).newPage();
+  const page = await (await site.signedIn(alice.id)).newPage();
   for (const path of [
     "/forums",
     "/forums/vie-du-reseau",
@@ -102,7 +85,7 @@ test("les pages des forums n'ont pas de violation d'accessibilité grave (axe-co
     "/forums/vie-du-reseau/nouveau",
     "/notifications",
   ]) {
-    await page.goto(`${app.origin}${path}`);
+    await page.goto(`${site.app.origin}${path}`);
     await expectAccessible(page, { rules: "all" });
   }
 });
@@ -112,8 +95,8 @@ test("la vue modérateur d'un sujet (panneau de modération) n'a pas de violatio
   const topic = await openTopic(alice);
   await reply(alice, topic.topicId, "Un message que la modération pourrait masquer.");
   const moderator = await createTestUser({ roles: ["moderator"] });
-  const moderatorPage = await (await signedIn(moderator.id)).newPage();
-  await moderatorPage.goto(`${app.origin}${topic.path}`);
+  const moderatorPage = await (await site.signedIn(moderator.id)).newPage();
+  await moderatorPage.goto(`${site.app.origin}${topic.path}`);
   await moderatorPage.getByRole("heading", { name: "Modération du sujet" }).waitFor();
   await expectAccessible(moderatorPage, { rules: "all" });
 });

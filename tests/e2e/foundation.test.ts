@@ -1,20 +1,9 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 
-import { startTestApp, type TestApp } from "../helpers/app";
-import { expectAccessible, launchBrowser, signedInContext } from "../helpers/browser";
-import { createTestUser, loginCookie } from "../helpers/users";
+import { expectAccessible, setupBrowserApp } from "../helpers/browser";
+import { createTestUser } from "../helpers/users";
 
-let app: TestApp;
-let browser: Browser;
-beforeAll(async () => {
-  app = await startTestApp();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const site = setupBrowserApp();
 
 describe("parcours dans le navigateur", () => {
   test("inscription → validation par la référente → connexion → page compte", async () => {
@@ -23,7 +12,7 @@ describe("parcours dans le navigateur", () => {
       referent: true,
       name: "Claire Référente",
     });
-    const visitor = await browser.newContext({ baseURL: app.origin, locale: "fr-FR" });
+    const visitor = await site.visitor();
     const page = await visitor.newPage();
     await page.goto("/inscription");
     await page.getByLabel("Nom et prénom").fill("Paul Nouveau");
@@ -39,19 +28,19 @@ describe("parcours dans le navigateur", () => {
     await page.waitForURL("**/compte?bienvenue=1");
     await expect.poll(() => page.getByText("en attente de validation").count()).toBe(1);
 
-    const referentContext = await signedInContext(browser, app, await loginCookie(referent.id));
+    const referentContext = await site.signedIn(referent.id);
     const referentPage = await referentContext.newPage();
     await referentPage.goto("/collectivites/70299");
     await referentPage.getByRole("button", { name: "Valider Paul Nouveau" }).click();
     await expect.poll(() => referentPage.getByText("Adhésion validée.").count()).toBe(1);
 
     await page.getByRole("button", { name: "Se déconnecter" }).click();
-    await page.waitForURL(app.origin + "/");
+    await page.waitForURL(site.app.origin + "/");
     await page.goto("/connexion");
     await page.getByLabel("Adresse électronique").fill("paul.nouveau@lavoncourt.fr");
     await page.getByLabel("Mot de passe").fill("une phrase de passe solide");
     await page.getByRole("button", { name: "Se connecter" }).click();
-    await page.waitForURL(app.origin + "/");
+    await page.waitForURL(site.app.origin + "/");
     await page.getByRole("link", { name: "Paul Nouveau" }).click();
     await expect.poll(() => page.getByText("validée", { exact: true }).count()).toBe(1);
     await expectAccessible(page);
@@ -60,7 +49,7 @@ describe("parcours dans le navigateur", () => {
   });
 
   test("l'annuaire trouve Lavoncourt par son nom et par son code postal", async () => {
-    const context = await browser.newContext({ baseURL: app.origin, locale: "fr-FR" });
+    const context = await site.visitor();
     const page = await context.newPage();
     await page.goto("/annuaire");
     await page.getByLabel("Nom, code postal, code Insee ou Siren").fill("lavoncourt");
@@ -89,7 +78,7 @@ describe("parcours dans le navigateur", () => {
     "/accessibilite",
     "/confidentialite",
   ])("la page %s n'a pas de violation d'accessibilité grave", async (path) => {
-    const context = await browser.newContext({ baseURL: app.origin, locale: "fr-FR" });
+    const context = await site.visitor();
     const page = await context.newPage();
     await page.goto(path);
     await expectAccessible(page);
@@ -97,11 +86,7 @@ describe("parcours dans le navigateur", () => {
   });
 
   test("l'inscription fonctionne sans JavaScript et signale l'erreur sur le champ", async () => {
-    const context = await browser.newContext({
-      baseURL: app.origin,
-      locale: "fr-FR",
-      javaScriptEnabled: false,
-    });
+    const context = await site.visitor({ javaScriptEnabled: false });
     const page = await context.newPage();
     await page.goto("/inscription");
     await page.getByLabel("Adresse électronique").fill("pas-une-adresse");
@@ -125,13 +110,13 @@ test("une page servie depuis le cache s'hydrate dans le navigateur sans aucune v
   // Until the instance LISTENs for invalidations, nothing is served from memory.
   await vi.waitFor(
     async () => {
-      const response = await fetch(`${app.origin}/accessibilite`);
+      const response = await fetch(`${site.app.origin}/accessibilite`);
       await response.arrayBuffer();
       expect(response.headers.get("x-page-cache")).toBe("hit");
     },
     { timeout: 10_000, interval: 50 },
   );
-  const context = await browser.newContext({ baseURL: app.origin, locale: "fr-FR" });
+  const context = await site.visitor();
   const page = await context.newPage();
   const errors: string[] = [];
   page.on("console", (message) => {

@@ -1,31 +1,24 @@
-import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
 import { startIndexer, type Indexer } from "../../search/indexer";
 import "../../search/indexes";
-import { startTestApp, type TestApp } from "../helpers/app";
-import { expectAccessible, launchBrowser, signedInContext } from "../helpers/browser";
+import { expectAccessible, setupBrowserApp } from "../helpers/browser";
 import { createTestInitiative } from "../helpers/initiatives";
-import { createTestUser, loginCookie } from "../helpers/users";
+import { createTestUser } from "../helpers/users";
 
-let app: TestApp;
-let browser: Browser;
 let indexer: Indexer;
-beforeAll(async () => {
-  app = await startTestApp();
-  browser = await launchBrowser();
+const site = setupBrowserApp();
+beforeAll(() => {
   indexer = startIndexer({ intervalMs: 100 });
 });
 afterAll(async () => {
   await indexer?.close();
-  await browser?.close();
-  await app?.close();
 });
 
 describe("initiatives dans le navigateur", () => {
   test("un membre crée une initiative, la retrouve avec une faute de frappe et l'ouvre", async () => {
     const member = await createTestUser({ collectivityCode: "60057", name: "Inès Médiatrice" });
-    const context = await signedInContext(browser, app, await loginCookie(member.id));
+    const context = await site.signedIn(member.id);
     const page = await context.newPage();
 
     await page.goto("/initiatives/nouvelle");
@@ -72,7 +65,7 @@ describe("initiatives dans le navigateur", () => {
 
   test("un titre vide et aucun thème donnent une erreur claire sur chaque champ, sans JavaScript", async () => {
     const member = await createTestUser({ collectivityCode: "60057" });
-    const context = await signedInContext(browser, app, await loginCookie(member.id));
+    const context = await site.signedIn(member.id);
     await context.route("**/*.js", (route) => route.abort());
     const page = await context.newPage();
     await page.goto("/initiatives/nouvelle");
@@ -94,7 +87,7 @@ describe("initiatives dans le navigateur", () => {
       title: "Permanence numérique du samedi",
       body: "Le texte d'origine.",
     });
-    const context = await signedInContext(browser, app, await loginCookie(member.id));
+    const context = await site.signedIn(member.id);
     const first = await context.newPage();
     const second = await context.newPage();
     await first.goto(`/initiatives/${slug}/modifier`);

@@ -2,33 +2,26 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
-import { startTestApp, type TestApp } from "../helpers/app";
-import { expectAccessible, launchBrowser, signedInContext } from "../helpers/browser";
+import { expectAccessible, setupBrowserApp } from "../helpers/browser";
 import { lastMailLink } from "../helpers/mail-links";
-import { createTestUser, loginCookie } from "../helpers/users";
+import { createTestUser } from "../helpers/users";
 
-let app: TestApp;
-let browser: Browser;
 let mailDir: string;
 
 beforeAll(async () => {
   mailDir = await mkdtemp(path.join(tmpdir(), "territoires-invitations-"));
-  app = await startTestApp({ MAIL_DIR: mailDir, RATE_LIMITS: "false" });
-  browser = await launchBrowser();
 });
 afterAll(async () => {
-  await browser?.close();
-  await app?.close();
   await rm(mailDir, { recursive: true, force: true });
 });
+const site = setupBrowserApp(() => ({ MAIL_DIR: mailDir, RATE_LIMITS: "false" }));
 
 describe("invitez une commune voisine dans le navigateur", () => {
   test("invitation → inscription pré-remplie → la collectivité invitante voit la nouvelle membre", async () => {
     const inviter = await createTestUser({ collectivityCode: "56260", name: "Hervé Hôte" });
-    const inviterContext = await signedInContext(browser, app, await loginCookie(inviter.id));
+    const inviterContext = await site.signedIn(inviter.id);
     const page = await inviterContext.newPage();
     await page.goto("/collectivites/56260");
     await expectAccessible(page);
@@ -51,9 +44,9 @@ describe("invitez une commune voisine dans le navigateur", () => {
     await expect.poll(() => page.getByRole("status").textContent()).toContain("Invitation envoyée");
     await expectAccessible(page);
 
-    const visitor = await browser.newContext({ baseURL: app.origin, locale: "fr-FR" });
+    const visitor = await site.visitor();
     const signup = await visitor.newPage();
-    await signup.goto(await lastMailLink(app, email, "/inscription"));
+    await signup.goto(await lastMailLink(site.app, email, "/inscription"));
     await expectAccessible(signup);
     expect(await signup.getByLabel("Adresse électronique").inputValue()).toBe(email);
     expect(await signup.getByLabel("Votre collectivité").inputValue()).toContain(neighbourName);

@@ -1,39 +1,16 @@
-import type { Browser, BrowserContext } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 
 import { registerApplication, submitApplication } from "../../app/models/label-applications.server";
 import { assignJury } from "../../app/models/label-jury.server";
 import type { Role } from "../../db/schema";
-import { startTestApp, type TestApp } from "../helpers/app";
-import { launchBrowser } from "../helpers/browser";
+import { setupBrowserApp } from "../helpers/browser";
 import { answerQuestions, createTestCampaign } from "../helpers/label";
-import { createTestUser, loginCookie } from "../helpers/users";
+import { createTestUser } from "../helpers/users";
 
-let app: TestApp;
-let browser: Browser;
-beforeAll(async () => {
-  app = await startTestApp();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const site = setupBrowserApp();
 
 /** A browser without JavaScript, signed in as the user: only the server answers. */
-async function withoutJavaScript(userId: string): Promise<BrowserContext> {
-  const context = await browser.newContext({
-    baseURL: app.origin,
-    javaScriptEnabled: false,
-    locale: "fr-FR",
-  });
-  context.setDefaultTimeout(45_000);
-  const [name, value] = (await loginCookie(userId)).split("=");
-  await context.addCookies([
-    { name: name!, value: value!, url: app.origin, httpOnly: true, sameSite: "Lax" },
-  ]);
-  return context;
-}
+const withoutJavaScript = (userId: string) => site.signedIn(userId, { javaScriptEnabled: false });
 
 describe("formulaires du label sans JavaScript", () => {
   test("un message du jury et un retour écrit refusés reviennent avec leur texte et l'erreur", async () => {

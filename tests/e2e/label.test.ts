@@ -1,21 +1,10 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 
-import { startTestApp, type TestApp } from "../helpers/app";
-import { expectAccessible, launchBrowser, signedInContext } from "../helpers/browser";
+import { expectAccessible, setupBrowserApp } from "../helpers/browser";
 import { answerQuestions, createTestCampaign } from "../helpers/label";
-import { createTestUser, loginCookie } from "../helpers/users";
+import { createTestUser } from "../helpers/users";
 
-let app: TestApp;
-let browser: Browser;
-beforeAll(async () => {
-  app = await startTestApp();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const site = setupBrowserApp();
 
 describe("le label dans le navigateur", () => {
   test("inscription, questionnaire en deux sessions (dont une sans JavaScript), jury, validation, palmarès et panneau", async () => {
@@ -42,7 +31,7 @@ describe("le label dans le navigateur", () => {
     });
 
     // Session 1, with JavaScript: registration and a first section, saved automatically.
-    const first = await signedInContext(browser, app, await loginCookie(referent.id));
+    const first = await site.signedIn(referent.id);
     let page = await first.newPage();
     await page.goto("/label");
     await expectAccessible(page);
@@ -65,15 +54,7 @@ describe("le label dans le navigateur", () => {
     await first.close();
 
     // Session 2, without JavaScript: the draft is there; the next section is saved by the button.
-    const second = await browser.newContext({
-      baseURL: app.origin,
-      javaScriptEnabled: false,
-      locale: "fr-FR",
-    });
-    const [name, value] = (await loginCookie(referent.id)).split("=");
-    await second.addCookies([
-      { name: name!, value: value!, url: app.origin, httpOnly: true, sameSite: "Lax" },
-    ]);
+    const second = await site.signedIn(referent.id, { javaScriptEnabled: false });
     page = await second.newPage();
     await page.goto(`${applicationUrl}/democratie-citoyennete`);
     const consultation = page.getByRole("group", { name: /Consultez-vous les habitants en ligne/ });
@@ -98,7 +79,7 @@ describe("le label dans le navigateur", () => {
     await second.close();
 
     // The admin gives the application to two jury members.
-    const adminContext = await signedInContext(browser, app, await loginCookie(admin.id));
+    const adminContext = await site.signedIn(admin.id);
     const adminPage = await adminContext.newPage();
     // axe needs JavaScript in the page: the mosaïque is checked here, as the admin sees it.
     await adminPage.goto(`${applicationUrl}/mosaique`);
@@ -112,7 +93,7 @@ describe("le label dans le navigateur", () => {
 
     // Each jury member scores the application and proposes 4 @.
     for (const juror of [juryA, juryB]) {
-      const context = await signedInContext(browser, app, await loginCookie(juror.id));
+      const context = await site.signedIn(juror.id);
       const juryPage = await context.newPage();
       await juryPage.goto("/label/jury");
       await juryPage.getByRole("link", { name: "Martigues" }).click();
@@ -138,7 +119,7 @@ describe("le label dans le navigateur", () => {
     await adminPage.waitForURL(/\/label\/2090$/);
 
     // Public: palmarès, collectivity page, verification page, panel downloads, statistics.
-    const visitor = await browser.newContext({ baseURL: app.origin, locale: "fr-FR" });
+    const visitor = await site.visitor();
     const pub = await visitor.newPage();
     await pub.goto("/label/2090");
     await pub

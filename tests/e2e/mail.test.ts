@@ -3,39 +3,34 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 
 import { simpleParser } from "mailparser";
-import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
 import { preferencesOf } from "../../app/models/mail-preferences.server";
 import { db } from "../../db/client";
-import { startTestApp, type TestApp } from "../helpers/app";
-import { expectAccessible, launchBrowser, signedInContext } from "../helpers/browser";
+import { expectAccessible, setupBrowserApp } from "../helpers/browser";
 import { openTopic, prepareForums, reply } from "../helpers/forums";
 import { sendQueuedMail } from "../helpers/smtp";
 import { createTestUser, loginCookie } from "../helpers/users";
 
-let app: TestApp;
-let browser: Browser;
 let mailDir: string;
 let member: Awaited<ReturnType<typeof createTestUser>>;
 const SUBJECT = "Inès Voisine a répondu dans « Partager un tiers-lieu »";
 
 beforeAll(async () => {
   mailDir = await mkdtemp(path.join(tmpdir(), "territoires-mail-"));
-  // No SMTP_URL: the embedded default writes .eml files.
-  app = await startTestApp({ MAIL_DIR: mailDir, RATE_LIMITS: "false" });
-  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await rm(mailDir, { recursive: true, force: true });
+});
+// No SMTP_URL: the embedded default writes .eml files.
+const site = setupBrowserApp(() => ({ MAIL_DIR: mailDir, RATE_LIMITS: "false" }));
+beforeAll(async () => {
   await prepareForums();
   member = await createTestUser({ name: "Marc Membre" });
   const neighbour = await createTestUser({ name: "Inès Voisine" });
   const topic = await openTopic(member, { title: "Partager un tiers-lieu" });
   await reply(neighbour, topic.topicId, "Volontiers !");
   await sendQueuedMail();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await rm(mailDir, { recursive: true, force: true });
 });
 
 describe("courriels sans serveur SMTP", () => {
@@ -44,18 +39,18 @@ describe("courriels sans serveur SMTP", () => {
     expect(files).toHaveLength(1);
     const parsed = await simpleParser(await readFile(path.join(mailDir, files[0]!)));
     expect(parsed.subject).toBe(SUBJECT);
-    expect(parsed.text).toContain(`${app.origin}/forums/`);
+    expect(parsed.text).toContain(`${site.app.origin}/forums/`);
     expect(parsed.html).toContain("Voir sur Territoires Internet");
   });
 
   test("la page « Courriels envoyés » les liste et les montre, pour les seuls admins", async () => {
     const admin = await createTestUser({ roles: ["admin"], name: "Ada Admin" });
-    const forbidden = await app.request("/admin/courriels", {
+    const forbidden = await site.app.request("/admin/courriels", {
       cookie: await loginCookie(member.id),
     });
     expect(forbidden.status).toBe(403);
 
-    const context = await signedInContext(browser, app, await loginCookie(admin.id));
+    const context = await site.signedIn(admin.id);
     const page = await context.newPage();
     await page.goto("/admin/courriels");
     await expect
@@ -86,20 +81,13 @@ describe("courriels sans serveur SMTP", () => {
 
 describe("préférences et désabonnement dans le navigateur", () => {
   test("les préférences s'enregistrent sans JavaScript", async () => {
-    const cookie = await loginCookie(member.id);
-    const withScripts = await signedInContext(browser, app, cookie);
+    const withScripts = await site.signedIn(member.id);
     const checked = await withScripts.newPage();
     await checked.goto("/compte/notifications");
     await expectAccessible(checked);
     await withScripts.close();
 
-    const context = await browser.newContext({
-      baseURL: app.origin,
-      locale: "fr-FR",
-      javaScriptEnabled: false,
-    });
-    const [name, value] = cookie.split("=");
-    await context.addCookies([{ name: name!, value: value!, url: app.origin }]);
+    const context = await site.signedIn(member.id, { javaScriptEnabled: false });
     const page = await context.newPage();
     await page.goto("/compte/notifications");
     await page
@@ -121,7 +109,7 @@ describe("préférences et désabonnement dans le navigateur", () => {
     const parsed = await simpleParser(await readFile(path.join(mailDir, file!)));
     const link = /Ne plus recevoir ces courriels : (\S+)/.exec(parsed.text ?? "")?.[1];
     expect(link).toBeDefined();
-    const context = await browser.newContext({ locale: "fr-FR" });
+    const context = await site.browser.newContext({ locale: "fr-FR" });
     const page = await context.newPage();
     await page.goto(link!);
     await expectAccessible(page);

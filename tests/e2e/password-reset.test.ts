@@ -2,36 +2,29 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
-import { startTestApp, type TestApp } from "../helpers/app";
-import { expectAccessible, launchBrowser, signedInContext } from "../helpers/browser";
+import { expectAccessible, setupBrowserApp } from "../helpers/browser";
 import { sendQueuedMail } from "../helpers/smtp";
-import { createTestUser, loginCookie } from "../helpers/users";
+import { createTestUser } from "../helpers/users";
 
-let app: TestApp;
-let browser: Browser;
 let mailDir: string;
 const NEW_PASSWORD = "la mer monte vite en baie de Quiberon";
 
 beforeAll(async () => {
   mailDir = await mkdtemp(path.join(tmpdir(), "territoires-reset-"));
-  // No SMTP_URL: the embedded default writes .eml files, listed on /admin/courriels.
-  app = await startTestApp({ MAIL_DIR: mailDir, RATE_LIMITS: "false" });
-  browser = await launchBrowser();
 });
 afterAll(async () => {
-  await browser?.close();
-  await app?.close();
   await rm(mailDir, { recursive: true, force: true });
 });
+// No SMTP_URL: the embedded default writes .eml files, listed on /admin/courriels.
+const site = setupBrowserApp(() => ({ MAIL_DIR: mailDir, RATE_LIMITS: "false" }));
 
 describe("mot de passe oublié dans le navigateur", () => {
   test("demande, courriel dans « Courriels envoyés », nouveau mot de passe, connexion", async () => {
     const member = await createTestUser({ name: "Yannick Oublieux" });
     const admin = await createTestUser({ roles: ["admin"], name: "Ada Admin" });
-    const visitor = await browser.newContext({ baseURL: app.origin, locale: "fr-FR" });
+    const visitor = await site.visitor();
     const page = await visitor.newPage();
     await page.goto("/connexion");
     await page.getByRole("link", { name: "Mot de passe oublié ?" }).click();
@@ -45,7 +38,7 @@ describe("mot de passe oublié dans le navigateur", () => {
     await expectAccessible(page);
     await sendQueuedMail();
 
-    const adminContext = await signedInContext(browser, app, await loginCookie(admin.id));
+    const adminContext = await site.signedIn(admin.id);
     const outbox = await adminContext.newPage();
     await outbox.goto("/admin/courriels");
     await outbox.getByRole("link", { name: "Choisir un nouveau mot de passe" }).click();
@@ -55,7 +48,7 @@ describe("mot de passe oublié dans le navigateur", () => {
     const text = (await outbox.locator("pre.mail-text").textContent()) ?? "";
     expect(text).toContain("Bonjour Yannick Oublieux,");
     const link = /Choisir un nouveau mot de passe : (\S+)/.exec(text)?.[1];
-    expect(link).toMatch(new RegExp(`^${app.origin}/mot-de-passe/[a-z2-7]{40}$`));
+    expect(link).toMatch(new RegExp(`^${site.app.origin}/mot-de-passe/[a-z2-7]{40}$`));
     await adminContext.close();
 
     await page.goto(link!);

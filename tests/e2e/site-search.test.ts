@@ -1,27 +1,22 @@
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, test, vi } from "vitest";
 
 import {
   defaultProfileSettings,
   updateProfileSettings,
 } from "../../app/models/member-profiles.server";
-import { startTestApp, type TestApp } from "../helpers/app";
-import { expectAccessible, launchBrowser, signedInContext } from "../helpers/browser";
+import { expectAccessible, setupBrowserApp } from "../helpers/browser";
 import { deleteSearchIndexes, openTopic, prepareForums, reply } from "../helpers/forums";
 import { createTestInitiative, drainOutbox } from "../helpers/initiatives";
-import { createTestUser, loginCookie } from "../helpers/users";
+import { createTestUser } from "../helpers/users";
 
-let app: TestApp;
-let browser: Browser;
 let topicPath: string;
 let targetPostId: number;
 let profileId: string;
 
+const site = setupBrowserApp();
 beforeAll(async () => {
-  app = await startTestApp();
   await prepareForums();
-  browser = await launchBrowser();
-
   await createTestInitiative("56260", { title: "Signalement de voirie par les habitants" });
   // A long topic: the reply that holds the word sits far below the top of the page.
   const authors = await Promise.all([1, 2, 3].map(() => createTestUser()));
@@ -44,11 +39,7 @@ beforeAll(async () => {
   profileId = person.id;
   await drainOutbox();
 });
-afterAll(async () => {
-  await browser?.close();
-  await deleteSearchIndexes();
-  await app?.close();
-});
+afterAll(deleteSearchIndexes);
 
 /** Whether the element's top is inside the window (the page scrolled to it). */
 const inViewport = (page: Page, selector: string) =>
@@ -72,7 +63,7 @@ async function expectReplyOpenedHighlighted(page: Page) {
 }
 
 test("la boîte de l'en-tête suggère pendant la frappe, Entrée ouvre /recherche, une réponse ouvre le sujet à ce message surligné", async () => {
-  const context = await browser.newContext({ baseURL: app.origin, locale: "fr-FR" });
+  const context = await site.visitor();
   const page = await context.newPage();
   await page.goto("/");
   const box = page.getByRole("combobox", { name: "Rechercher sur tout le site" });
@@ -112,11 +103,7 @@ test("la boîte de l'en-tête suggère pendant la frappe, Entrée ouvre /recherc
 });
 
 test("sans JavaScript, le formulaire de l'en-tête mène aux résultats et au message surligné", async () => {
-  const context = await browser.newContext({
-    baseURL: app.origin,
-    locale: "fr-FR",
-    javaScriptEnabled: false,
-  });
+  const context = await site.visitor({ javaScriptEnabled: false });
   const page = await context.newPage();
   await page.goto("/");
   // Without JavaScript the field offers no suggestions: a plain search field, not a combobox.
@@ -130,7 +117,7 @@ test("sans JavaScript, le formulaire de l'en-tête mène aux résultats et au me
 });
 
 test("axe-core ne trouve rien de grave sur /recherche et /membres/:id", async () => {
-  const context = await browser.newContext({ baseURL: app.origin, locale: "fr-FR" });
+  const context = await site.visitor();
   const page = await context.newPage();
   await page.goto("/recherche?q=voirie");
   await page.getByRole("heading", { name: /pour « voirie »/ }).waitFor();
@@ -144,7 +131,7 @@ test("axe-core ne trouve rien de grave sur /recherche et /membres/:id", async ()
 
   // A member sees the contact form too.
   const member = await createTestUser();
-  const signedIn = await signedInContext(browser, app, await loginCookie(member.id));
+  const signedIn = await site.signedIn(member.id);
   const memberPage = await signedIn.newPage();
   await memberPage.goto(`/membres/${profileId}`);
   await memberPage.getByRole("button", { name: "Envoyer le message" }).waitFor();

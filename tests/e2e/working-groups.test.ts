@@ -1,27 +1,13 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, expect, test, vi } from "vitest";
+import { expect, test, vi } from "vitest";
 
 import { createWorkingGroup } from "../../app/models/groups.server";
-import { startTestApp, type TestApp } from "../helpers/app";
-import { expectAccessible, launchBrowser, signedInContext } from "../helpers/browser";
+import { expectAccessible, setupBrowserApp } from "../helpers/browser";
 import { drainOutbox } from "../helpers/initiatives";
-import { createTestUser, loginCookie } from "../helpers/users";
+import { createTestUser } from "../helpers/users";
 
-let app: TestApp;
-let browser: Browser;
+const site = setupBrowserApp();
 
-beforeAll(async () => {
-  app = await startTestApp();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
-
-async function pageOf(userId: string) {
-  return (await signedInContext(browser, app, await loginCookie(userId))).newPage();
-}
+const pageOf = async (userId: string) => (await site.signedIn(userId)).newPage();
 
 test("rejoindre un groupe de travail, publier une production trouvée par la recherche", async () => {
   const admin = await createTestUser({ roles: ["admin"], collectivityCode: "29019" });
@@ -36,7 +22,7 @@ test("rejoindre un groupe de travail, publier une production trouvée par la rec
   if (!created.ok) throw new Error(JSON.stringify(created));
 
   const joining = await pageOf(member.id);
-  await joining.goto(`${app.origin}/conseil/groupes`);
+  await joining.goto(`${site.app.origin}/conseil/groupes`);
   await expectAccessible(joining);
   await joining.getByRole("link", { name: "Guide de l'accessibilité numérique" }).click();
   await joining.getByRole("button", { name: "Rejoindre le groupe" }).click();
@@ -50,7 +36,7 @@ test("rejoindre un groupe de travail, publier une production trouvée par la rec
   await expectAccessible(joining);
 
   const coordinating = await pageOf(coordinator.id);
-  await coordinating.goto(`${app.origin}/conseil/groupes/${created.value.id}`);
+  await coordinating.goto(`${site.app.origin}/conseil/groupes/${created.value.id}`);
   await coordinating.getByRole("link", { name: "Publier une production" }).click();
   await coordinating.getByLabel("Titre").fill("Guide ornithorynque de l'accessibilité");
   await coordinating
@@ -68,7 +54,7 @@ test("rejoindre un groupe de travail, publier une production trouvée par la rec
   const searching = await pageOf(member.id);
   await vi.waitFor(
     async () => {
-      await searching.goto(`${app.origin}/recherche?q=ornithorynque`);
+      await searching.goto(`${site.app.origin}/recherche?q=ornithorynque`);
       expect(await searching.getByRole("link", { name: /Guide ornithorynque/ }).count()).toBe(1);
     },
     { timeout: 20_000, interval: 500 },

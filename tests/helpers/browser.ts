@@ -1,30 +1,63 @@
 import AxeBuilder from "@axe-core/playwright";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { expect } from "vitest";
+import { chromium, type Browser, type BrowserContextOptions, type Page } from "playwright-core";
+import { afterAll, beforeAll, expect } from "vitest";
 
-import type { TestApp } from "./app";
+import { startTestApp, type TestApp } from "./app";
+import { loginCookie } from "./users";
 
-export async function launchBrowser(): Promise<Browser> {
+async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
   });
 }
 
-/** A browser context signed in as the user, by planting a real session cookie. */
-export async function signedInContext(
-  browser: Browser,
-  app: TestApp,
-  cookie: string,
-): Promise<BrowserContext> {
-  const context = await browser.newContext({ baseURL: app.origin, locale: "fr-FR" });
-  // A missing element fails with what was awaited, before the test's own timeout hides it.
-  context.setDefaultTimeout(45_000);
-  const [name, value] = cookie.split("=");
-  await context.addCookies([
-    { name: name!, value: value!, url: app.origin, httpOnly: true, sameSite: "Lax" },
-  ]);
-  return context;
+/**
+ * The app and a Chromium for one test file: started before its tests, closed after them (and
+ * after the `afterAll` hooks registered later, which run first). `overrides` is read when the app
+ * starts, so that it may name what an earlier `beforeAll` prepared (a mail folder…).
+ */
+export function setupBrowserApp(overrides: () => Record<string, string> = () => ({})) {
+  let app: TestApp | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    app = await startTestApp(overrides());
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+  const started = () => {
+    if (!app || !browser) throw new Error("setupBrowserApp : l'application n'est pas démarrée.");
+    return { app, browser };
+  };
+  /** A fresh context on the app, in French, signed in when a session cookie is given. */
+  const newContext = async (options: BrowserContextOptions, cookie?: string) => {
+    const { app, browser } = started();
+    const context = await browser.newContext({ baseURL: app.origin, locale: "fr-FR", ...options });
+    if (!cookie) return context;
+    // A missing element fails with what was awaited, before the test's own timeout hides it.
+    context.setDefaultTimeout(45_000);
+    const [name, value] = cookie.split("=");
+    await context.addCookies([
+      { name: name!, value: value!, url: app.origin, httpOnly: true, sameSite: "Lax" },
+    ]);
+    return context;
+  };
+  return {
+    get app() {
+      return started().app;
+    },
+    get browser() {
+      return started().browser;
+    },
+    /** A context signed in as the user, by planting a real session cookie. */
+    signedIn: async (userId: string, options: BrowserContextOptions = {}) =>
+      newContext(options, await loginCookie(userId)),
+    /** A context of a visitor who is not signed in. */
+    visitor: (options: BrowserContextOptions = {}) => newContext(options),
+  };
 }
 
 /**
