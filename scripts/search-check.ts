@@ -11,6 +11,12 @@ await runCli({}, async () => {
     lines.push(
       `${report.index} : ${report.expected} attendus, ${report.indexed} indexés, ${report.missing.length} manquants, ${report.stale.length} périmés, ${report.extra.length} en trop`,
     );
+    if (report.outdatedVersion) {
+      problems += 1;
+      lines.push(
+        `  documents en version ${report.outdatedVersion.stored}, le code attend la version ${report.outdatedVersion.expected} : l'indexeur les reconstruit à son démarrage (ou npm run search:reindex -- --index ${report.index})`,
+      );
+    }
     for (const [label, ids] of [
       ["manquants", report.missing],
       ["périmés", report.stale],

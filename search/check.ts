@@ -1,4 +1,5 @@
 import { indexName, searchClient } from "./client";
+import { storedDocumentVersion } from "./index-state";
 import { indexDefinition } from "./registry";
 
 export type CheckReport = {
@@ -8,9 +9,14 @@ export type CheckReport = {
   missing: string[];
   stale: string[];
   extra: string[];
+  /** Set when the index's documents are of another version than the code's (a field missing). */
+  outdatedVersion: { stored: number; expected: number } | null;
 };
 
-/** Compares PostgreSQL with the index: documents missing, out of date, or left over. */
+/**
+ * Compares PostgreSQL with the index: documents missing, out of date, or left over, and documents
+ * of an older shape than the code gives (`updatedAt` alone cannot see a new field).
+ */
 export async function checkIndex(base: string): Promise<CheckReport> {
   const definition = indexDefinition(base);
   if (!definition) throw new Error(`index inconnu : ${base}`);
@@ -36,5 +42,16 @@ export async function checkIndex(base: string): Promise<CheckReport> {
     else if (indexed.get(id) !== updatedAt) stale.push(id);
   }
   const extra = [...indexed.keys()].filter((id) => !expected.has(id));
-  return { index: base, expected: expected.size, indexed: indexed.size, missing, stale, extra };
+  const stored = await storedDocumentVersion(indexName(base));
+  const outdatedVersion =
+    stored === definition.documentVersion ? null : { stored, expected: definition.documentVersion };
+  return {
+    index: base,
+    expected: expected.size,
+    indexed: indexed.size,
+    missing,
+    stale,
+    extra,
+    outdatedVersion,
+  };
 }

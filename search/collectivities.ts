@@ -92,6 +92,7 @@ function toDocument(row: Row, departments: Map<string | null, string>): Collecti
 
 registerIndex({
   base: COLLECTIVITIES_INDEX,
+  documentVersion: 1,
   settings: collectivitiesIndexSettings,
   load: async (codes) => {
     if (codes.length === 0) return [];

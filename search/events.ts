@@ -57,6 +57,7 @@ async function documents(where: ReturnType<typeof and>, limit?: number): Promise
 
 registerIndex({
   base: EVENTS_INDEX,
+  documentVersion: 1,
   settings: {
     searchableAttributes: ["title", "collectivityName", "communeName", "venue", "description"],
     filterableAttributes: [

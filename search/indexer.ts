@@ -1,27 +1,16 @@
-import { and, asc, eq, inArray, isNull, lt, lte, sql } from "drizzle-orm";
-import type { EnqueuedTaskPromise, Settings } from "meilisearch";
+import { and, asc, inArray, isNull, lt, lte, sql } from "drizzle-orm";
+import type { EnqueuedTaskPromise } from "meilisearch";
 
-import { sha256 } from "../app/utils/ids.server";
 import { logger } from "../app/utils/logger.server";
 import { db, sqlClient } from "../db/client";
-import { appMeta, outbox } from "../db/schema";
+import { outbox } from "../db/schema";
 import { indexName, searchClient } from "./client";
+import { recordDocumentVersion, recordSettings, settingsApplied } from "./index-state";
 import { indexDefinition, indexDefinitions } from "./registry";
+import { rebuildOutdatedIndexes } from "./reindex";
 
 const TASK_TIMEOUT_MS = 60_000;
 const MAX_BACKOFF_MS = 60_000;
-
-const settingsKey = (uid: string) => `search-settings:${uid}`;
-const fingerprint = (settings: Settings) => sha256(JSON.stringify(settings));
-
-/** Remembers which settings an index holds, so that they are not sent again for nothing. */
-export async function recordSettings(uid: string, settings: Settings) {
-  const value = fingerprint(settings);
-  await db
-    .insert(appMeta)
-    .values({ key: settingsKey(uid), value })
-    .onConflictDoUpdate({ target: appMeta.key, set: { value, updatedAt: new Date() } });
-}
 
 /** Creates each registered index if needed and applies its settings (idempotent). */
 export async function ensureIndexes() {
@@ -34,15 +23,15 @@ export async function ensureIndexes() {
     if (created.status === "failed" && created.error?.code !== "index_already_exists") {
       throw new Error(`création de l'index ${uid} : ${created.error?.message ?? "échec"}`);
     }
+    // A new index holds no document of an older shape: nothing to rebuild.
+    if (created.status === "succeeded") {
+      await recordDocumentVersion(uid, definition.documentVersion);
+    }
     // Applying settings, even unchanged ones, queues a task ahead of the first documents: skip
     // it when this index already got these very settings.
-    const fingerprint = sha256(JSON.stringify(definition.settings));
-    const key = `search-settings:${uid}`;
-    const [applied] = await db
-      .select({ value: appMeta.value })
-      .from(appMeta)
-      .where(eq(appMeta.key, key));
-    if (created.status !== "succeeded" && applied?.value === fingerprint) continue;
+    if (created.status !== "succeeded" && (await settingsApplied(uid, definition.settings))) {
+      continue;
+    }
     const settings = await client
       .index(uid)
       .updateSettings(definition.settings)
@@ -50,13 +39,7 @@ export async function ensureIndexes() {
     if (settings.status !== "succeeded") {
       throw new Error(`réglages de l'index ${uid} : ${settings.error?.message ?? settings.status}`);
     }
-    await db
-      .insert(appMeta)
-      .values({ key, value: fingerprint })
-      .onConflictDoUpdate({
-        target: appMeta.key,
-        set: { value: fingerprint, updatedAt: new Date() },
-      });
+    await recordSettings(uid, definition.settings);
   }
 }
 
@@ -255,8 +238,9 @@ export const OUTBOX_CHANNEL = "search_outbox";
 /**
  * The indexer loop: woken by a PostgreSQL notification when a change is committed, and polling
  * as well, for retries after a failure and for anything queued while it was not listening. It
- * keeps going when Meilisearch is away (writes keep succeeding; the rows wait). `close()` stops
- * it after the current batch.
+ * keeps going when Meilisearch is away (writes keep succeeding; the rows wait). At start it also
+ * rebuilds, in the background, the indexes whose documents are of an older version than the
+ * code's. `close()` stops it after the current batch and any rebuild under way.
  */
 export function startIndexer(options: { intervalMs?: number; batchSize?: number } = {}): Indexer {
   const intervalMs = options.intervalMs ?? 1000;
@@ -269,6 +253,9 @@ export function startIndexer(options: { intervalMs?: number; batchSize?: number 
   let listening: Promise<{ unlisten: () => Promise<void> } | null> | null = null;
   let lastPrune = 0;
   let lastWarning = 0;
+  let documentsCurrent = false;
+  let nextDocumentCheck = 0;
+  let rebuilding: Promise<void> | undefined;
 
   const warn = (error: unknown, message: string) => {
     // Meilisearch or PostgreSQL unreachable: say so once a minute, not on every poll.
@@ -289,12 +276,37 @@ export function startIndexer(options: { intervalMs?: number; batchSize?: number 
         return null;
       }));
 
+  // Beside the outbox batches, not before them: a rebuild takes minutes, during which the live
+  // index keeps receiving changes. An index left to another indexer's rebuild, or whose rebuild
+  // failed, is looked at again a minute later.
+  const rebuildOutdated = () => {
+    rebuilding = rebuildOutdatedIndexes()
+      .then(
+        (current) => {
+          documentsCurrent = current;
+        },
+        (error: unknown) => {
+          logger().error(
+            { err: error instanceof Error ? error.message : String(error) },
+            "reconstruction d'un index en échec, nouvel essai dans une minute",
+          );
+        },
+      )
+      .finally(() => {
+        rebuilding = undefined;
+        nextDocumentCheck = Date.now() + 60_000;
+      });
+  };
+
   const tick = async () => {
     try {
       await listen();
       if (!ready) {
         await ensureIndexes();
         ready = true;
+      }
+      if (!stopped && !documentsCurrent && !rebuilding && Date.now() >= nextDocumentCheck) {
+        rebuildOutdated();
       }
       while (!stopped && (await processOutboxBatch(options.batchSize)) > 0) {
         // keep draining while there is work
@@ -336,6 +348,8 @@ export function startIndexer(options: { intervalMs?: number; batchSize?: number 
       stopped = true;
       clearTimeout(timer);
       await running;
+      // A rebuild is let finish: stopped halfway, it would be done again from the start.
+      await rebuilding;
       await (await listening)?.unlisten();
     },
     drain: async () => {

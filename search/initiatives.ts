@@ -193,6 +193,7 @@ async function* allIndexableInitiativeIds(batchSize: number) {
 
 registerIndex({
   base: INITIATIVES_INDEX,
+  documentVersion: 1,
   settings: initiativesSettings,
   load: (ids) => loadInitiativeDocuments(ids),
   loadAll: async function* (batchSize) {

@@ -99,6 +99,7 @@ async function documents(where: ReturnType<typeof and>, limit?: number) {
 
 registerIndex({
   base: MEMBERS_INDEX,
+  documentVersion: 1,
   settings: membersIndexSettings,
   load: (ids) => (ids.length === 0 ? Promise.resolve([]) : documents(inArray(users.id, ids))),
   loadAll: async function* (batchSize) {

@@ -83,6 +83,7 @@ export function loadPostDocuments(documentIds: string[]) {
 
 registerIndex({
   base: POSTS_INDEX,
+  documentVersion: 1,
   settings: postsIndexSettings,
   load: loadPostDocuments,
   loadAll: async function* (batchSize) {

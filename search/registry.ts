@@ -8,6 +8,11 @@ export type IndexDefinition = {
   base: string;
   settings: Settings;
   /**
+   * The shape of this index's documents: raise it when `load` gives documents a new field or a
+   * changed one. At start the indexer rebuilds an index whose documents are of another version.
+   */
+  documentVersion: number;
+  /**
    * The documents for these ids as they should be searchable now. Ids left out (deleted rows,
    * drafts, anything not public) are removed from the index.
    */

@@ -1,10 +1,11 @@
 import { sql } from "drizzle-orm";
 
-import { db } from "../db/client";
+import { logger } from "../app/utils/logger.server";
+import { db, sqlClient } from "../db/client";
 import { outbox } from "../db/schema";
 import { indexName, searchClient } from "./client";
-import { recordSettings } from "./indexer";
-import { indexDefinition } from "./registry";
+import { recordDocumentVersion, recordSettings, storedDocumentVersion } from "./index-state";
+import { indexDefinition, indexDefinitions } from "./registry";
 
 const TASK = { timeout: 10 * 60_000, interval: 100 };
 
@@ -60,6 +61,7 @@ export async function reindex(
   );
   await client.deleteIndex(fresh).waitTask(TASK);
   await recordSettings(live, definition.settings);
+  await recordDocumentVersion(live, definition.documentVersion);
 
   // Everything visible in the snapshot was committed before the first document was read.
   const replayed = await db.execute(sql`
@@ -69,6 +71,56 @@ export async function reindex(
       and ${outbox.xid} >= pg_snapshot_xmin(${snapshot}::pg_snapshot)
       and not pg_visible_in_snapshot(${outbox.xid}, ${snapshot}::pg_snapshot)`);
   return { documents, replayed: replayed.count };
+}
+
+/**
+ * Rebuilds, with `reindex`, each index whose documents are of another version than the code's
+ * (a release gave them a new field): nobody has to know to run search:reindex after it. Several
+ * indexers start together (app instances, workers): a PostgreSQL advisory lock per index lets one
+ * rebuild it, the others skip it. Returns false when one was left to another indexer's rebuild.
+ */
+export async function rebuildOutdatedIndexes() {
+  let allCurrent = true;
+  for (const definition of indexDefinitions()) {
+    const uid = indexName(definition.base);
+    if ((await storedDocumentVersion(uid)) === definition.documentVersion) continue;
+    const locked = await withAdvisoryLock(`search-documents:${uid}`, async () => {
+      // Another indexer may have finished this rebuild between the read above and the lock.
+      const stored = await storedDocumentVersion(uid);
+      if (stored === definition.documentVersion) return;
+      const context = { index: definition.base, from: stored, to: definition.documentVersion };
+      logger().info(context, "documents d'une autre version : reconstruction de l'index");
+      const started = Date.now();
+      const result = await reindex(definition.base);
+      logger().info(
+        { ...context, ...result, ms: Date.now() - started },
+        "index reconstruit à la version des documents",
+      );
+    });
+    if (!locked) allCurrent = false;
+  }
+  return allCurrent;
+}
+
+/**
+ * Runs `work` if this process gets the lock, held by a connection of its own for as long as the
+ * work lasts (a rebuild takes minutes: no transaction is kept open); false if it is held elsewhere.
+ */
+async function withAdvisoryLock(key: string, work: () => Promise<void>) {
+  const connection = await sqlClient().reserve();
+  try {
+    const [row] = await connection<{ locked: boolean }[]>`
+      select pg_try_advisory_lock(hashtextextended(${key}, 0)) as locked`;
+    if (!row?.locked) return false;
+    try {
+      await work();
+    } finally {
+      await connection`select pg_advisory_unlock(hashtextextended(${key}, 0))`;
+    }
+    return true;
+  } finally {
+    connection.release();
+  }
 }
 
 async function expectSuccess(

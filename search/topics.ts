@@ -115,6 +115,8 @@ export async function loadTopicDocuments(documentIds: string[]): Promise<TopicDo
 
 registerIndex({
   base: TOPICS_INDEX,
+  // 2: each document carries topicId, read by the filter of working groups' and juries' topics.
+  documentVersion: 2,
   settings: topicsIndexSettings,
   load: loadTopicDocuments,
   loadAll: async function* (batchSize) {

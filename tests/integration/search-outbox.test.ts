@@ -23,6 +23,7 @@ async function load(ids: string[]): Promise<SearchDocument[]> {
 }
 registerIndex({
   base: "communes_test",
+  documentVersion: 1,
   settings: { searchableAttributes: ["name"] },
   load,
   loadAll: async function* (batchSize) {
@@ -42,6 +43,7 @@ const index = () => searchClient().index(indexName("communes_test"));
 let brokenIds = true;
 registerIndex({
   base: "refus_test",
+  documentVersion: 1,
   settings: { searchableAttributes: ["name"] },
   load: async (ids) =>
     ids.map((id) => ({
@@ -76,6 +78,7 @@ function metaIndex(base: string, loadAll?: () => AsyncIterable<SearchDocument[]>
   };
   registerIndex({
     base,
+    documentVersion: 1,
     settings: { searchableAttributes: ["title"] },
     load: async (ids) => {
       const documents = await readDocuments(ids);
