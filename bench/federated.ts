@@ -114,11 +114,14 @@ export async function federatedRows(options: Options): Promise<Array<[string, st
   });
   bar.finish();
   const generated = (performance.now() - started) / 1000;
-  for (const base of [POSTS_INDEX, TOPICS_INDEX, EVENTS_INDEX]) {
-    bar = progress(
-      `Réindexation (${base})`,
-      base === EVENTS_INDEX ? EVENTS : topics * POSTS_PER_TOPIC,
-    );
+  // The replies only: a topic's first post is its own document's text.
+  const sizes = [
+    [POSTS_INDEX, topics * (POSTS_PER_TOPIC - 1)],
+    [TOPICS_INDEX, topics],
+    [EVENTS_INDEX, EVENTS],
+  ] as const;
+  for (const [base, documents] of sizes) {
+    bar = progress(`Réindexation (${base})`, documents);
     await reindex(base, { onProgress: (done) => bar.update(done) });
     bar.finish();
   }
