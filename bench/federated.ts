@@ -1,11 +1,14 @@
 /**
  * The federated part of `npm run bench:search`: forum replies (BENCH_POSTS, 50,000, in topics of
- * 30) and events (BENCH_EVENTS, 5,000) written through the API beside the initiatives already
- * indexed, the whole directory indexed, then `/recherche?q=` for a signed-in member at
- * `clients` concurrent clients beside the very same multi-search sent straight to Meilisearch,
- * and the delay from a new reply to its being found by `/api/v1/search`.
+ * 30) and events (BENCH_EVENTS, 5,000) written in bulk into PostgreSQL (seeded texts) beside the
+ * initiatives already indexed, then indexed by the project's reindex, with the whole directory;
+ * then `/recherche?q=` for a signed-in member at `clients` concurrent clients beside the very same
+ * multi-search sent straight to Meilisearch, and the delay from a new reply, written through the
+ * API and indexed through the outbox by the running indexer, to its being found by
+ * `/api/v1/search`.
  */
-import { createContent, createMembers, type Member } from "./corpus";
+import { progress } from "../scripts/progress";
+import { createMembers, type Member } from "./corpus";
 import { closedLoopRound, emptySample, sampleSummary, waitForIndexing } from "./lib";
 
 const POSTS = Number(process.env.BENCH_POSTS ?? 50_000);
@@ -86,23 +89,51 @@ export async function federatedRows(options: Options): Promise<Array<[string, st
   const members = await createMembers(20);
   const topics = Math.ceil(POSTS / POSTS_PER_TOPIC);
   const started = performance.now();
-  const corpus = await createContent(options.appOrigin, members, {
-    members: members.length,
-    initiatives: 0,
+  const { db } = await import("../db/client");
+  const { generateSyntheticForums } = await import("../scripts/seed/synthetic-forums");
+  const { generateSyntheticEvents } = await import("../scripts/seed/synthetic-events");
+  const { reindex } = await import("../search/reindex");
+  const { POSTS_INDEX } = await import("../search/posts");
+  const { TOPICS_INDEX } = await import("../search/topics");
+  const { EVENTS_INDEX } = await import("../search/events");
+  let bar = progress("Messages de forum", topics * POSTS_PER_TOPIC);
+  const topicIds = await generateSyntheticForums(db, {
     topics,
     postsPerTopic: POSTS_PER_TOPIC,
-    events: EVENTS,
-    registrationsPerEvent: 0,
-    eventCapacity: 50,
+    authorIds: members.map((member) => member.id),
+    categorySlugs: ["vie-du-reseau", "inclusion-numerique", "services-en-ligne"],
+    onProgress: (done) => bar.update(done),
   });
+  bar.finish();
+  bar = progress("Événements", EVENTS);
+  await generateSyntheticEvents(db, {
+    count: EVENTS,
+    organisers: members.filter((member) => member.organiser),
+    capacity: 50,
+    onProgress: (done) => bar.update(done),
+  });
+  bar.finish();
+  const generated = (performance.now() - started) / 1000;
+  // The replies only: a topic's first post is its own document's text.
+  const sizes = [
+    [POSTS_INDEX, topics * (POSTS_PER_TOPIC - 1)],
+    [TOPICS_INDEX, topics],
+    [EVENTS_INDEX, EVENTS],
+  ] as const;
+  for (const [base, documents] of sizes) {
+    bar = progress(`Réindexation (${base})`, documents);
+    await reindex(base, { onProgress: (done) => bar.update(done) });
+    bar.finish();
+  }
+  // The members' own documents go through the outbox and the running indexer.
   await waitForIndexing(options.databaseUrl);
   await syncDirectoryIndex();
   // Measured once indexing is over, so that neither side waits behind the directory's batches.
   await waitForMeilisearchIdle(options.meiliUrl, options.meiliHeaders);
   const rows: Array<[string, string]> = [
     [
-      "Corpus fédéré (API, indexé)",
-      `${(topics * POSTS_PER_TOPIC).toLocaleString("fr-FR")} messages, ${EVENTS.toLocaleString("fr-FR")} événements, annuaire en ${((performance.now() - started) / 1000).toFixed(0)} s`,
+      "Corpus fédéré (SQL, réindexé)",
+      `${(topics * POSTS_PER_TOPIC).toLocaleString("fr-FR")} messages, ${EVENTS.toLocaleString("fr-FR")} événements écrits en ${generated.toFixed(0)} s, indexés avec l'annuaire en ${((performance.now() - started) / 1000 - generated).toFixed(0)} s`,
     ],
   ];
 
@@ -143,8 +174,8 @@ export async function federatedRows(options: Options): Promise<Array<[string, st
 
   const trials = [];
   for (let trial = 0; trial < 10; trial += 1) {
-    const topic = corpus.topics[trial % corpus.topics.length]!;
-    trials.push(await replyFoundDelay(options.appOrigin, viewer, topic.id, trial));
+    const topicId = topicIds[trial % topicIds.length]!;
+    trials.push(await replyFoundDelay(options.appOrigin, viewer, topicId, trial));
   }
   if (process.env.BENCH_VERBOSE) await printTimelines(options, trials);
   const delays = trials.map((trial) => trial.delay).sort((a, b) => a - b);
@@ -181,7 +212,29 @@ type MeiliTask = {
   enqueuedAt: string;
   startedAt: string;
   finishedAt: string;
+  batchUid: number;
 };
+
+/** Meilisearch's own account of a batch: how long each step of its work took. */
+async function slowestSteps(options: Options, batchUid: number) {
+  const response = await fetch(`${options.meiliUrl}/batches/${batchUid}`, {
+    headers: options.meiliHeaders,
+  });
+  const batch = (await response.json()) as { stats: { progressTrace?: Record<string, string> } };
+  const millis = (duration: string) => {
+    const [, value, unit] = /^([\d.]+)(ms|s|µs|ns)$/.exec(duration) ?? [];
+    const scale: Record<string, number> = { s: 1000, ms: 1, µs: 1e-3, ns: 1e-6 };
+    return Number(value ?? 0) * (scale[unit ?? ""] ?? 0);
+  };
+  // The leaves: a step's parents add up their children.
+  const steps = Object.entries(batch.stats.progressTrace ?? {});
+  return steps
+    .filter(([name]) => !steps.some(([other]) => other.startsWith(`${name} > `)))
+    .sort(([, a], [, b]) => millis(b) - millis(a))
+    .slice(0, 3)
+    .map(([name, duration]) => `${name.split(" > ").slice(-2).join(" > ")} ${duration}`)
+    .join(", ");
+}
 
 /** Where each trial spent its time: outbox row, worker, Meilisearch tasks, then found. */
 async function printTimelines(options: Options, trials: Trial[]) {
@@ -201,14 +254,16 @@ async function printTimelines(options: Options, trials: Trial[]) {
     const mine = tasks.filter(
       (task) => at(task.enqueuedAt) >= start - 50 && at(task.enqueuedAt) <= trial.foundAt,
     );
-    const steps = mine
-      .map(
-        (task) =>
-          `${task.indexUid}#${task.uid} enq +${at(task.enqueuedAt) - start} start +${at(task.startedAt) - start} fin +${at(task.finishedAt) - start}`,
-      )
-      .join(" | ");
+    const steps = [];
+    for (const task of mine) {
+      const took = at(task.finishedAt) - at(task.startedAt);
+      steps.push(
+        `${task.indexUid}#${task.uid} enq +${at(task.enqueuedAt) - start} start +${at(task.startedAt) - start} fin +${at(task.finishedAt) - start}` +
+          (took > 300 ? ` (${await slowestSteps(options, task.batchUid)})` : ""),
+      );
+    }
     console.error(
-      `réponse ${trial.id} : ${trial.delay.toFixed(0)} ms ; outbox → pris +${(row!.processed?.getTime() ?? NaN) - start} ; ${steps} ; trouvée +${trial.foundAt - start}`,
+      `réponse ${trial.id} : ${trial.delay.toFixed(0)} ms ; outbox → pris +${(row!.processed?.getTime() ?? NaN) - start} ; ${steps.join(" | ")} ; trouvée +${trial.foundAt - start}`,
     );
   }
   await sql.end({ timeout: 5 });

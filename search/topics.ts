@@ -16,10 +16,14 @@ const FIRST_POST_MAX_CHARS = 10_000;
 export const topicsIndexSettings = {
   searchableAttributes: ["title", "excerpt", "categoryTitle"],
   filterableAttributes: ["requiredRole", "categorySlug", "topicId", KIND_ATTRIBUTE],
-  sortableAttributes: ["lastActivityAt"],
   ...frenchSettings(),
 };
 
+/**
+ * A topic as search knows it: its title, category and first post, nothing that its replies
+ * change (counts, last activity are read in PostgreSQL with each hit), so that a new reply costs
+ * Meilisearch one write, its own.
+ */
 export type TopicDocument = {
   id: string;
   type: typeof TOPICS_INDEX;
@@ -32,8 +36,6 @@ export type TopicDocument = {
   categoryTitle: string;
   /** Null for public categories: the search filter narrows what it proposes to each viewer. */
   requiredRole: string | null;
-  postCount: number;
-  lastActivityAt: number;
   updatedAt: number;
 };
 
@@ -74,8 +76,7 @@ export async function loadTopicDocuments(documentIds: string[]): Promise<TopicDo
       id: forumTopics.id,
       title: forumTopics.title,
       slug: forumTopics.slug,
-      postCount: forumTopics.postCount,
-      lastActivityAt: forumTopics.lastActivityAt,
+      createdAt: forumTopics.createdAt,
       categorySlug: forumCategories.slug,
       categoryTitle: forumCategories.title,
       requiredRole: forumCategories.requiredRole,
@@ -87,36 +88,38 @@ export async function loadTopicDocuments(documentIds: string[]): Promise<TopicDo
     .selectDistinctOn([forumPosts.topicId], {
       topicId: forumPosts.topicId,
       body: forumPosts.body,
+      editedAt: forumPosts.editedAt,
       deletedAt: forumPosts.deletedAt,
       hiddenAt: forumPosts.hiddenAt,
     })
     .from(forumPosts)
     .where(inArray(forumPosts.topicId, ids))
     .orderBy(forumPosts.topicId, forumPosts.id);
-  const excerpts = new Map(
-    firstPosts.map((p) => [
-      p.topicId,
-      p.deletedAt || p.hiddenAt
-        ? ""
-        : normalizeFrench(markdownToText(p.body).slice(0, FIRST_POST_MAX_CHARS)),
-    ]),
-  );
-  return rows.map((row) => ({
-    ...row,
-    id: String(row.id),
-    type: TOPICS_INDEX,
-    topicId: row.id,
-    title: normalizeFrench(row.title),
-    excerpt: excerpts.get(row.id) ?? "",
-    lastActivityAt: row.lastActivityAt.getTime(),
-    updatedAt: row.lastActivityAt.getTime(),
-  }));
+  const first = new Map(firstPosts.map((post) => [post.topicId, post]));
+  return rows.map(({ createdAt, ...row }) => {
+    const post = first.get(row.id);
+    const shown = post && !post.deletedAt && !post.hiddenAt;
+    // The last change to what the document holds, for `search:check`.
+    const changes = [createdAt, post?.editedAt, post?.hiddenAt, post?.deletedAt];
+    return {
+      ...row,
+      id: String(row.id),
+      type: TOPICS_INDEX,
+      topicId: row.id,
+      title: normalizeFrench(row.title),
+      excerpt: shown
+        ? normalizeFrench(markdownToText(post.body).slice(0, FIRST_POST_MAX_CHARS))
+        : "",
+      updatedAt: Math.max(...changes.map((date) => date?.getTime() ?? 0)),
+    };
+  });
 }
 
 registerIndex({
   base: TOPICS_INDEX,
   // 2: each document carries topicId, read by the filter of working groups' and juries' topics.
-  documentVersion: 2,
+  // 3: no reply counts nor last activity (a reply no longer rewrites its topic's document).
+  documentVersion: 3,
   settings: topicsIndexSettings,
   load: loadTopicDocuments,
   loadAll: async function* (batchSize) {

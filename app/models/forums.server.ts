@@ -248,7 +248,9 @@ export function topicPages(topic: { id: number; categoryId: number }) {
 
 /**
  * Called inside every transaction that changes what the search indexes show of a topic: the topic
- * itself, and the replies written, edited, hidden, deleted or moved (`"all"` after a move).
+ * itself, and the replies written, edited, hidden, deleted or moved (`"all"` after a move). The
+ * topic's own document (title, category, first post) is queued only when one of those changed: a
+ * new reply is one Meilisearch write, and the next reply is not queued behind its topic's.
  */
 export async function afterTopicWrite(
   tx: Executor,
@@ -264,10 +266,19 @@ export async function afterTopicWrite(
             .where(eq(forumPosts.topicId, topicId))
         ).map((row) => row.id)
       : postIds;
-  // The replies first: the indexer sends groups of equal size in outbox order, and a new reply
-  // is what someone searches for, while its topic only changes its count and last activity.
   await enqueueIndexing(tx, POSTS_INDEX, ids.map(String));
-  await enqueueIndexing(tx, TOPICS_INDEX, String(topicId));
+  if (postIds === "all" || postIds.length === 0 || (await includesFirstPost(tx, topicId, postIds)))
+    await enqueueIndexing(tx, TOPICS_INDEX, String(topicId));
+}
+
+async function includesFirstPost(tx: Executor, topicId: number, postIds: readonly number[]) {
+  const [first] = await tx
+    .select({ id: forumPosts.id })
+    .from(forumPosts)
+    .where(eq(forumPosts.topicId, topicId))
+    .orderBy(asc(forumPosts.id))
+    .limit(1);
+  return first !== undefined && postIds.includes(first.id);
 }
 
 // ——— Posts of a topic page ———
