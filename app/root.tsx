@@ -12,6 +12,7 @@ import {
 
 import { DraftRestore } from "./components/draft-restore";
 import { GeneralErrorBoundary } from "./components/error-boundary";
+import { Notice } from "./components/notice";
 import { NotificationBadge } from "./components/notification-badge";
 import { SiteSearch } from "./components/site-search";
 import { unreadNotificationCount } from "./models/notifications.server";
@@ -130,12 +131,12 @@ export function Layout({ children }: { children: React.ReactNode }) {
         </header>
         <main id="contenu" tabIndex={-1}>
           {user && !user.emailVerified ? (
-            <div className="alert alert--warning verification-banner">
+            <Notice kind="warning" className="verification-banner">
               <p>
                 Confirmez votre adresse électronique pour publier : suivez le lien reçu par
                 courriel. <a href="/adresse/renvoyer">Recevoir un nouveau lien</a>
               </p>
-            </div>
+            </Notice>
           ) : null}
           <DraftRestore />
           {children}

@@ -1,6 +1,8 @@
 import { useLocation } from "@remix-run/react";
 import { useEffect, useState } from "react";
 
+import { Notice } from "./notice";
+
 /**
  * Nothing typed is lost when a session expired: a form marked `data-brouillon="<name>"` keeps its
  * text in this tab's storage when it is sent. If the answer was the login page, the text is
@@ -113,7 +115,7 @@ export function DraftRestore() {
   };
   return (
     <div className="container">
-      <div className="alert alert--warning stack" role="status">
+      <Notice kind="warning" className="stack">
         <p>
           Votre session avait expiré : le texte que vous aviez envoyé n'a pas été enregistré. Il est
           gardé dans cet onglet.
@@ -126,7 +128,7 @@ export function DraftRestore() {
             Ignorer
           </button>
         </p>
-      </div>
+      </Notice>
     </div>
   );
 }

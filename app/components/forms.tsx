@@ -4,6 +4,8 @@ import type { ReactNode } from "react";
 
 import { formatNumber } from "~/utils/text";
 
+import { Notice } from "./notice";
+
 export function ErrorList({ id, errors }: { id?: string; errors?: string[] | null }) {
   if (!errors || errors.length === 0) return null;
   return (
@@ -206,10 +208,10 @@ export function CheckboxGroup({
 export function FormErrors({ errors, id }: { errors?: string[] | null; id?: string }) {
   if (!errors || errors.length === 0) return null;
   return (
-    <div className="alert alert--error" role="alert" id={id}>
+    <Notice kind="error" id={id}>
       {errors.map((error) => (
         <p key={error}>{error}</p>
       ))}
-    </div>
+    </Notice>
   );
 }

@@ -1,5 +1,7 @@
 import { formatDateTime } from "~/utils/dates";
 
+import { Notice } from "./notice";
+
 /** The previous versions of an edited post, newest first (`?historique=<id>`). */
 export function PostHistory({
   history,
@@ -13,11 +15,7 @@ export function PostHistory({
   path: string;
 }) {
   if (!history.current || !history.revisions) {
-    return (
-      <p className="alert alert--warning" role="status">
-        Historique indisponible pour ce message.
-      </p>
-    );
+    return <Notice kind="warning">Historique indisponible pour ce message.</Notice>;
   }
   return (
     <section className="card stack" id="historique" aria-labelledby="historique-titre">

@@ -16,6 +16,8 @@ import { InitiativeFormSchema } from "~/utils/initiative-schemas";
 import { budgetLabels, statusLabels, SUMMARY_MAX } from "~/utils/initiatives";
 import { themes } from "~/utils/themes";
 
+import { Notice } from "./notice";
+
 const themeOptions = themes.map((theme) => ({ value: theme.slug, label: theme.label }));
 
 export type InitiativeFormDefaults = {
@@ -209,11 +211,7 @@ export function InitiativeForm({
         <section aria-labelledby={`${id}-apercu`}>
           <h2 id={`${id}-apercu`}>Aperçu</h2>
           <div className="preview prose">
-            {previewError ? (
-              <p className="alert alert--warning" role="status">
-                {previewError}
-              </p>
-            ) : null}
+            {previewError ? <Notice kind="warning">{previewError}</Notice> : null}
             {shownPreview ? (
               <div dangerouslySetInnerHTML={{ __html: shownPreview }} />
             ) : (

@@ -1,6 +1,8 @@
 import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
 
+import { Notice } from "./notice";
+
 /**
  * The top of an organisation's page, a collectivity's or a council partner's: the way back, its
  * name, what the last membership decision did, and its identity card, whose facts differ.
@@ -26,11 +28,7 @@ export function OrganisationHeader({
         <Link to={back.to}>{`← ${back.label}`}</Link>
       </p>
       <h1>{name}</h1>
-      {message ? (
-        <div className="alert alert--success" role="status">
-          {message}
-        </div>
-      ) : null}
+      {message ? <Notice kind="success">{message}</Notice> : null}
       <section className="card" aria-labelledby="identite">
         <h2 id="identite">Identité</h2>
         <dl className="facts">{facts}</dl>

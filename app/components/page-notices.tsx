@@ -1,4 +1,5 @@
 import { FormErrors } from "./forms";
+import { Notice } from "./notice";
 
 /**
  * The notices at the top of an event's or a series' page, in this order: what the last action
@@ -19,22 +20,10 @@ export function PageNotices({
 }) {
   return (
     <>
-      {success ? (
-        <div className="alert alert--success" role="status">
-          {success}
-        </div>
-      ) : null}
+      {success ? <Notice kind="success">{success}</Notice> : null}
       <FormErrors errors={errors} />
-      {cancelled ? (
-        <div className="alert alert--error" role="status">
-          {cancelled}
-        </div>
-      ) : null}
-      {draft ? (
-        <div className="alert alert--info" role="status">
-          {draft}
-        </div>
-      ) : null}
+      {cancelled ? <Notice kind="error">{cancelled}</Notice> : null}
+      {draft ? <Notice kind="info">{draft}</Notice> : null}
     </>
   );
 }

@@ -3,6 +3,7 @@ import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 
 import { EventCard } from "~/components/event-card";
 import { InitiativeCard } from "~/components/initiative-card";
+import { Notice } from "~/components/notice";
 import { getProfile } from "~/models/accounts.server";
 import { networkFigures } from "~/models/collectivities.server";
 import { placesLeft } from "~/models/event-places.server";
@@ -79,9 +80,7 @@ export default function Index() {
   return (
     <div className="container">
       {params.get("compte-supprime") ? (
-        <div className="alert alert--info" role="status">
-          Votre compte a été supprimé. Merci d'avoir participé au réseau.
-        </div>
+        <Notice kind="info">Votre compte a été supprimé. Merci d'avoir participé au réseau.</Notice>
       ) : null}
       <section className="hero" aria-labelledby="titre">
         <h1 id="titre">

@@ -3,6 +3,7 @@ import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 
 import { AdminNav } from "~/components/admin-nav";
+import { Notice } from "~/components/notice";
 import { decideMembership, listPendingMemberships } from "~/models/collectivities.server";
 import { createSession, requireRole } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/dates";
@@ -43,11 +44,7 @@ export default function PendingMemberships() {
     <div className="container">
       <AdminNav />
       <h1>Adhésions en attente</h1>
-      {result?.message ? (
-        <div className="alert alert--success" role="status">
-          {result.message}
-        </div>
-      ) : null}
+      {result?.message ? <Notice kind="success">{result.message}</Notice> : null}
       {pending.length === 0 ? (
         <p>Aucune demande en attente. Les nouvelles inscriptions apparaîtront ici.</p>
       ) : (

@@ -3,6 +3,7 @@ import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 
 import { AdminNav } from "~/components/admin-nav";
+import { Notice } from "~/components/notice";
 import { deleteAccount } from "~/models/account-lifecycle.server";
 import { getProfile, searchAccounts, setRoles } from "~/models/accounts.server";
 import { createSession, requireRole } from "~/utils/auth.server";
@@ -94,12 +95,7 @@ export default function AdminMembers() {
       <AdminNav />
       <h1>Membres et rôles</h1>
       {result?.message ? (
-        <div
-          className={result.error ? "alert alert--error" : "alert alert--info"}
-          role={result.error ? "alert" : "status"}
-        >
-          {result.message}
-        </div>
+        <Notice kind={result.error ? "error" : "info"}>{result.message}</Notice>
       ) : null}
       <Form method="get" role="search" className="card actions">
         <label htmlFor="q">Nom ou adresse électronique</label>

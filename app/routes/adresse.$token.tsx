@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 
+import { Notice } from "~/components/notice";
 import { EXPIRED_ADDRESS_LINK, followAddressLink } from "~/models/account-emails.server";
 import { describeEmailToken } from "~/models/email-tokens.server";
 
@@ -60,9 +61,7 @@ export default function AddressLinkPage() {
     return (
       <div className="narrow stack">
         <h1>Adresse électronique</h1>
-        <div className="alert alert--error" role="alert">
-          {data?.error ?? EXPIRED_ADDRESS_LINK}
-        </div>
+        <Notice kind="error">{data?.error ?? EXPIRED_ADDRESS_LINK}</Notice>
         <p>
           <Link to="/compte">Aller à mon compte</Link>
         </p>

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 
+import { Notice } from "~/components/notice";
 import { resendAddressVerification } from "~/models/account-emails.server";
 import { requireUser } from "~/utils/auth.server";
 import { limitReached } from "~/utils/rate-limit.server";
@@ -44,16 +45,8 @@ export default function ResendVerificationPage() {
   return (
     <div className="narrow stack">
       <h1>Confirmer votre adresse</h1>
-      {data?.error ? (
-        <div className="alert alert--error" role="alert">
-          {data.error}
-        </div>
-      ) : null}
-      {data?.message ? (
-        <div className="alert alert--success" role="status">
-          {data.message}
-        </div>
-      ) : null}
+      {data?.error ? <Notice kind="error">{data.error}</Notice> : null}
+      {data?.message ? <Notice kind="success">{data.message}</Notice> : null}
       {verified ? (
         <p>
           Votre adresse {email} est confirmée. <Link to="/compte">Aller à mon compte</Link>

@@ -1,6 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 
+import { Notice } from "~/components/notice";
+
 const outcomes = {
   verified: "Votre adresse électronique est confirmée : vous pouvez maintenant publier.",
   changed:
@@ -22,11 +24,7 @@ export default function AddressOutcomePage() {
   return (
     <div className="narrow stack">
       <h1>Adresse électronique</h1>
-      {message ? (
-        <div className="alert alert--success" role="status">
-          {message}
-        </div>
-      ) : null}
+      {message ? <Notice kind="success">{message}</Notice> : null}
       <p>
         <Link to="/compte">Aller à mon compte</Link> · <Link to="/">Accueil</Link>
       </p>

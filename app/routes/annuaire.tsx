@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams, useSubmit } from "@remix-run/react";
 
 import { FilterSelect } from "~/components/forms";
+import { Notice } from "~/components/notice";
 import { Pagination } from "~/components/pagination";
 import { listAreas, searchCollectivities } from "~/models/collectivities.server";
 import { kindLabels } from "~/utils/labels";
@@ -98,9 +99,7 @@ export default function CollectivitiesPage() {
         </div>
       </Form>
       {invalid ? (
-        <p className="alert alert--warning">
-          Certains filtres étaient invalides et ont été ignorés.
-        </p>
+        <Notice kind="warning">Certains filtres étaient invalides et ont été ignorés.</Notice>
       ) : null}
       <h2 aria-live="polite">
         {results.total === 0

@@ -6,6 +6,7 @@ import { NeighbourInvitations, SentInvitations } from "~/components/collectivity
 import { EventCard } from "~/components/event-card";
 import { InitiativeCardGrid, InitiativeLinks } from "~/components/initiative-card";
 import { LabelHistory } from "~/components/label-level";
+import { Notice } from "~/components/notice";
 import { OrganisationHeader } from "~/components/organisation-header";
 import { OrganisationMembers } from "~/components/organisation-members";
 import { getCollectivity } from "~/models/collectivities.server";
@@ -97,12 +98,12 @@ export default function CollectivityPage() {
       <LabelHistory code={collectivity.code} history={label} />
 
       {!inNetwork ? (
-        <p className="alert alert--info">
+        <Notice kind="info">
           {collectivity.name} n'est pas encore membre du réseau.{" "}
           <Link to={`/invitations?vers=${collectivity.code}`}>
             Inviter une personne de {collectivity.name}
           </Link>
-        </p>
+        </Notice>
       ) : null}
       {invitations.sent ? <SentInvitations invitations={invitations.sent} /> : null}
       {invitations.neighbours.length > 0 || inNetwork ? (

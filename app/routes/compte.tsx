@@ -11,6 +11,7 @@ import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 
 import { Field, FormErrors, RadioGroup } from "~/components/forms";
+import { Notice } from "~/components/notice";
 import { deleteAccount } from "~/models/account-lifecycle.server";
 import {
   changePassword,
@@ -241,15 +242,9 @@ export default function AccountPage() {
     <div className="container stack">
       <h1>Mon compte</h1>
       {searchParams.get("bienvenue") ? (
-        <div className="alert alert--success" role="status">
-          Bienvenue {profile.name} ! Votre compte est créé.
-        </div>
+        <Notice kind="success">Bienvenue {profile.name} ! Votre compte est créé.</Notice>
       ) : null}
-      {data?.message ? (
-        <div className="alert alert--success" role="status">
-          {data.message}
-        </div>
-      ) : null}
+      {data?.message ? <Notice kind="success">{data.message}</Notice> : null}
       <section className="card" aria-labelledby="adhesion">
         <h2 id="adhesion">Ma collectivité</h2>
         {membership ? (
@@ -348,10 +343,10 @@ export default function AccountPage() {
           l'en-tête <code>Authorization: Bearer …</code>. Il agit avec vos droits.
         </p>
         {data?.createdToken ? (
-          <div className="alert alert--warning" role="status">
+          <Notice kind="warning">
             <p>Copiez ce jeton maintenant : il ne sera plus affiché.</p>
             <code className="token">{data.createdToken}</code>
-          </div>
+          </Notice>
         ) : null}
         {tokens.length > 0 ? (
           <div className="table-wrap">

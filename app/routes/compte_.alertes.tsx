@@ -3,6 +3,7 @@ import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 
 import { CollectivityPicker } from "~/components/collectivity-picker";
+import { Notice } from "~/components/notice";
 import { matchesOfDay, recentAlertDays } from "~/models/alert-matches.server";
 import { addAlert, dayOf, listAlerts, removeAlert } from "~/models/alerts.server";
 import { listAreas, resolveCollectivity } from "~/models/collectivities.server";
@@ -123,11 +124,7 @@ export default function AlertsPage() {
         Chaque nouvelle initiative ou nouvel événement qui correspond à l'une de vos alertes vous
         est signalé dans vos notifications, regroupés en une seule notification par jour.
       </p>
-      {failed && !failed.kind ? (
-        <div className="alert alert--error" role="alert">
-          {failed.error}
-        </div>
-      ) : null}
+      {failed && !failed.kind ? <Notice kind="error">{failed.error}</Notice> : null}
 
       <section className="card stack" aria-labelledby="suivis">
         <h2 id="suivis">Ce que je suis</h2>

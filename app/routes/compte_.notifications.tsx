@@ -5,6 +5,7 @@ import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 
 import { CheckboxGroup, FormErrors, RadioGroup } from "~/components/forms";
+import { Notice } from "~/components/notice";
 import { getMailPreferences, saveMailPreferences } from "~/models/mail-preferences.server";
 import { requireUser } from "~/utils/auth.server";
 import {
@@ -66,9 +67,7 @@ export default function MailPreferencesPage() {
     <div className="container narrow stack">
       <h1>Préférences de courriels</h1>
       {searchParams.get("enregistre") ? (
-        <div className="alert alert--success" role="status">
-          Vos préférences sont enregistrées.
-        </div>
+        <Notice kind="success">Vos préférences sont enregistrées.</Notice>
       ) : null}
       <p>
         Choisissez, pour chaque sorte de nouvelles, de les recevoir tout de suite, dans un résumé

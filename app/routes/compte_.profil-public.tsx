@@ -5,6 +5,7 @@ import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 
 import { CheckboxGroup, FormErrors, RadioGroup, TextareaField } from "~/components/forms";
+import { Notice } from "~/components/notice";
 import { approvedCollectivityOf } from "~/models/collectivities.server";
 import { getProfileSettings, updateProfileSettings } from "~/models/member-profiles.server";
 import { requireUser } from "~/utils/auth.server";
@@ -77,14 +78,14 @@ export default function PublicProfileSettings() {
         électronique n'y apparaît jamais : on vous écrit par la plateforme.
       </p>
       {params.get("enregistre") ? (
-        <div className="alert alert--success" role="status">
+        <Notice kind="success">
           Profil enregistré. <Link to={`/membres/${userId}`}>Voir mon profil</Link>
-        </div>
+        </Notice>
       ) : null}
       {!approved ? (
-        <div className="alert alert--info" role="status">
+        <Notice kind="info">
           Votre profil sera visible une fois votre adhésion validée par votre collectivité.
-        </div>
+        </Notice>
       ) : null}
       <Form method="post" className="card stack" {...getFormProps(form)} noValidate>
         <FormErrors errors={form.errors} id={form.errorId} />

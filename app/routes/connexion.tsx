@@ -5,6 +5,7 @@ import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 
 import { Field, FormErrors } from "~/components/forms";
+import { Notice } from "~/components/notice";
 import { touchLastSeen, verifyCredentials } from "~/models/accounts.server";
 import { alertNewDevice } from "~/models/mail-security.server";
 import { createSession, safeRedirect } from "~/utils/auth.server";
@@ -87,10 +88,10 @@ export default function LoginPage() {
     <div className="narrow">
       <h1>Se connecter</h1>
       {searchParams.get("motDePasse") === "change" ? (
-        <div className="alert alert--success" role="status">
+        <Notice kind="success">
           Votre mot de passe a été changé et toutes vos sessions ont été fermées. Connectez-vous
           avec le nouveau.
-        </div>
+        </Notice>
       ) : null}
       <Form method="post" className="stack" {...getFormProps(form)} noValidate>
         <FormErrors errors={form.errors} id={form.errorId} />

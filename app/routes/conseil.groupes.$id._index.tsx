@@ -6,6 +6,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Breadcrumb } from "~/components/breadcrumb";
 import { EventCard } from "~/components/event-card";
 import { ErrorList, FormErrors } from "~/components/forms";
+import { Notice } from "~/components/notice";
 import { findUserIdByEmail } from "~/models/accounts.server";
 import { placesLeft } from "~/models/event-places.server";
 import { listMeetings, listOutputs } from "~/models/groups-outputs.server";
@@ -183,11 +184,7 @@ export default function WorkingGroupPage() {
         current={group.title}
       />
       <h1>{group.title}</h1>
-      {done && doneMessages[done] ? (
-        <p className="alert alert--success" role="status">
-          {doneMessages[done]}
-        </p>
-      ) : null}
+      {done && doneMessages[done] ? <Notice kind="success">{doneMessages[done]}</Notice> : null}
       <p className="muted">
         Groupe {groupStatusLabels[group.status]}
         {group.coordinatorName

@@ -5,6 +5,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 
 import { Breadcrumb } from "~/components/breadcrumb";
 import { FormErrors, TextareaField } from "~/components/forms";
+import { Notice } from "~/components/notice";
 import { currentPage, savePage } from "~/models/groups-page.server";
 import { getWorkingGroup, isGroupMember, mayRunGroup } from "~/models/groups.server";
 import { requirePublisher, requireUser } from "~/utils/auth.server";
@@ -85,9 +86,7 @@ export default function SharedPageEditor() {
         </p>
       ) : null}
       {group.status === "closed" ? (
-        <p className="alert alert--info" role="status">
-          Ce groupe est clos : sa page ne change plus.
-        </p>
+        <Notice kind="info">Ce groupe est clos : sa page ne change plus.</Notice>
       ) : null}
       <Form method="post" className="stack" {...getFormProps(form)} noValidate>
         <FormErrors errors={form.errors} id={form.errorId} />

@@ -3,6 +3,7 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 
 import { Breadcrumb } from "~/components/breadcrumb";
 import { EventForm } from "~/components/event-form";
+import { Notice } from "~/components/notice";
 import { scheduleMeeting } from "~/models/groups-outputs.server";
 import { hasRole, requirePublisher } from "~/utils/auth.server";
 import { submitNewEvent } from "~/utils/event-forms.server";
@@ -50,9 +51,7 @@ export default function NewMeetingPage() {
         Le lien de connexion n'est montré qu'aux personnes inscrites.
       </p>
       {group.status === "closed" ? (
-        <p className="alert alert--info" role="status">
-          Ce groupe est clos : il ne planifie plus de réunion.
-        </p>
+        <Notice kind="info">Ce groupe est clos : il ne planifie plus de réunion.</Notice>
       ) : null}
       <EventForm
         lastResult={data?.result}

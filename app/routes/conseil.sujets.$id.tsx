@@ -6,6 +6,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Breadcrumb } from "~/components/breadcrumb";
 import { ErrorList } from "~/components/forms";
 import { ThemeList } from "~/components/initiative-card";
+import { Notice } from "~/components/notice";
 import {
   getCouncilTopic,
   listCouncilTopics,
@@ -98,10 +99,10 @@ export default function CouncilTopicPage() {
         {councilTopicStatusLabels[topic.status]}
       </p>
       {keptTopic ? (
-        <p className="alert alert--info" role="status">
+        <Notice kind="info">
           Ce sujet a été fusionné avec{" "}
           <Link to={`/conseil/sujets/${keptTopic.id}`}>{keptTopic.title}</Link>.
-        </p>
+        </Notice>
       ) : null}
       <ThemeList themes={topic.themes} />
       <section aria-labelledby="pourquoi">

@@ -6,6 +6,7 @@ import { Form, Link, useActionData } from "@remix-run/react";
 
 import { Breadcrumb } from "~/components/breadcrumb";
 import { Field, FormErrors } from "~/components/forms";
+import { Notice } from "~/components/notice";
 import { checkReceipt } from "~/models/council-votes.server";
 import { ReceiptSchema } from "~/utils/council-schemas";
 import { formatDateTime } from "~/utils/dates";
@@ -73,7 +74,7 @@ export default function ReceiptCheckPage() {
       </Form>
       <div aria-live="polite">
         {outcome?.status === "counted" ? (
-          <div className="alert alert--success stack">
+          <Notice kind="success" className="stack">
             <p>
               <strong>Bulletin compté</strong> pour le vote « {outcome.voteTitle} ».
             </p>
@@ -87,19 +88,19 @@ export default function ReceiptCheckPage() {
               Dans la <Link to={`/conseil/votes/${outcome.voteId}`}>liste publiée</Link>, ce
               bulletin porte l'empreinte <code>{outcome.receiptHash}</code>.
             </p>
-          </div>
+          </Notice>
         ) : null}
         {outcome?.status === "sealed" ? (
-          <p className="alert alert--info">
+          <Notice kind="info">
             Le vote « {outcome.voteTitle} » n'est pas encore clos : le dépouillement aura lieu le{" "}
             {outcome.closesAt}. Revenez après la clôture.
-          </p>
+          </Notice>
         ) : null}
         {outcome?.status === "unknown" ? (
-          <p className="alert alert--warning">
+          <Notice kind="warning">
             Aucun bulletin ne correspond à ce reçu (un bulletin remplacé par un autre de la même
             organisation a un nouveau reçu).
-          </p>
+          </Notice>
         ) : null}
       </div>
     </div>

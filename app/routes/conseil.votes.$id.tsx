@@ -7,6 +7,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Breadcrumb } from "~/components/breadcrumb";
 import { CouncilResults } from "~/components/council-results";
 import { CheckboxGroup, FormErrors } from "~/components/forms";
+import { Notice } from "~/components/notice";
 import {
   ballotOfViewer,
   ballotTopics,
@@ -121,7 +122,7 @@ export default function CouncilVotePage() {
       </section>
 
       {data?.receipt ? (
-        <div className="alert alert--success stack" role="status">
+        <Notice kind="success" className="stack">
           <p>
             {data.replaced
               ? "Bulletin enregistré : il remplace le précédent de votre organisation."
@@ -130,7 +131,7 @@ export default function CouncilVotePage() {
           <p>
             Votre reçu (à conserver, il ne sera plus affiché) : <code>{data.receipt}</code>
           </p>
-        </div>
+        </Notice>
       ) : null}
 
       {results ? (
@@ -143,10 +144,10 @@ export default function CouncilVotePage() {
           </p>
         </>
       ) : (
-        <p className="alert alert--info">
+        <Notice kind="info">
           Le dépouillement est scellé : les résultats seront publiés à la clôture, le{" "}
           {vote.closesAt}.
-        </p>
+        </Notice>
       )}
 
       {vote.open && ballot.mayVote ? (

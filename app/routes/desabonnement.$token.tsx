@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 
+import { Notice } from "~/components/notice";
 import { readUnsubscribeToken, unsubscribe } from "~/models/mail-preferences.server";
 import { scopeLabel } from "~/utils/notification-preferences";
 import { invariantResponse } from "~/utils/replies.server";
@@ -36,9 +37,7 @@ export default function UnsubscribePage() {
     <div className="container narrow stack">
       <h1>Se désabonner</h1>
       {done ? (
-        <div className="alert alert--success" role="status">
-          C'est fait : vous ne recevrez plus {done.what}.
-        </div>
+        <Notice kind="success">C'est fait : vous ne recevrez plus {done.what}.</Notice>
       ) : (
         <Form method="post" className="card stack">
           <p>Vous ne souhaitez plus recevoir {what} ?</p>

@@ -5,6 +5,7 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 
 import { AttendeeTable } from "~/components/event-attendee-table";
 import { ErrorList, Field, FormErrors, RadioGroup, TextareaField } from "~/components/forms";
+import { Notice } from "~/components/notice";
 import { cancelEvent, updateEvent } from "~/models/event-editing.server";
 import { placesLeft } from "~/models/event-places.server";
 import { listAttendees, messageAttendees } from "~/models/event-registrations.server";
@@ -149,11 +150,7 @@ export default function ManageEventPage() {
         <Link to={`/evenements/${event.slug}`}>← Retour à l'événement</Link>
       </p>
       <h1>Gestion de « {event.title} »</h1>
-      {notice ? (
-        <div className="alert alert--success" role="status">
-          {notice}
-        </div>
-      ) : null}
+      {notice ? <Notice kind="success">{notice}</Notice> : null}
 
       <section className="card stack" aria-labelledby="inscrits">
         <h2 id="inscrits">Personnes inscrites</h2>
@@ -163,11 +160,11 @@ export default function ManageEventPage() {
           {event.waitlisted} en liste d'attente.{" "}
           <a href={`/evenements/${event.slug}/participants.csv`}>Exporter la liste (CSV)</a>
         </p>
-        <div className="alert alert--info">
+        <Notice kind="info">
           <p>
             <strong>Règle de la jauge :</strong> {capacityRule}
           </p>
-        </div>
+        </Notice>
         <AttendeeTable title="Confirmées" rows={confirmed} timeZone={event.timeZone} />
         <AttendeeTable
           title="Liste d'attente (dans l'ordre)"

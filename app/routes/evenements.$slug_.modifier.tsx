@@ -5,6 +5,7 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 
 import type { Candidate } from "~/components/collectivity-picker";
 import { EventForm } from "~/components/event-form";
+import { Notice } from "~/components/notice";
 import { updateEvent } from "~/models/event-editing.server";
 import { toLocalInputs } from "~/models/events.server";
 import { zoneLabel } from "~/utils/dates";
@@ -93,11 +94,9 @@ export default function EditEventPage() {
       </p>
       <h1>Modifier « {event.title} »</h1>
       {event.status === "cancelled" ? (
-        <div className="alert alert--warning" role="status">
-          Cet événement est annulé : il ne peut plus être modifié.
-        </div>
+        <Notice kind="warning">Cet événement est annulé : il ne peut plus être modifié.</Notice>
       ) : null}
-      <div className="alert alert--info">
+      <Notice kind="info">
         <p>
           <strong>Jauge :</strong> {capacityRule}
         </p>
@@ -105,7 +104,7 @@ export default function EditEventPage() {
           Chaque modification est transmise aux agendas abonnés. Les heures se saisissent en{" "}
           {zoneLabel(event.timeZone)}.
         </p>
-      </div>
+      </Notice>
       <EventForm
         lastResult={data?.result}
         candidates={data?.candidates}

@@ -3,6 +3,7 @@ import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 
 import { EventCard } from "~/components/event-card";
 import { FilterSelect } from "~/components/forms";
+import { Notice } from "~/components/notice";
 import { Pagination } from "~/components/pagination";
 import { listAreas } from "~/models/collectivities.server";
 import { placesLeft } from "~/models/event-places.server";
@@ -213,9 +214,9 @@ export default function EventsPage() {
       </nav>
 
       {data.degraded ? (
-        <div className="alert alert--warning" role="status">
+        <Notice kind="warning">
           La recherche avancée est momentanément indisponible : seuls les titres sont cherchés.
-        </div>
+        </Notice>
       ) : null}
 
       <h2>

@@ -3,6 +3,7 @@ import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 
 import { EventCard } from "~/components/event-card";
+import { Notice } from "~/components/notice";
 import {
   createCalendarToken,
   hasCalendarToken,
@@ -59,11 +60,7 @@ export default function MyEventsPage() {
         <Link to="/evenements">← Tous les événements</Link>
       </p>
       <h1>Mes événements</h1>
-      {data?.error ? (
-        <div className="alert alert--error" role="alert">
-          {data.error}
-        </div>
-      ) : null}
+      {data?.error ? <Notice kind="error">{data.error}</Notice> : null}
 
       <section className="stack" aria-labelledby="inscriptions">
         <h2 id="inscriptions">Mes inscriptions à venir</h2>
@@ -96,12 +93,12 @@ export default function MyEventsPage() {
           la partagez pas ; vous pouvez la révoquer à tout moment.
         </p>
         {data?.calendarUrl ? (
-          <div className="alert alert--success" role="status">
+          <Notice kind="success">
             <p>Voici votre adresse ; copiez-la maintenant, elle ne sera plus affichée :</p>
             <p>
               <code className="token">{data.calendarUrl}</code>
             </p>
-          </div>
+          </Notice>
         ) : calendarSince ? (
           <p>Une adresse est active depuis le {formatDateTime(calendarSince)}.</p>
         ) : null}

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 
 import { EventForm } from "~/components/event-form";
+import { Notice } from "~/components/notice";
 import { approvedCollectivityOf } from "~/models/collectivities.server";
 import { createEvent } from "~/models/event-editing.server";
 import { hasRole, requirePublisher, requireRole } from "~/utils/auth.server";
@@ -37,10 +38,10 @@ export default function NewEventPage() {
       </p>
       <h1>Créer un événement</h1>
       {!canHost ? (
-        <div className="alert alert--warning" role="status">
+        <Notice kind="warning">
           Votre adhésion à une collectivité doit être validée avant de publier un événement en son
           nom.
-        </div>
+        </Notice>
       ) : null}
       <p className="muted">{capacityRule}</p>
       <EventForm

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 
 import { EventForm } from "~/components/event-form";
+import { Notice } from "~/components/notice";
 import { createStage } from "~/models/event-series-writes.server";
 import { findSeries, hostOfViewer } from "~/models/event-series.server";
 import { hasRole, requirePublisher, requireUser } from "~/utils/auth.server";
@@ -60,15 +61,15 @@ export default function NewStagePage() {
       </p>
       <h1>Créer une étape de « {series.title} »</h1>
       {host?.stageSlug && !admin ? (
-        <div className="alert alert--info" role="status">
+        <Notice kind="info">
           {host.name} a déjà son étape dans ce cycle :{" "}
           <Link to={`/evenements/${host.stageSlug}/modifier`}>modifier l'étape</Link>.
-        </div>
+        </Notice>
       ) : !canCreate ? (
-        <div className="alert alert--warning" role="status">
+        <Notice kind="warning">
           Seuls les membres validés d'une collectivité hôte, dont le ou la référente a accepté
           l'invitation, créent une étape de ce cycle.
-        </div>
+        </Notice>
       ) : (
         <>
           <p>

@@ -7,6 +7,7 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { CollectivityPicker, type Candidate } from "~/components/collectivity-picker";
 import { SeriesFields } from "~/components/event-series-fields";
 import { FormErrors } from "~/components/forms";
+import { Notice } from "~/components/notice";
 import { resolveCollectivity } from "~/models/collectivities.server";
 import { detachStage, inviteHost, updateSeries } from "~/models/event-series-writes.server";
 import { canManageSeries, findSeries, listHosts, seriesStages } from "~/models/event-series.server";
@@ -171,11 +172,7 @@ export default function ManageSeriesPage() {
         <Link to={`/evenements/series/${series.slug}`}>← Retour au cycle</Link>
       </p>
       <h1>Gestion de « {series.title} »</h1>
-      {notice ? (
-        <div className="alert alert--success" role="status">
-          {notice}
-        </div>
-      ) : null}
+      {notice ? <Notice kind="success">{notice}</Notice> : null}
 
       <section className="card stack" aria-labelledby="hotes">
         <h2 id="hotes">Collectivités hôtes</h2>

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 
+import { Notice } from "~/components/notice";
 import { isModerator, listCategories, searchForumTopics, topicPath } from "~/models/forums.server";
 import { getUser } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/dates";
@@ -77,10 +78,10 @@ export default function ForumsPage() {
       {search ? (
         <section aria-labelledby="resultats" className="stack">
           {search.degraded ? (
-            <div className="alert alert--warning" role="status">
+            <Notice kind="warning">
               La recherche est momentanément limitée : seuls les titres sont comparés. Parcourez
               aussi les catégories ci-dessous.
-            </div>
+            </Notice>
           ) : null}
           <h2 id="resultats">
             {search.hits.length === 0

@@ -4,6 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 
 import { InitiativeCardGrid, InitiativeLinks, ThemeList } from "~/components/initiative-card";
 import { MemberChip } from "~/components/member-chip";
+import { Notice } from "~/components/notice";
 import { outputGroupOf } from "~/models/groups-outputs.server";
 import { adoptInitiative, withdrawAdoption } from "~/models/initiative-adoptions.server";
 import { getInitiative, relatedInitiatives } from "~/models/initiatives.server";
@@ -168,15 +169,9 @@ export default function InitiativePage() {
           ) : null}
         </header>
 
-        {saved && !result ? (
-          <div className="alert alert--success" role="status">
-            {saved}
-          </div>
-        ) : null}
+        {saved && !result ? <Notice kind="success">{saved}</Notice> : null}
         {result?.message ? (
-          <div className={`alert ${result.ok ? "alert--success" : "alert--error"}`} role="status">
-            {result.message}
-          </div>
+          <Notice kind={result.ok ? "success" : "error"}>{result.message}</Notice>
         ) : null}
 
         <div className="form-columns">

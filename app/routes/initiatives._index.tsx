@@ -4,6 +4,7 @@ import { useEffect, useRef } from "react";
 
 import { FilterSelect, type FilterOption } from "~/components/forms";
 import { InitiativeCard } from "~/components/initiative-card";
+import { Notice } from "~/components/notice";
 import { Pagination } from "~/components/pagination";
 import { listAreas } from "~/models/collectivities.server";
 import { searchInitiatives } from "~/models/initiative-search.server";
@@ -249,15 +250,15 @@ export default function InitiativesPage() {
 
           <section aria-labelledby="resultats">
             {degraded ? (
-              <p className="alert alert--warning" role="status">
+              <Notice kind="warning">
                 La recherche est momentanément indisponible : voici les dernières initiatives
                 publiées. Réessayez dans un instant pour chercher par mots-clés.
-              </p>
+              </Notice>
             ) : null}
             {invalid ? (
-              <p className="alert alert--warning">
+              <Notice kind="warning">
                 Certains filtres de l'adresse étaient invalides et ont été ignorés.
-              </p>
+              </Notice>
             ) : null}
             <h2 id="resultats" aria-live="polite" aria-busy={navigation.state === "loading"}>
               {results.total === 0

@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 
 import { InitiativeCard, toCardData } from "~/components/initiative-card";
+import { Notice } from "~/components/notice";
 import { listDrafts } from "~/models/initiatives.server";
 import { requireUser } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/dates";
@@ -23,9 +24,7 @@ export default function DraftsPage() {
       </p>
       <h1>Mes brouillons</h1>
       {params.get("supprimee") ? (
-        <p className="alert alert--success" role="status">
-          L'initiative a été supprimée.
-        </p>
+        <Notice kind="success">L'initiative a été supprimée.</Notice>
       ) : null}
       <p className="muted">
         Les initiatives non publiées de votre collectivité : vous et vos collègues membres les voyez

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 
 import { InitiativeForm } from "~/components/initiative-form";
+import { Notice } from "~/components/notice";
 import { approvedCollectivityOf, getCollectivity } from "~/models/collectivities.server";
 import { creditableMembers } from "~/models/initiative-contributors.server";
 import { hasRole, requirePublisher, requireUser } from "~/utils/auth.server";
@@ -42,11 +43,11 @@ export default function NewInitiativePage() {
     return (
       <div className="narrow stack">
         <h1>Partager une initiative</h1>
-        <p className="alert alert--info">
+        <Notice kind="info">
           Seuls les membres validés d'une collectivité peuvent publier ses initiatives. Votre
           adhésion est peut-être en attente : le ou la référent·e de votre collectivité la validera
           bientôt.
-        </p>
+        </Notice>
         <p>
           <Link to="/initiatives">Parcourir les initiatives</Link>
         </p>

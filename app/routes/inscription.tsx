@@ -6,6 +6,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 
 import { CollectivityPicker, type Candidate } from "~/components/collectivity-picker";
 import { Field, FormErrors, RadioGroup, SelectField } from "~/components/forms";
+import { Notice } from "~/components/notice";
 import { createAccount } from "~/models/accounts.server";
 import { collectivityLabel, resolveCollectivity } from "~/models/collectivities.server";
 import { acceptInvitation, readInvitation } from "~/models/invitations.server";
@@ -189,19 +190,15 @@ export default function SignupPage() {
         votre adhésion ; en attendant, vous pouvez tout consulter.
       </p>
       {invitation ? (
-        <div className="alert alert--info">
+        <Notice kind="info">
           <p>
             {invitation.inviter} vous invite à rejoindre le réseau : votre adresse et votre
             collectivité sont déjà remplies.
           </p>
           {invitation.message ? <p>« {invitation.message} »</p> : null}
-        </div>
+        </Notice>
       ) : null}
-      {invitationError ? (
-        <div className="alert alert--warning" role="alert">
-          {invitationError}
-        </div>
-      ) : null}
+      {invitationError ? <Notice kind="warning">{invitationError}</Notice> : null}
       <Form method="post" className="stack" {...getFormProps(form)} noValidate>
         <FormErrors errors={form.errors} id={form.errorId} />
         {invitation ? <input type="hidden" name="invitation" value={invitation.token} /> : null}

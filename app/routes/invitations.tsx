@@ -6,6 +6,7 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 
 import { SentInvitations } from "~/components/collectivity-invitations";
 import { Field, FormErrors, TextareaField } from "~/components/forms";
+import { Notice } from "~/components/notice";
 import { approvedCollectivityOf, getCollectivity } from "~/models/collectivities.server";
 import { invitationsOf, inviteCollectivity, withdrawInvitation } from "~/models/invitations.server";
 import { requirePublisher, requireUser } from "~/utils/auth.server";
@@ -88,11 +89,7 @@ export default function InvitationsPage() {
   return (
     <div className="container stack">
       <h1>Invitez une commune voisine</h1>
-      {notice ? (
-        <div className="alert alert--success" role="status">
-          {notice}
-        </div>
-      ) : null}
+      {notice ? <Notice kind="success">{notice}</Notice> : null}
       {!canInvite ? (
         <p>Seuls les membres validés d'une collectivité, à l'adresse confirmée, peuvent inviter.</p>
       ) : target ? (

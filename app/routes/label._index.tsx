@@ -9,6 +9,7 @@ import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 
 import { FormErrors } from "~/components/forms";
+import { Notice } from "~/components/notice";
 import { approvedCollectivityOf, getCollectivity } from "~/models/collectivities.server";
 import { applicationsOfViewer, registerApplication } from "~/models/label-applications.server";
 import {
@@ -286,13 +287,13 @@ function CallToAction({ data }: { data: ReturnType<typeof useLoaderData<typeof l
   }
   if (!data.collectivity) {
     return (
-      <p className="alert alert--info">
+      <Notice kind="info">
         Votre adhésion à une collectivité doit être validée pour l'inscrire au label.
-      </p>
+      </Notice>
     );
   }
   if (!data.collectivity.category) {
-    return <p className="alert alert--info">{data.collectivity.notCandidateReason}</p>;
+    return <Notice kind="info">{data.collectivity.notCandidateReason}</Notice>;
   }
   return (
     <Form method="post" className="card stack">

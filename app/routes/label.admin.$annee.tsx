@@ -13,6 +13,7 @@ import { Breadcrumb } from "~/components/breadcrumb";
 import { FormErrors } from "~/components/forms";
 import { campaignDateLabels, CampaignFields } from "~/components/label-fields";
 import { LevelBadge } from "~/components/label-level";
+import { Notice } from "~/components/notice";
 import { listCampaignApplications } from "~/models/label-applications.server";
 import {
   campaignStatus,
@@ -117,9 +118,7 @@ export default function CampaignAdminPage() {
       />
       <h1>{data.campaign.title}</h1>
       {params.has("creee") || params.has("enregistree") ? (
-        <p className="alert alert--success" role="status">
-          Campagne enregistrée.
-        </p>
+        <Notice kind="success">Campagne enregistrée.</Notice>
       ) : null}
       <ul className="figures">
         <li>

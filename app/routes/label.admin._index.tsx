@@ -12,6 +12,7 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { Breadcrumb } from "~/components/breadcrumb";
 import { Field, FormErrors } from "~/components/forms";
 import { CampaignFields } from "~/components/label-fields";
+import { Notice } from "~/components/notice";
 import { campaignStatus, createCampaign, listCampaigns } from "~/models/label-campaigns.server";
 import {
   importDefaultQuestionnaire,
@@ -86,11 +87,11 @@ export default function LabelAdminPage() {
       <Breadcrumb trail={[{ to: "/label", label: "Label" }]} current="Administration" />
       <h1>Administration du label</h1>
       {params.get("questionnaire") ? (
-        <p className="alert alert--success" role="status">
+        <Notice kind="success">
           {params.get("questionnaire") === "nouveau"
             ? "Nouvelle version du questionnaire chargée depuis le fichier du dépôt."
             : "Le fichier du dépôt n'a pas changé : aucune nouvelle version."}
-        </p>
+        </Notice>
       ) : null}
       <section aria-labelledby="campagnes" className="stack">
         <h2 id="campagnes">Campagnes</h2>

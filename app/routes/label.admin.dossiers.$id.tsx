@@ -18,6 +18,7 @@ import {
   TextareaField,
 } from "~/components/forms";
 import { LevelBadge, MentionList } from "~/components/label-level";
+import { Notice } from "~/components/notice";
 import {
   assignJury,
   juryCandidates,
@@ -152,14 +153,14 @@ export default function AdminApplicationPage() {
         <Link to={`/label/jury/${application.id}`}>lire le dossier comme le jury</Link>
       </p>
       {params.has("valide") ? (
-        <p className="alert alert--success" role="status">
+        <Notice kind="success">
           Résultat validé : il sera public à la date de publication du palmarès.
-        </p>
+        </Notice>
       ) : null}
       <section aria-labelledby="jury" className="card stack">
         <h2 id="jury">Jury du dossier</h2>
         {assigned.length < MIN_JURY ? (
-          <p className="alert alert--warning">Au moins {MIN_JURY} membres du jury par dossier.</p>
+          <Notice kind="warning">Au moins {MIN_JURY} membres du jury par dossier.</Notice>
         ) : null}
         <ul className="list-plain">
           {assigned.map((c) => (

@@ -18,6 +18,7 @@ import {
   SelectField,
   TextareaField,
 } from "~/components/forms";
+import { Notice } from "~/components/notice";
 import {
   addQuestion,
   currentQuestions,
@@ -111,14 +112,12 @@ export default function QuestionnaireAdminPage() {
         {data.questionnaire.title} (version {data.questionnaire.version})
       </h1>
       {params.has("version") ? (
-        <p className="alert alert--info" role="status">
+        <Notice kind="info">
           Cette question figurait dans des dossiers déposés : une nouvelle version a été créée, les
           dossiers déposés gardent l'ancienne formulation, les brouillons suivent la nouvelle.
-        </p>
+        </Notice>
       ) : params.has("enregistree") || params.has("retiree") ? (
-        <p className="alert alert--success" role="status">
-          Questionnaire mis à jour.
-        </p>
+        <Notice kind="success">Questionnaire mis à jour.</Notice>
       ) : null}
       <p className="muted">
         Options : une par ligne, « valeur | libellé | points ». Pour un nombre ou des initiatives,

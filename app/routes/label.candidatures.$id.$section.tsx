@@ -21,6 +21,7 @@ import { useEffect, useRef, useState } from "react";
 import { Breadcrumb } from "~/components/breadcrumb";
 import { FormErrors } from "~/components/forms";
 import { QuestionField } from "~/components/label-question-field";
+import { Notice } from "~/components/notice";
 import {
   evidenceInitiatives,
   getSection,
@@ -332,11 +333,11 @@ function SectionForm({ data }: { data: LoaderData }) {
       />
       <h1>{data.sectionLabel}</h1>
       {!data.editable ? (
-        <p className="alert alert--info">
+        <Notice kind="info">
           {data.application.status === "submitted"
             ? "Ce dossier est déposé : les réponses ne sont plus modifiables."
             : `La date limite (${data.application.deadline}) est passée : le dossier est en lecture seule, votre brouillon est conservé.`}
-        </p>
+        </Notice>
       ) : (
         <p className="muted">
           Vos réponses s'enregistrent comme brouillon au fil de la saisie, et avec le bouton «

@@ -12,6 +12,7 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { Breadcrumb } from "~/components/breadcrumb";
 import { Field, FormErrors, TextareaField } from "~/components/forms";
 import { LevelBadge, MentionList } from "~/components/label-level";
+import { Notice } from "~/components/notice";
 import {
   addCredit,
   applicationOverview,
@@ -198,11 +199,7 @@ export default function ApplicationPage() {
           ? `Brouillon · date limite de dépôt : ${campaign.deadline}${campaign.left ? ` (dans ${campaign.left})` : ""}`
           : `Déposé le ${application.submittedAt}`}
       </p>
-      {notice ? (
-        <p className="alert alert--success" role="status">
-          {notices[notice]}
-        </p>
-      ) : null}
+      {notice ? <Notice kind="success">{notices[notice]}</Notice> : null}
       {/* The refusal of a button form (submit, reopen); the other forms show theirs in place. */}
       <FormErrors errors={resultFor("submit")?.error?.[""] ?? resultFor("reopen")?.error?.[""]} />
 
@@ -282,10 +279,10 @@ export default function ApplicationPage() {
               </button>
             </Form>
           ) : (
-            <p className="alert alert--info">
+            <Notice kind="info">
               La date limite est passée : le dossier ne peut plus être déposé. Votre brouillon est
               conservé.
-            </p>
+            </Notice>
           )}
         </section>
       ) : data.reopenable ? (

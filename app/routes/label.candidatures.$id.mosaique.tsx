@@ -3,6 +3,7 @@ import { useLoaderData } from "@remix-run/react";
 
 import { Breadcrumb } from "~/components/breadcrumb";
 import { MosaicChart } from "~/components/label-mosaic";
+import { Notice } from "~/components/notice";
 import { selfEvaluation } from "~/models/label-evaluation.server";
 import styles from "~/styles/label.css";
 import { requireUser } from "~/utils/auth.server";
@@ -73,7 +74,7 @@ export default function MosaicPage() {
           {comparison.year} : leurs scores au dépôt du dossier, sans qu'aucune ne soit identifiable.
         </p>
       ) : (
-        <p className="alert alert--info">{comparison.reason}</p>
+        <Notice kind="info">{comparison.reason}</Notice>
       )}
       <MosaicChart
         figures={data.sections}

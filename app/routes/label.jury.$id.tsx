@@ -19,6 +19,7 @@ import {
   TextareaField,
 } from "~/components/forms";
 import { LevelBadge } from "~/components/label-level";
+import { Notice } from "~/components/notice";
 import { createPost } from "~/models/forum-posts.server";
 import { getTopic, listPosts, topicPath } from "~/models/forums.server";
 import { evidenceInitiatives } from "~/models/label-answers.server";
@@ -232,11 +233,7 @@ export default function JuryApplicationPage() {
           ? ` · auto-évaluation ${application.scores.overall.toLocaleString("fr-FR")} %`
           : ""}
       </p>
-      {params.has("evaluation") ? (
-        <p className="alert alert--success" role="status">
-          Évaluation enregistrée.
-        </p>
-      ) : null}
+      {params.has("evaluation") ? <Notice kind="success">Évaluation enregistrée.</Notice> : null}
 
       <section aria-labelledby="reponses" className="stack">
         <h2 id="reponses">Réponses du dossier</h2>
@@ -329,7 +326,7 @@ export default function JuryApplicationPage() {
             />
           </fieldset>
           {disabled ? (
-            <p className="alert alert--info">Le résultat est validé : l'évaluation est close.</p>
+            <Notice kind="info">Le résultat est validé : l'évaluation est close.</Notice>
           ) : (
             <p>
               <button type="submit">Enregistrer mon évaluation</button>

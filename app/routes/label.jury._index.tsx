@@ -8,6 +8,7 @@ import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 
 import { Breadcrumb } from "~/components/breadcrumb";
+import { Notice } from "~/components/notice";
 import { resolveCollectivity } from "~/models/collectivities.server";
 import { declareConflict, listAssignments, listConflicts } from "~/models/label-jury.server";
 import styles from "~/styles/label.css";
@@ -72,9 +73,9 @@ export default function JuryPage() {
       <Breadcrumb trail={[{ to: "/label", label: "Label" }]} current="Espace du jury" />
       <h1>Espace du jury</h1>
       {params.has("conflit") ? (
-        <p className="alert alert--success" role="status">
+        <Notice kind="success">
           Conflit d'intérêts enregistré : les dossiers concernés ne vous sont plus confiés.
-        </p>
+        </Notice>
       ) : null}
       <section aria-labelledby="dossiers" className="stack">
         <h2 id="dossiers">Mes dossiers</h2>

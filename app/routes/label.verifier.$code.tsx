@@ -3,6 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 
 import { Breadcrumb } from "~/components/breadcrumb";
 import { LevelBadge, MentionList } from "~/components/label-level";
+import { Notice } from "~/components/notice";
 import { getCollectivity } from "~/models/collectivities.server";
 import { evidenceInitiatives } from "~/models/label-answers.server";
 import { verifyLabel } from "~/models/label-results.server";
@@ -67,9 +68,9 @@ export default function VerifyPage() {
           </p>
         </section>
       ) : (
-        <p className="alert alert--warning">
+        <Notice kind="warning">
           {data.collectivity.name} n'a pas de label en vigueur publié sur cette plateforme.
-        </p>
+        </Notice>
       )}
       {data.history.length > 0 ? (
         <section aria-labelledby="historique" className="stack">

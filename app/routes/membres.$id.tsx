@@ -6,6 +6,7 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 
 import { FormErrors, TextareaField } from "~/components/forms";
 import { ThemeChip } from "~/components/initiative-card";
+import { Notice } from "~/components/notice";
 import { sendMemberMessage } from "~/models/member-messages.server";
 import { getMemberProfile } from "~/models/member-profiles.server";
 import { getUser, requirePublisher } from "~/utils/auth.server";
@@ -68,11 +69,11 @@ export default function MemberPage() {
         <Link to="/membres">← Membres du réseau</Link>
       </p>
       {profile.own ? (
-        <div className="alert alert--info" role="status">
+        <Notice kind="info">
           Votre profil tel que les autres le voient
           {profile.visibility === "hidden" ? " (masqué : personne d'autre ne le voit)" : ""}.{" "}
           <Link to="/compte/profil-public">Choisir ce qui est montré</Link>
-        </div>
+        </Notice>
       ) : null}
       <header className="card stack profile-header">
         <h1>{profile.name}</h1>
@@ -158,9 +159,9 @@ export default function MemberPage() {
       <section className="card stack" aria-labelledby="contacter-titre" id="contacter">
         <h2 id="contacter-titre">Contacter {profile.name}</h2>
         {params.get("envoye") ? (
-          <div className="alert alert--success" role="status">
+          <Notice kind="success">
             Message envoyé : {profile.name} le lira sur la plateforme et pourra vous répondre.
-          </div>
+          </Notice>
         ) : null}
         {profile.own ? (
           <p className="muted">Les autres membres vous écrivent d'ici, sans voir votre adresse.</p>

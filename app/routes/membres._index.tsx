@@ -3,6 +3,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 
 import { FilterSelect } from "~/components/forms";
 import { ThemeChip } from "~/components/initiative-card";
+import { Notice } from "~/components/notice";
 import { Pagination } from "~/components/pagination";
 import { listAreas } from "~/models/collectivities.server";
 import { searchMembers } from "~/models/member-directory.server";
@@ -44,9 +45,9 @@ export default function MembersPage() {
           : "Sans compte, seuls les profils ouverts à tous apparaissent : connectez-vous pour voir les autres."}
       </p>
       {invalid ? (
-        <div className="alert alert--warning" role="status">
+        <Notice kind="warning">
           Un filtre de l'adresse n'était pas valide : tous les membres sont listés.
-        </div>
+        </Notice>
       ) : null}
       <Form method="get" role="search" aria-label="Rechercher un membre" className="card stack">
         <div className="field">
@@ -97,9 +98,9 @@ export default function MembersPage() {
         <button type="submit">Rechercher</button>
       </Form>
       {results.degraded ? (
-        <div className="alert alert--warning" role="status">
+        <Notice kind="warning">
           La recherche est momentanément limitée : seuls les noms sont comparés, sans filtre.
-        </div>
+        </Notice>
       ) : null}
       <h2 aria-live="polite">
         {results.total === 0

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 
+import { Notice } from "~/components/notice";
 import { listHiddenPosts, listOpenReports, moderatePost } from "~/models/forum-moderation.server";
 import { requireRole } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/dates";
@@ -46,11 +47,7 @@ export default function ModerationPage() {
   return (
     <div className="container stack">
       <h1>Modération des forums</h1>
-      {done ? (
-        <div className="alert alert--success" role="status">
-          {done}
-        </div>
-      ) : null}
+      {done ? <Notice kind="success">{done}</Notice> : null}
       <section aria-labelledby="signalements" className="stack">
         <h2 id="signalements">Signalements à traiter ({reports.length})</h2>
         {reports.length === 0 ? <p className="card">Aucun signalement en attente.</p> : null}

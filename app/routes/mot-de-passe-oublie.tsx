@@ -5,6 +5,7 @@ import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 
 import { Field, FormErrors } from "~/components/forms";
+import { Notice } from "~/components/notice";
 import { passwordResetLimitKey, requestPasswordReset } from "~/models/password-resets.server";
 import { limitReached } from "~/utils/rate-limit.server";
 import { formRateLimited } from "~/utils/replies.server";
@@ -47,11 +48,11 @@ export default function ForgotPasswordPage() {
     <div className="narrow stack">
       <h1>Mot de passe oublié</h1>
       {searchParams.has("envoye") ? (
-        <div className="alert alert--success" role="status">
+        <Notice kind="success">
           Si un compte correspond à cette adresse, un courriel vient de lui être envoyé avec un lien
           pour choisir un nouveau mot de passe. Ce lien est valable une heure. Pensez à regarder
           dans les indésirables.
-        </div>
+        </Notice>
       ) : null}
       <p>
         Indiquez l'adresse électronique de votre compte : nous vous enverrons un lien pour choisir

@@ -5,6 +5,7 @@ import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 
 import { Field, FormErrors } from "~/components/forms";
+import { Notice } from "~/components/notice";
 import {
   EXPIRED_LINK,
   isPasswordResetTokenValid,
@@ -62,9 +63,7 @@ export default function ResetPasswordPage() {
     return (
       <div className="narrow stack">
         <h1>Nouveau mot de passe</h1>
-        <div className="alert alert--error" role="alert">
-          {EXPIRED_LINK}
-        </div>
+        <Notice kind="error">{EXPIRED_LINK}</Notice>
         <p>
           <Link to="/mot-de-passe-oublie">Demander un nouveau lien</Link>
         </p>

@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 
 import { AlertButton } from "~/components/alert-button";
+import { Notice } from "~/components/notice";
 import { Pagination } from "~/components/pagination";
 import { SearchGroup, SearchHit } from "~/components/search-results";
 import { findAlert } from "~/models/alerts.server";
@@ -124,10 +125,10 @@ export default function SearchPage() {
       </Form>
 
       {search?.degraded ? (
-        <div className="alert alert--warning" role="status">
+        <Notice kind="warning">
           La recherche est momentanément limitée : seuls les titres et les noms sont comparés, et
           les réponses des forums ne sont pas parcourues. Réessayez dans quelques minutes.
-        </div>
+        </Notice>
       ) : null}
 
       {search ? (

@@ -315,7 +315,7 @@ describe("cycles d'événements (assises territoriales)", () => {
       /<div class="alert alert--success" role="status">Votre inscription est annulée.<\/div>/,
     );
     expect(stagePage).toMatch(
-      /<div class="alert alert--error" role="status">Cet événement est annulé. Les inscriptions sont fermées.<\/div>/,
+      /<div class="alert alert--error" role="alert">Cet événement est annulé. Les inscriptions sont fermées.<\/div>/,
     );
     expect(stagePage).not.toContain("alert--info");
   });
