@@ -16,6 +16,7 @@ type Result = SubmissionResult<string[]> | undefined;
  */
 export function ForumPost({
   post,
+  topicPath,
   viewerSignedIn,
   moderator,
   mayWrite,
@@ -24,6 +25,8 @@ export function ForumPost({
   reporting,
 }: {
   post: PostView;
+  /** The topic's URL, which the post's permanent link (`?message=`) extends. */
+  topicPath: string;
   viewerSignedIn: boolean;
   moderator: boolean;
   mayWrite: boolean;
@@ -65,7 +68,7 @@ export function ForumPost({
             <strong>{post.authorName}</strong>
           )}
         </span>
-        <a href={post.path} className="post__time">
+        <a href={`${topicPath}?message=${post.id}`} className="post__time">
           <time dateTime={post.createdAt}>{formatDateTime(post.createdAt)}</time>
           <span className="visually-hidden"> (lien permanent)</span>
         </a>

@@ -302,13 +302,22 @@ function withAuthor<T extends { authorName: string | null; authorProfileKind: Pr
   };
 }
 
-/** One page of a topic; deleted and hidden posts keep their place as a short notice. */
-export async function listPosts(viewer: Viewer, topic: Topic, page = 1) {
+/**
+ * One page of a topic; deleted and hidden posts keep their place as a short notice. The posts'
+ * Markdown sources (`body`) are read only when asked for (to quote or edit one): a page shows
+ * their HTML, and the sources would double what PostgreSQL sends.
+ */
+export async function listPosts(
+  viewer: Viewer,
+  topic: Topic,
+  page = 1,
+  options: { sources?: boolean } = {},
+) {
   const moderator = isModerator(viewer);
   const rows = await db
     .select({
       id: forumPosts.id,
-      body: forumPosts.body,
+      body: options.sources ? forumPosts.body : sql<string>`''`,
       html: forumPosts.html,
       replyToId: forumPosts.replyToId,
       createdAt: forumPosts.createdAt,

@@ -24,7 +24,6 @@ import {
   listCategories,
   listPosts,
   pageOfPost,
-  postPath,
   topicPath,
 } from "~/models/forums.server";
 import { getUser, requirePublisher, requireUser } from "~/utils/auth.server";
@@ -80,8 +79,14 @@ export async function loader(args: LoaderFunctionArgs) {
   const requested = idParam.safeParse(search.get("page") ?? "1");
   const page = requested.success ? requested.data : 1;
   const moderator = isModerator(viewer);
+  const pick = (key: string) => {
+    const parsed = idParam.safeParse(search.get(key));
+    return parsed.success ? parsed.data : null;
+  };
+  const quoteId = pick("citer");
+  const editId = pick("modifier");
   const [posts, reader, categories] = await Promise.all([
-    listPosts(viewer, topic, page),
+    listPosts(viewer, topic, page, { sources: quoteId !== null || editId !== null }),
     viewer ? readerState(viewer, topic) : Promise.resolve(null),
     moderator ? listCategories(viewer) : Promise.resolve([]),
   ]);
@@ -91,11 +96,6 @@ export async function loader(args: LoaderFunctionArgs) {
   const lastOnPage = posts.items.at(-1)?.id ?? 0;
   if (viewer && lastOnPage > readBefore) await markRead(viewer.id, topic.id, lastOnPage);
 
-  const pick = (key: string) => {
-    const parsed = idParam.safeParse(search.get(key));
-    return parsed.success ? parsed.data : null;
-  };
-  const quoteId = pick("citer");
   const quoted = quoteId ? posts.items.find((p) => p.id === quoteId) : undefined;
   const quote = quoted?.body
     ? `> **${quoted.authorName}** a écrit :\n${quoted.body
@@ -103,7 +103,6 @@ export async function loader(args: LoaderFunctionArgs) {
         .map((line) => `> ${line}`)
         .join("\n")}\n\n`
     : "";
-  const editId = pick("modifier");
   const edited = editId ? posts.items.find((p) => p.id === editId) : undefined;
   const historyId = pick("historique");
   cachePage(args.context, {
@@ -124,10 +123,10 @@ export async function loader(args: LoaderFunctionArgs) {
       // Read before the posts: a change made meanwhile is fetched again, never missed.
       lastChangeId: topic.lastChangeId,
     },
-    posts: posts.items.map(({ body: _body, ...post }) => ({
+    // What the page shows of each post, no more: this data is sent a second time, as JSON.
+    posts: posts.items.map(({ body: _body, authorId: _authorId, ...post }) => ({
       ...post,
       html: post.id === highlight.postId ? highlightTerms(post.html, highlight.words) : post.html,
-      path: postPath(topic.categorySlug, topic, post.id),
       editable: post.mine || moderator,
     })),
     page,
@@ -235,7 +234,6 @@ export default function TopicPage() {
   const { topic, viewer } = data;
   const live = useLiveTopic({
     topicId: topic.id,
-    topicPath: topic.path,
     viewerId: viewer?.id ?? null,
     moderator: data.moderator,
     follow: data.isLastPage,
@@ -298,6 +296,7 @@ export default function TopicPage() {
             ) : null}
             <ForumPost
               post={post}
+              topicPath={topic.path}
               viewerSignedIn={viewer !== null}
               moderator={data.moderator}
               mayWrite={data.mayWrite}

@@ -22,7 +22,6 @@ export type PostView = {
   editable?: boolean;
   /** The topic's change number of this state of the post (absent for old clients' events). */
   changeId?: number;
-  path: string;
 };
 
 /** The latest state of a post pushed live or fetched after a reconnection. */
@@ -30,7 +29,7 @@ type PostState =
   | { state: "visible"; html: string; editedAt: string | null; changeId?: number }
   | { state: "hidden" | "deleted"; changeId?: number };
 
-function fromLive(post: LivePost, topicPath: string, viewerId: string): PostView {
+function fromLive(post: LivePost, viewerId: string): PostView {
   const mine = post.author.id === viewerId;
   return {
     id: post.id,
@@ -42,7 +41,6 @@ function fromLive(post: LivePost, topicPath: string, viewerId: string): PostView
     mine,
     editable: mine,
     changeId: post.changeId,
-    path: `${topicPath}?message=${post.id}`,
   };
 }
 
@@ -76,7 +74,6 @@ async function fetchPage(topicId: number, after: number, since?: number): Promis
  */
 export function useLiveTopic(options: {
   topicId: number;
-  topicPath: string;
   viewerId: string | null;
   moderator: boolean;
   /** Whether to follow the topic live (the last page: new posts belong after it). */
@@ -85,7 +82,7 @@ export function useLiveTopic(options: {
   lastChangeId: number;
   posts: PostView[];
 }) {
-  const { topicId, topicPath, viewerId, follow, moderator } = options;
+  const { topicId, viewerId, follow, moderator } = options;
   const [live, setLive] = useState<PostView[]>([]);
   const [states, setStates] = useState<Record<number, PostState>>({});
   const [presence, setPresence] = useState<number | null>(null);
@@ -107,7 +104,7 @@ export function useLiveTopic(options: {
       lastChangeId: lastChange.current,
       fetchAfter: (after, since) => fetchPage(topicId, after, since),
       onPosts: (posts) =>
-        setLive((current) => [...current, ...posts.map((p) => fromLive(p, topicPath, viewerId))]),
+        setLive((current) => [...current, ...posts.map((p) => fromLive(p, viewerId))]),
       onUpdated: ({ post }) =>
         setStates((current) => ({
           ...current,
@@ -142,7 +139,7 @@ export function useLiveTopic(options: {
       follower.current = null;
       clearTimeout(typingTimer.current);
     };
-  }, [topicId, topicPath, viewerId, follow]);
+  }, [topicId, viewerId, follow]);
 
   const posts = useMemo(() => {
     const known = new Set(options.posts.map((p) => p.id));

@@ -158,6 +158,28 @@ describe("pages des forums", () => {
     expect(after).not.toContain("Version deux");
   });
 
+  test("citer ou modifier un message reprend sa source Markdown, qu'une page ordinaire n'envoie pas", async () => {
+    const alice = await createTestUser();
+    const bruno = await createTestUser();
+    const topic = await openTopic(alice);
+    const postId = await reply(alice, topic.topicId, "Un **avis** bien tranché");
+    const quoting = await (
+      await app.request(`${topic.path}?citer=${postId}`, { cookie: await loginCookie(bruno.id) })
+    ).text();
+    expect(quoting).toContain(`&gt; **${alice.name}** a écrit :\n&gt; Un **avis** bien tranché`);
+    const editing = await (
+      await app.request(`${topic.path}?modifier=${postId}`, {
+        cookie: await loginCookie(alice.id),
+      })
+    ).text();
+    expect(editing).toMatch(/<textarea[^>]*>Un \*\*avis\*\* bien tranché<\/textarea>/);
+    const plain = await (
+      await app.request(topic.path, { cookie: await loginCookie(bruno.id) })
+    ).text();
+    expect(plain).toContain("<strong>avis</strong>");
+    expect(plain).not.toContain("**avis**");
+  });
+
   test("les messages non lus sont comptés, séparés par « Nouveaux messages » et atteignables d'un lien", async () => {
     const alice = await createTestUser();
     const bruno = await createTestUser();
