@@ -10,6 +10,7 @@ import { FormErrors, TextareaField } from "~/components/forms";
 import { ForumPost } from "~/components/forum-post";
 import { PostHistory } from "~/components/forum-post-history";
 import { TopicModeration } from "~/components/forum-topic-moderation";
+import { Notice } from "~/components/notice";
 import { Pagination } from "~/components/pagination";
 import { reportPost } from "~/models/forum-moderation.server";
 import { createPost, deletePost, editPost, postRevisions } from "~/models/forum-posts.server";
@@ -274,15 +275,11 @@ export default function TopicPage() {
           : null}
       </p>
       {live.problem ? (
-        <p className="alert alert--warning" role="status">
+        <Notice kind="warning">
           {live.problem} Rechargez la page pour voir les derniers messages.
-        </p>
+        </Notice>
       ) : null}
-      {notice ? (
-        <div className="alert alert--info" role="status">
-          {notice}
-        </div>
-      ) : null}
+      {notice ? <Notice kind="info">{notice}</Notice> : null}
 
       {data.history ? <PostHistory history={data.history} path={topic.path} /> : null}
 
