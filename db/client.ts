@@ -9,6 +9,9 @@ export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
 export type Executor = Database | Transaction;
 
 function connect(url: string, max: number) {
+  // Every drizzle query is a statement prepared once per connection and reused
+  // (scripts/patches/drizzle-orm+*.patch); postgres.js replaces a connection after 30 to 60
+  // minutes (its default max_lifetime), which bounds that cache on both sides.
   const client = postgres(url, {
     max,
     onnotice: () => {},
