@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
 import { answerHash, getSection } from "../../app/models/label-answers.server";
-import { registerApplication, submitApplication } from "../../app/models/label-applications.server";
+import { registerApplication } from "../../app/models/label-applications.server";
 import { assignJury } from "../../app/models/label-jury.server";
 import {
   addQuestion,
@@ -13,7 +13,7 @@ import { db } from "../../db/client";
 import type { Role } from "../../db/schema";
 import { labelAnswers } from "../../db/schema";
 import { form, startTestApp, type TestApp } from "../helpers/app";
-import { answerQuestions, createTestCampaign } from "../helpers/label";
+import { createTestCampaign, submittedApplication } from "../helpers/label";
 import { createTestUser, loginCookie } from "../helpers/users";
 
 let app: TestApp;
@@ -177,16 +177,11 @@ beforeAll(async () => {
 /** A submitted application of `code` for the campaign of `year`, given to a jury member. */
 async function assignedApplication(year: number, code: string) {
   await createTestCampaign(year);
-  const member = await createTestUser({ collectivityCode: code, referent: true });
-  const registered = await registerApplication(member, year, { carryOver: false });
-  if (!registered.ok) throw new Error(`inscription refusée ${code}`);
-  await answerQuestions(member, registered.value.id);
-  const done = await submitApplication(member, registered.value.id);
-  if (!done.ok) throw new Error(`dépôt refusé ${code}`);
+  const id = await submittedApplication(year, code);
   const juror = await createTestUser({ collectivityCode: "dep-29", roles: ["jury"] });
-  const assigned = await assignJury(admin, registered.value.id, juror.id);
+  const assigned = await assignJury(admin, id, juror.id);
   if (!assigned.ok) throw new Error("assignation refusée");
-  return { juror, id: registered.value.id };
+  return { juror, id };
 }
 
 describe("questionnaire modifié pendant la campagne", () => {
